@@ -1,0 +1,34 @@
+/**
+ * The key-value contract shared by the client (sessions, cached users, login state) and the
+ * provider (tokens, replay guard, rate limits). Values are strings (callers store JSON); every
+ * write takes a TTL so nothing lives forever by accident.
+ */
+export interface KeyValueStore {
+  /** The value, or undefined when absent or expired. */
+  get(key: string): Promise<string | undefined>;
+  /** Stores the value, replacing any other; ttlSeconds must be > 0. */
+  set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  /** Stores the value only if the key is absent, atomically; true when it was stored. */
+  add(key: string, value: string, ttlSeconds: number): Promise<boolean>;
+  /** Reads and deletes in one step: of several concurrent takers at most one gets the value. */
+  take(key: string): Promise<string | undefined>;
+  /** Removes the key; no error when it is absent. */
+  delete(key: string): Promise<void>;
+  /** Adds one to a counter, creating it with ttlSeconds when absent; returns the new count. */
+  increment(key: string, ttlSeconds: number): Promise<number>;
+  /**
+   * True when several processes can share this store (Redis, Memcached), false for a store
+   * that lives in one process; the client warns when a per-process store is used for sessions
+   * where several processes serve.
+   */
+  readonly shared: boolean;
+  /** Releases what the store opened itself; a client passed in by the caller is left open. */
+  close(): Promise<void>;
+}
+
+/** Refuses a TTL that would make an entry immortal or already dead. */
+export function assertTtl(ttlSeconds: number): void {
+  if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
+    throw new TypeError(`ttlSeconds must be a positive number, got ${ttlSeconds}`);
+  }
+}

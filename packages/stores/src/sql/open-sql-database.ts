@@ -1,0 +1,73 @@
+import { createRequire } from 'node:module';
+import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
+
+export type SqlDialectName = 'sqlite' | 'postgres' | 'mysql';
+
+export interface SqlDatabase<Schema = unknown> {
+  db: Kysely<Schema>;
+  dialect: SqlDialectName;
+  /** The URL with any password replaced by `***`, safe to log. */
+  displayUrl: string;
+  close(): Promise<void>;
+}
+
+export interface OpenSqlDatabaseOptions {
+  /**
+   * `sqlite:PATH` (or a bare file path, or `:memory:`), `postgres://…` / `postgresql://…`,
+   * `mysql://…` / `mariadb://…`.
+   * @default 'sqlite:ssokit.sqlite' (a file in the current folder)
+   */
+  url?: string;
+  /** Connections in the pool (PostgreSQL, MySQL). @default 10 */
+  poolSize?: number;
+}
+
+// Drivers are optional peer dependencies: a user on PostgreSQL never installs better-sqlite3.
+const requireDriver = createRequire(import.meta.url);
+function loadDriver<T>(name: string, forUrl: string): T {
+  try {
+    return requireDriver(name) as T;
+  } catch (cause) {
+    throw new TypeError(`database url ${forUrl} needs the "${name}" package: npm install ${name}`, { cause });
+  }
+}
+
+/** Hides the password of a database URL, for logs and errors. */
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@');
+}
+
+/** Opens a pooled Kysely database for a URL, picking the dialect from its scheme. */
+export function openSqlDatabase<Schema = unknown>(options: OpenSqlDatabaseOptions = {}): SqlDatabase<Schema> {
+  const url = options.url ?? 'sqlite:ssokit.sqlite';
+  const displayUrl = redactUrl(url);
+  const poolSize = options.poolSize ?? 10;
+  let dialect: SqlDialectName;
+  let db: Kysely<Schema>;
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    const pg = loadDriver<typeof import('pg')>('pg', displayUrl);
+    dialect = 'postgres';
+    const pool = new pg.Pool({ connectionString: url, max: poolSize });
+    // An idle client that loses its connection emits 'error' on the pool; without a listener
+    // that would crash the process. The next query reconnects.
+    pool.on('error', () => {});
+    db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  } else if (/^(mysql|mariadb):\/\//.test(url)) {
+    const mysql = loadDriver<typeof import('mysql2')>('mysql2', displayUrl);
+    dialect = 'mysql';
+    const pool = mysql.createPool({ uri: url.replace(/^mariadb:/, 'mysql:'), connectionLimit: poolSize });
+    pool.on('connection', (connection) => connection.on('error', () => {}));
+    db = new Kysely<Schema>({ dialect: new MysqlDialect({ pool }) });
+  } else {
+    const path = url.replace(/^sqlite:(\/\/)?/, '');
+    if (path === '') throw new TypeError(`database url ${displayUrl} names no file`);
+    const Sqlite = loadDriver<typeof import('better-sqlite3')>('better-sqlite3', displayUrl);
+    dialect = 'sqlite';
+    const sqlite = new Sqlite(path);
+    // WAL lets readers run while one process writes: the provider and its admin CLI share the file.
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('busy_timeout = 5000');
+    db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  }
+  return { db, dialect, displayUrl, close: () => db.destroy() };
+}
