@@ -1,0 +1,2 @@
+export { type CliCommand, type CliIo, UsageError } from './command.ts';
+export { main } from './main.ts';

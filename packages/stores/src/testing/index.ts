@@ -1,0 +1,1 @@
+export { skipUnlessServiceRuns, type TestServiceName, testServiceUrls } from './test-services.ts';
