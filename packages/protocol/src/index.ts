@@ -1,4 +1,16 @@
+export {
+  type ApiKeyRecord,
+  type ApiKeySource,
+  isEndpointAllowed,
+  matchesEndpointPattern,
+  staticApiKeySource,
+} from './api-key-source.ts';
 export { isSsoError, SsoError, SsoErrorCode, type SsoErrorOptions, WIRE_ERROR_TEXT } from './errors.ts';
+export {
+  type MemoryReplayGuard,
+  type MemoryReplayGuardOptions,
+  memoryReplayGuard,
+} from './memory-replay-guard.ts';
 export {
   formDecode,
   MalformedQueryError,
@@ -14,3 +26,10 @@ export {
   type SignRequestInput,
   signRequest,
 } from './request-signer.ts';
+export {
+  type IncomingSignedRequest,
+  type ReplayGuardStore,
+  SignedRequestVerifier,
+  type SignedRequestVerifierOptions,
+  type VerifiedCall,
+} from './signed-request-verifier.ts';
