@@ -26,6 +26,7 @@ export {
   type SignRequestInput,
   signRequest,
 } from './request-signer.ts';
+export { SignedApiClient, type SignedApiClientOptions } from './signed-api-client.ts';
 export {
   type IncomingSignedRequest,
   type ReplayGuardStore,
