@@ -34,3 +34,4 @@ export {
   type SignedRequestVerifierOptions,
   type VerifiedCall,
 } from './signed-request-verifier.ts';
+export { pythonJsonString, wireErrorJson } from './wire-error-body.ts';

@@ -1,0 +1,5 @@
+export {
+  type RequireSignedCallOptions,
+  requireSignedCall,
+  type SignedCallLogger,
+} from './require-signed-call.ts';
