@@ -1,0 +1,55 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+/**
+ * Runs a TypeScript entry in its own Node process, pinned to one core with `taskset` when the
+ * machine has it (the load generator on one core and the server on the other keeps them from
+ * stealing each other's time on a 2-core machine).
+ */
+export function spawnPinned(entry: string, args: string[], core: number | undefined): ChildProcess {
+  const nodeArgs = ['--import', 'tsx', entry, ...args];
+  const pin = core !== undefined && existsSync('/usr/bin/taskset');
+  const command = pin ? '/usr/bin/taskset' : process.execPath;
+  const commandArgs = pin ? ['-c', String(core), process.execPath, ...nodeArgs] : nodeArgs;
+  return spawn(command, commandArgs, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+}
+
+/** Waits for the first IPC message of a given type from a child. */
+export function nextMessage<T extends { type: string }>(
+  child: ChildProcess,
+  type: string,
+  timeoutMs = 60_000,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`no "${type}" message within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onMessage = (message: T) => {
+      if (message?.type !== type) return;
+      cleanup();
+      resolve(message);
+    };
+    const onExit = (code: number | null) => {
+      cleanup();
+      reject(new Error(`child exited with ${code} before sending "${type}"`));
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+    };
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+/** Asks a child to exit and waits until it has. */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}

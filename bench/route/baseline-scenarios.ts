@@ -1,0 +1,83 @@
+import { RedisStore } from 'connect-redis';
+import express from 'express';
+import session from 'express-session';
+import passport from 'passport';
+import { createClient } from 'redis';
+import type { RouteScenario } from './route-scenario.ts';
+
+interface BenchUser {
+  id: number;
+  username: string;
+  email: string;
+}
+const benchUser: BenchUser = { id: 1, username: 'user1', email: 'user1@example.com' };
+
+/** The same route with no authentication at all: the baseline every ratio is taken against. */
+export const noAuthScenario: RouteScenario = {
+  name: 'no-auth',
+  async setup() {
+    const app = express();
+    app.get('/me', (_req, res) => {
+      res.json({ username: benchUser.username, email: benchUser.email });
+    });
+    return { app, login: async () => '', close: async () => {} };
+  },
+};
+
+/** What an Express user would pick instead: express-session + passport, store given. */
+function passportScenario(
+  name: string,
+  makeStore: () => Promise<{ store?: session.Store; close(): Promise<void> }>,
+) {
+  return {
+    name,
+    async setup() {
+      const { store, close } = await makeStore();
+      const users = new Map([[benchUser.id, benchUser]]);
+      const app = express();
+      app.use(
+        session({
+          secret: 'bench-session-secret-0123456789',
+          resave: false,
+          saveUninitialized: false,
+          ...(store ? { store } : {}),
+        }),
+      );
+      passport.serializeUser<number>((user, done) => done(null, (user as BenchUser).id));
+      passport.deserializeUser<number>((id, done) => done(null, users.get(id) ?? false));
+      app.use(passport.session());
+      app.post('/login', (req, res, next) => {
+        req.login(benchUser, (error) => (error ? next(error) : res.json({ ok: true })));
+      });
+      app.get('/me', (req, res) => {
+        const user = req.user as BenchUser | undefined;
+        if (!user) {
+          res.status(401).json({ error: 'not logged in' });
+          return;
+        }
+        res.json({ username: user.username, email: user.email });
+      });
+      return {
+        app,
+        async login(baseUrl: string) {
+          const response = await fetch(`${baseUrl}/login`, { method: 'POST' });
+          return (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+        },
+        close,
+      };
+    },
+  } satisfies RouteScenario;
+}
+
+export const passportMemoryScenario = passportScenario('passport-memory', async () => ({
+  close: async () => {},
+}));
+
+export const passportRedisScenario = passportScenario('passport-redis', async () => {
+  const client = createClient({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
+  await client.connect();
+  return {
+    store: new RedisStore({ client, prefix: `bench-sess-${process.pid}:` }),
+    close: async () => void client.quit(),
+  };
+});

@@ -1,0 +1,26 @@
+// Child process: serves one scenario's `GET /me` on 127.0.0.1 and reports its own CPU time on request.
+import type { AddressInfo } from 'node:net';
+import { routeScenarios } from './route-scenarios.ts';
+
+const name = process.argv[2] ?? '';
+const scenario = routeScenarios[name];
+if (scenario === undefined) throw new Error(`unknown route scenario "${name}"`);
+
+const { app, login, close } = await scenario.setup();
+const server = app.listen(0, '127.0.0.1');
+await new Promise((resolve) => server.once('listening', resolve));
+const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const cookie = await login(baseUrl);
+const check = await fetch(`${baseUrl}/me`, { headers: cookie ? { cookie } : {} });
+if (check.status !== 200) throw new Error(`scenario ${name}: GET /me answered ${check.status} after login`);
+
+process.on('message', (message: { type: string }) => {
+  if (message.type === 'cpu') process.send?.({ type: 'cpu', usage: process.cpuUsage() });
+});
+process.on('SIGTERM', async () => {
+  server.close();
+  server.closeAllConnections();
+  await close();
+  process.exit(0);
+});
+process.send?.({ type: 'ready', url: `${baseUrl}/me`, cookie });
