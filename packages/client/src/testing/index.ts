@@ -1,0 +1,1 @@
+export { type TestUserStoreOptions, testUserStore } from './user-store-conformance.ts';
