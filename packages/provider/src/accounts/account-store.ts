@@ -1,0 +1,200 @@
+import { runMigrations, type SqlDatabase } from '@ssokit/stores';
+import type { Kysely } from 'kysely';
+import {
+  type Account,
+  assertValidPassword,
+  assertValidUsername,
+  MAX_PASSWORD_LENGTH,
+  type NewAccount,
+} from './account.ts';
+import {
+  PROVIDER_MIGRATION_TABLE,
+  type ProviderSchema,
+  providerMigrations,
+  USERS_TABLE,
+  type UserRow,
+} from './account-schema.ts';
+import { argon2PasswordHasher, type PasswordHasher } from './password-hashing.ts';
+
+/** The accounts of a provider, in SQL. */
+export interface AccountStore {
+  /** Creates or updates the tables. */
+  migrate(): Promise<void>;
+  /** Adds an account; throws a TypeError for a bad username/password or a taken username. */
+  add(input: NewAccount): Promise<Account>;
+  findByUsername(username: string): Promise<Account | undefined>;
+  findById(id: number): Promise<Account | undefined>;
+  list(): Promise<Account[]>;
+  /** True when an account was removed. */
+  remove(username: string): Promise<boolean>;
+  /** True when the account exists and its password was changed. */
+  setPassword(username: string, password: string): Promise<boolean>;
+  /**
+   * The active account these credentials belong to, or undefined. Unknown usernames cost the
+   * same hash time as known ones.
+   */
+  verifyCredentials(username: string, password: string): Promise<Account | undefined>;
+  /** Stamps `last_login`. */
+  recordLogin(id: number, at: Date): Promise<void>;
+}
+
+export interface SqlAccountStoreOptions {
+  /** The database, from `openSqlDatabase`. */
+  database: SqlDatabase<unknown>;
+  /** @default argon2id with OWASP parameters */
+  passwordHasher?: PasswordHasher;
+  /** Clock for `date_joined`. @default () => new Date() */
+  now?: () => Date;
+}
+
+function toAccount(row: UserRow): Account {
+  let groups: Array<number | string> = [];
+  try {
+    const parsed: unknown = JSON.parse(row.groups_json);
+    if (Array.isArray(parsed)) groups = parsed.filter((g) => typeof g === 'number' || typeof g === 'string');
+  } catch {
+    // A hand-edited groups column must not lock the user out; it reads as no groups.
+  }
+  return {
+    id: Number(row.id),
+    username: row.username,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    email: row.email,
+    isStaff: Boolean(row.is_staff),
+    isActive: Boolean(row.is_active),
+    isSuperuser: Boolean(row.is_superuser),
+    lastLogin: row.last_login === null ? null : new Date(row.last_login),
+    dateJoined: new Date(row.date_joined),
+    groups,
+  };
+}
+
+const ACCOUNT_COLUMNS = [
+  'id',
+  'username',
+  'first_name',
+  'last_name',
+  'email',
+  'is_staff',
+  'is_active',
+  'is_superuser',
+  'last_login',
+  'date_joined',
+  'groups_json',
+] as const;
+
+// SQLite binds neither booleans nor dates; 1/0 are read as booleans by every dialect.
+const flag = (value: boolean): number => (value ? 1 : 0);
+
+function isUniqueViolation(error: unknown): boolean {
+  const text = `${(error as { code?: unknown })?.code ?? ''} ${(error as Error)?.message ?? ''}`;
+  return /UNIQUE|23505|ER_DUP_ENTRY|Duplicate entry/i.test(text);
+}
+
+export function sqlAccountStore(options: SqlAccountStoreOptions): AccountStore {
+  const { database } = options;
+  const db = database.db as Kysely<ProviderSchema>;
+  const hasher = options.passwordHasher ?? argon2PasswordHasher();
+  const now = options.now ?? (() => new Date());
+
+  const findRow = (username: string) =>
+    db.selectFrom(USERS_TABLE).selectAll().where('username', '=', username).executeTakeFirst();
+
+  const store: AccountStore = {
+    async migrate() {
+      await runMigrations(
+        database.db as Kysely<unknown>,
+        providerMigrations(database.dialect),
+        PROVIDER_MIGRATION_TABLE,
+      );
+    },
+
+    async add(input) {
+      assertValidUsername(input.username);
+      assertValidPassword(input.password);
+      const passwordHash = await hasher.hash(input.password);
+      try {
+        await db
+          .insertInto(USERS_TABLE)
+          .values({
+            username: input.username,
+            password_hash: passwordHash,
+            first_name: input.firstName ?? '',
+            last_name: input.lastName ?? '',
+            email: input.email ?? '',
+            is_staff: flag(input.isStaff ?? false),
+            is_active: flag(input.isActive ?? true),
+            is_superuser: flag(input.isSuperuser ?? false),
+            last_login: null,
+            date_joined: now().toISOString(),
+            groups_json: JSON.stringify(input.groups ?? []),
+          } as Omit<UserRow, 'id'> as UserRow)
+          .execute();
+      } catch (error) {
+        if (isUniqueViolation(error))
+          throw new TypeError(`username "${input.username}" is taken`, { cause: error });
+        throw error;
+      }
+      const account = await store.findByUsername(input.username);
+      if (account === undefined)
+        throw new Error(`account "${input.username}" vanished right after it was added`);
+      return account;
+    },
+
+    async findByUsername(username) {
+      const row = await db
+        .selectFrom(USERS_TABLE)
+        .select(ACCOUNT_COLUMNS)
+        .where('username', '=', username)
+        .executeTakeFirst();
+      return row === undefined ? undefined : toAccount(row as UserRow);
+    },
+
+    async findById(id) {
+      if (!Number.isSafeInteger(id)) return undefined;
+      const row = await db
+        .selectFrom(USERS_TABLE)
+        .select(ACCOUNT_COLUMNS)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row === undefined ? undefined : toAccount(row as UserRow);
+    },
+
+    async list() {
+      const rows = await db.selectFrom(USERS_TABLE).select(ACCOUNT_COLUMNS).orderBy('id').execute();
+      return rows.map((row) => toAccount(row as UserRow));
+    },
+
+    async remove(username) {
+      const result = await db.deleteFrom(USERS_TABLE).where('username', '=', username).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+
+    async setPassword(username, password) {
+      assertValidPassword(password);
+      const passwordHash = await hasher.hash(password);
+      const result = await db
+        .updateTable(USERS_TABLE)
+        .set({ password_hash: passwordHash })
+        .where('username', '=', username)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    async verifyCredentials(username, password) {
+      const plausible = password.length > 0 && password.length <= MAX_PASSWORD_LENGTH;
+      const row = plausible ? await findRow(username) : undefined;
+      if (row === undefined || !row.is_active) {
+        await hasher.verifyNothing(password.slice(0, MAX_PASSWORD_LENGTH));
+        return undefined;
+      }
+      return (await hasher.verify(row.password_hash, password)) ? toAccount(row) : undefined;
+    },
+
+    async recordLogin(id, at) {
+      await db.updateTable(USERS_TABLE).set({ last_login: at.toISOString() }).where('id', '=', id).execute();
+    },
+  };
+  return store;
+}

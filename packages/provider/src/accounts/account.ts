@@ -1,0 +1,60 @@
+/** A provider account: the fields of Django's default user, minus the password and permissions. */
+export interface Account {
+  id: number;
+  username: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  isStaff: boolean;
+  isActive: boolean;
+  isSuperuser: boolean;
+  /** null until the first login. */
+  lastLogin: Date | null;
+  dateJoined: Date;
+  /** Group ids (or names), sent to clients as the original's `groups` list. */
+  groups: ReadonlyArray<number | string>;
+}
+
+/** What `addAccount` takes; everything but the username and password has a default. */
+export interface NewAccount {
+  username: string;
+  password: string;
+  /** @default '' */
+  firstName?: string;
+  /** @default '' */
+  lastName?: string;
+  /** @default '' */
+  email?: string;
+  /** @default false */
+  isStaff?: boolean;
+  /** @default true */
+  isActive?: boolean;
+  /** @default false */
+  isSuperuser?: boolean;
+  /** @default [] */
+  groups?: ReadonlyArray<number | string>;
+}
+
+// Django's username validator: letters, digits and @ . + - _, at most 150 characters.
+const USERNAME = /^[\p{L}\p{N}_.@+-]{1,150}$/u;
+// Long enough for any passphrase, short enough that hashing it cannot be used to burn CPU.
+export const MAX_PASSWORD_LENGTH = 1024;
+
+/** Throws a TypeError naming the problem when a username cannot be stored. */
+export function assertValidUsername(username: string): void {
+  if (!USERNAME.test(username)) {
+    throw new TypeError(
+      'username must be 1-150 characters: letters, digits and @ . + - _ (got ' +
+        JSON.stringify(username) +
+        ')',
+    );
+  }
+}
+
+/** Throws a TypeError when a password cannot be set; the password itself is never quoted. */
+export function assertValidPassword(password: string): void {
+  if (password.length === 0) throw new TypeError('password must not be empty');
+  if (password.length > MAX_PASSWORD_LENGTH) {
+    throw new TypeError(`password must be at most ${MAX_PASSWORD_LENGTH} characters`);
+  }
+}

@@ -1,0 +1,176 @@
+import type { KeyValueStore, SqlDatabase } from '@ssokit/stores';
+import { z } from 'zod';
+import type { PasswordHashingOptions } from '../accounts/password-hashing.ts';
+import type { UserToJson } from '../accounts/user-json.ts';
+import type { ClientRegistry } from '../clients/client-registry.ts';
+import type { ProviderLogger } from '../logging/provider-logger.ts';
+import type { LoginRateLimitOptions } from '../rate-limit/login-rate-limiter.ts';
+
+export interface ProviderOptions {
+  /**
+   * Accounts and client registrations: a database URL (`sqlite:PATH`, `postgres://…`,
+   * `mysql://…`) or a database opened with `openSqlDatabase` (left open on close).
+   * @default 'sqlite:ssokit.sqlite'
+   */
+  database?: string | SqlDatabase<unknown>;
+  /**
+   * Request tokens, provider sessions, rate-limit counters and seen signatures. Use Redis or
+   * Memcached when several processes serve. Left open on close when passed in.
+   * @default memoryKeyValueStore()
+   */
+  keyValueStore?: KeyValueStore;
+  /** Prepended to every key the provider writes to the key-value store. @default 'ssokit:provider:' */
+  keyPrefix?: string;
+  /** Where client apps and their API keys come from. @default the client registrations in `database` */
+  clients?: ClientRegistry;
+  /** Mount point of the SSO endpoints, the client's "remote URL prefix". @default '/sso/' */
+  prefix?: string;
+  /** Life of a request token: the time a user has to sign in. @default 240 */
+  requestTokenTtlSeconds?: number;
+  /** Largest clock difference accepted on a signed call. @default 300 */
+  maxDriftSeconds?: number;
+  /** Life of a provider session (its own `/login/`). @default 1209600 */
+  sessionTtlSeconds?: number;
+  /** Failed sign-in limits. @default { perAccount: 5, perAddress: 20, windowSeconds: 900 } */
+  rateLimit?: LoginRateLimitOptions;
+  /** Replaces the user JSON sent to clients. @default the original's Django user fields */
+  userToJson?: UserToJson;
+  /** pino-compatible logger. @default pino to stderr */
+  logger?: ProviderLogger;
+  /** Heading of every page. @default 'Single Sign-on' */
+  siteName?: string;
+  /**
+   * `Secure` on cookies: `'auto'` sets it when the request came over https (see `trustProxy`).
+   * `false` is for plain-http development behind nothing and logs a warning when https is seen.
+   * @default 'auto'
+   */
+  secureCookies?: 'auto' | boolean;
+  /** Express `trust proxy`: needed behind a reverse proxy for client addresses and https. @default false */
+  trustProxy?: boolean | number | string;
+  /** Largest form body accepted on the login pages, in bytes. @default 16384 */
+  formBodyLimitBytes?: number;
+  /** argon2id cost parameters. @default OWASP's (19 MiB, 2 passes) */
+  passwordHashing?: PasswordHashingOptions;
+  /** Clock in epoch milliseconds, for tests. @default Date.now */
+  now?: () => number;
+}
+
+const positiveInt = (max: number) => z.number().int().positive().max(max);
+const fn = <T>(what: string) =>
+  z.custom<T>((value) => typeof value === 'function', { message: `must be ${what}` });
+const objectWith = <T>(method: string, what: string) =>
+  z.custom<T>(
+    (value) =>
+      typeof value === 'object' &&
+      value !== null &&
+      typeof (value as Record<string, unknown>)[method] === 'function',
+    { message: `must be ${what}` },
+  );
+
+const schema = z
+  .object({
+    database: z
+      .union([
+        z.string().min(1),
+        objectWith<SqlDatabase<unknown>>('close', 'a database URL or an opened SqlDatabase'),
+      ])
+      .optional(),
+    keyValueStore: objectWith<KeyValueStore>('take', 'a KeyValueStore').optional(),
+    keyPrefix: z.string().max(100).optional(),
+    clients: objectWith<ClientRegistry>('findApiKey', 'a ClientRegistry').optional(),
+    prefix: z
+      .string()
+      .regex(/^\/.*\/$/, 'must start and end with "/"')
+      .refine((prefix) => prefix !== '/', 'must not be "/": the provider\'s own /login/ lives there')
+      .refine(
+        (prefix) => /^[A-Za-z0-9/_.~-]+$/.test(prefix) && !prefix.includes('//'),
+        'must be a plain URL path',
+      )
+      .optional(),
+    requestTokenTtlSeconds: positiveInt(3600).min(30).optional(),
+    maxDriftSeconds: positiveInt(3600).optional(),
+    sessionTtlSeconds: positiveInt(31_536_000).optional(),
+    rateLimit: z
+      .object({
+        perAccount: positiveInt(1_000_000).optional(),
+        perAddress: positiveInt(1_000_000).optional(),
+        windowSeconds: positiveInt(86_400).optional(),
+      })
+      .strict()
+      .optional(),
+    userToJson: fn<UserToJson>('a function (account) => object').optional(),
+    logger: objectWith<ProviderLogger>('info', 'a pino-compatible logger').optional(),
+    siteName: z.string().min(1).max(100).optional(),
+    secureCookies: z.union([z.literal('auto'), z.boolean()]).optional(),
+    trustProxy: z.union([z.boolean(), z.number().int().nonnegative(), z.string().min(1)]).optional(),
+    formBodyLimitBytes: positiveInt(1_048_576).min(1024).optional(),
+    passwordHashing: z
+      .object({
+        memoryCost: positiveInt(4_194_304).optional(),
+        timeCost: positiveInt(100).optional(),
+        parallelism: positiveInt(255).optional(),
+      })
+      .strict()
+      .optional(),
+    now: fn<() => number>('a function returning epoch milliseconds').optional(),
+  })
+  .strict();
+
+export interface ResolvedProviderOptions {
+  database: string | SqlDatabase<unknown>;
+  keyValueStore: KeyValueStore | undefined;
+  keyPrefix: string;
+  clients: ClientRegistry | undefined;
+  prefix: string;
+  requestTokenTtlSeconds: number;
+  maxDriftSeconds: number;
+  sessionTtlSeconds: number;
+  rateLimit: Required<LoginRateLimitOptions>;
+  userToJson: UserToJson | undefined;
+  logger: ProviderLogger | undefined;
+  siteName: string;
+  secureCookies: 'auto' | boolean;
+  trustProxy: boolean | number | string;
+  formBodyLimitBytes: number;
+  passwordHashing: PasswordHashingOptions;
+  now: () => number;
+}
+
+/**
+ * Validates the options once, at construction; the first problem is thrown as a TypeError
+ * naming the option (`provider.prefix must start and end with "/"`).
+ */
+export function resolveProviderOptions(options: ProviderOptions = {}): ResolvedProviderOptions {
+  const result = schema.safeParse(options);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = ['provider', ...(issue?.path ?? []).map(String)].join('.');
+    const message =
+      issue?.code === 'unrecognized_keys' ? `has unknown option(s) ${issue.keys.join(', ')}` : issue?.message;
+    throw new TypeError(`${where} ${message ?? 'is invalid'}`);
+  }
+  const o = result.data;
+  return {
+    database: o.database ?? 'sqlite:ssokit.sqlite',
+    keyValueStore: o.keyValueStore,
+    keyPrefix: o.keyPrefix ?? 'ssokit:provider:',
+    clients: o.clients,
+    prefix: o.prefix ?? '/sso/',
+    requestTokenTtlSeconds: o.requestTokenTtlSeconds ?? 240,
+    maxDriftSeconds: o.maxDriftSeconds ?? 300,
+    sessionTtlSeconds: o.sessionTtlSeconds ?? 1_209_600,
+    rateLimit: {
+      perAccount: o.rateLimit?.perAccount ?? 5,
+      perAddress: o.rateLimit?.perAddress ?? 20,
+      windowSeconds: o.rateLimit?.windowSeconds ?? 900,
+    },
+    userToJson: o.userToJson,
+    logger: o.logger,
+    siteName: o.siteName ?? 'Single Sign-on',
+    secureCookies: o.secureCookies ?? 'auto',
+    trustProxy: o.trustProxy ?? false,
+    formBodyLimitBytes: o.formBodyLimitBytes ?? 16_384,
+    passwordHashing: o.passwordHashing ?? {},
+    now: o.now ?? Date.now,
+  };
+}

@@ -1,0 +1,94 @@
+import type { Account } from '../accounts/account.ts';
+import { html, type SafeHtml } from './html.ts';
+
+/** The hidden form field that carries the CSRF token. */
+export const CSRF_FIELD = 'csrf_token';
+
+export interface LoginFormPageInput {
+  /** Where the form posts; '' posts back to the same URL (the SSO page keeps its query). */
+  action: string;
+  csrfToken: string;
+  /** The username typed before, shown again after a failed attempt. */
+  username?: string;
+  error?: string;
+  /** Kept in a hidden field, as the original form did. */
+  next?: string;
+  /** Shown on the SSO page: time left before the request token expires. */
+  minutesLeft?: number;
+  /** Shown above the form on the SSO page: which client app asked. */
+  intro?: string;
+}
+
+function timeLeft(minutes: number | undefined): SafeHtml {
+  if (minutes === undefined) return html``;
+  const text = minutes <= 1 ? 'less than a minute' : `${minutes} minutes`;
+  return html`<p class="note">Please finish signing in within ${text}.</p>`;
+}
+
+export function loginFormPage(input: LoginFormPageInput): SafeHtml {
+  return html`<h2>Sign in</h2>
+${input.intro ? html`<p class="note">${input.intro}</p>` : false}
+${input.error ? html`<p class="error" role="alert">${input.error}</p>` : false}
+<form action="${input.action}" method="post">
+<input type="hidden" name="${CSRF_FIELD}" value="${input.csrfToken}">
+<label for="id_username">Username</label>
+<input type="text" name="username" id="id_username" value="${input.username ?? ''}" autocomplete="username" autocapitalize="none" maxlength="150" required autofocus>
+<label for="id_password">Password</label>
+<input type="password" name="password" id="id_password" autocomplete="current-password" required>
+${input.next !== undefined ? html`<input type="hidden" name="next" value="${input.next}">` : false}
+<button type="submit">Log in</button>
+</form>
+${timeLeft(input.minutesLeft)}`;
+}
+
+export interface ContinueAsPageInput {
+  username: string;
+  continueUrl: string;
+  switchUrl: string;
+  minutesLeft: number;
+}
+
+/** "Continue with current user?": two plain links, as the original, so no script is needed. */
+export function continueAsPage(input: ContinueAsPageInput): SafeHtml {
+  return html`<h2>Continue with current user? ${input.username}</h2>
+<p>
+<a class="button" href="${input.continueUrl}">continue</a>
+<a class="button secondary" href="${input.switchUrl}">switch account</a>
+</p>
+${timeLeft(input.minutesLeft)}`;
+}
+
+export function homePage(account: Account | undefined): SafeHtml {
+  if (account === undefined) {
+    return html`<p>You are not logged in.</p>
+<p><a class="button" href="/login/">Log in</a></p>`;
+  }
+  const fullName = `${account.firstName} ${account.lastName}`.trim();
+  return html`<p>Signed in as <strong>${account.username}</strong>.</p>
+<dl>
+<dt>Username</dt><dd>${account.username}</dd>
+${fullName ? html`<dt>Name</dt><dd>${fullName}</dd>` : false}
+${account.email ? html`<dt>Email</dt><dd>${account.email}</dd>` : false}
+<dt>Last login</dt><dd>${account.lastLogin === null ? 'never' : account.lastLogin.toISOString()}</dd>
+</dl>
+<p><a class="button secondary" href="/logout/">Log out</a></p>`;
+}
+
+export function logoutPage(username: string | undefined, csrfToken: string): SafeHtml {
+  if (username === undefined) {
+    return html`<p>You are not logged in.</p>
+<p><a class="button" href="/login/">Log in</a></p>`;
+  }
+  return html`<p>Log out <strong>${username}</strong>? Apps you signed in to keep their own sessions.</p>
+<form action="/logout/" method="post">
+<input type="hidden" name="${CSRF_FIELD}" value="${csrfToken}">
+<button type="submit">Log out</button>
+</form>`;
+}
+
+/** An error or notice: one sentence, and a way back. */
+export function messagePage(message: string, hint?: string): SafeHtml {
+  return html`<p class="error" role="alert">${message}</p>
+${hint ? html`<p class="note">${hint}</p>` : false}
+<p><a href="/">Home</a></p>`;
+}
