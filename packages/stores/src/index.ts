@@ -1,5 +1,4 @@
 export {
-  API_KEY_TABLE,
   type AddApiKeyInput,
   type ApiKeyListing,
   type ApiKeyRegistration,
