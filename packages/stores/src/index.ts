@@ -6,7 +6,27 @@ export {
   sqlApiKeyStore,
 } from './api-keys/sql-api-key-store.ts';
 export { assertTtl, type KeyValueStore } from './key-value/key-value-store.ts';
+export {
+  type KeyValueStoreFromUrlOptions,
+  keyValueStoreFromUrl,
+} from './key-value/key-value-store-from-url.ts';
+export { MEMCACHED_MAX_KEY_BYTES, memcachedKey } from './key-value/memcached-key.ts';
+export {
+  type MemcachedKeyValueStoreOptions,
+  memcachedExpiry,
+  memcachedKeyValueStore,
+} from './key-value/memcached-key-value-store.ts';
 export { type MemoryKeyValueStoreOptions, memoryKeyValueStore } from './key-value/memory-key-value-store.ts';
+export { type RedisKeyValueStoreOptions, redisKeyValueStore } from './key-value/redis-key-value-store.ts';
+export {
+  DEFAULT_OPERATION_TIMEOUT_MS,
+  type StoreOperationGuard,
+  type StoreOperationGuardOptions,
+  storeOperationGuard,
+  storeUnavailableError,
+} from './key-value/store-operation-guard.ts';
+export { warnIfPerProcessStore } from './key-value/warn-if-per-process-store.ts';
+export { isUniqueViolation } from './sql/is-unique-violation.ts';
 export {
   type OpenSqlDatabaseOptions,
   openSqlDatabase,
@@ -15,3 +35,4 @@ export {
   type SqlDialectName,
 } from './sql/open-sql-database.ts';
 export { runMigrations } from './sql/run-migrations.ts';
+export type { StoreLogger } from './store-logger.ts';

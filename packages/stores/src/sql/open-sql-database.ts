@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
+import { loadDriver } from '../load-driver.ts';
 
 export type SqlDialectName = 'sqlite' | 'postgres' | 'mysql';
 
@@ -22,19 +22,14 @@ export interface OpenSqlDatabaseOptions {
   poolSize?: number;
 }
 
-// Drivers are optional peer dependencies: a user on PostgreSQL never installs better-sqlite3.
-const requireDriver = createRequire(import.meta.url);
-function loadDriver<T>(name: string, forUrl: string): T {
-  try {
-    return requireDriver(name) as T;
-  } catch (cause) {
-    throw new TypeError(`database url ${forUrl} needs the "${name}" package: npm install ${name}`, { cause });
-  }
-}
-
-/** Hides the password of a database URL, for logs and errors. */
+/**
+ * Hides the password of a database or store URL (`scheme://user:PASSWORD@host`, and
+ * `?password=` style query parameters), for logs and errors.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@');
+  return url
+    .replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@')
+    .replace(/([?&](?:password|pass|pwd|secret)=)[^&#]*/gi, '$1***');
 }
 
 /** Opens a pooled Kysely database for a URL, picking the dialect from its scheme. */
@@ -45,7 +40,7 @@ export function openSqlDatabase<Schema = unknown>(options: OpenSqlDatabaseOption
   let dialect: SqlDialectName;
   let db: Kysely<Schema>;
   if (/^postgres(ql)?:\/\//.test(url)) {
-    const pg = loadDriver<typeof import('pg')>('pg', displayUrl);
+    const pg = loadDriver<typeof import('pg')>('pg', `database url ${displayUrl}`);
     dialect = 'postgres';
     const pool = new pg.Pool({ connectionString: url, max: poolSize });
     // An idle client that loses its connection emits 'error' on the pool; without a listener
@@ -53,7 +48,7 @@ export function openSqlDatabase<Schema = unknown>(options: OpenSqlDatabaseOption
     pool.on('error', () => {});
     db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   } else if (/^(mysql|mariadb):\/\//.test(url)) {
-    const mysql = loadDriver<typeof import('mysql2')>('mysql2', displayUrl);
+    const mysql = loadDriver<typeof import('mysql2')>('mysql2', `database url ${displayUrl}`);
     dialect = 'mysql';
     const pool = mysql.createPool({ uri: url.replace(/^mariadb:/, 'mysql:'), connectionLimit: poolSize });
     pool.on('connection', (connection) => connection.on('error', () => {}));
@@ -61,7 +56,10 @@ export function openSqlDatabase<Schema = unknown>(options: OpenSqlDatabaseOption
   } else {
     const path = url.replace(/^sqlite:(\/\/)?/, '');
     if (path === '') throw new TypeError(`database url ${displayUrl} names no file`);
-    const Sqlite = loadDriver<typeof import('better-sqlite3')>('better-sqlite3', displayUrl);
+    const Sqlite = loadDriver<typeof import('better-sqlite3')>(
+      'better-sqlite3',
+      `database url ${displayUrl}`,
+    );
     dialect = 'sqlite';
     const sqlite = new Sqlite(path);
     // WAL lets readers run while one process writes: the provider and its admin CLI share the file.

@@ -1,1 +1,4 @@
+export { eventually } from './eventually.ts';
+export { type TestKeyValueStoreOptions, testKeyValueStore } from './test-key-value-store.ts';
 export { skipUnlessServiceRuns, type TestServiceName, testServiceUrls } from './test-services.ts';
+export { type TestSqlDatabaseOptions, testSqlDatabase, uniqueTestName } from './test-sql-database.ts';

@@ -1,0 +1,161 @@
+import type { Redis, RedisOptions } from 'ioredis';
+import type { ClientOptions, Client as MemjsClient, ServerOptions } from 'memjs';
+import { loadDriver } from '../load-driver.ts';
+import { redactUrl } from '../sql/open-sql-database.ts';
+import { type StoreLogger, throttledWarn } from '../store-logger.ts';
+import type { KeyValueStore } from './key-value-store.ts';
+import { memcachedKeyValueStore } from './memcached-key-value-store.ts';
+import { type MemoryKeyValueStoreOptions, memoryKeyValueStore } from './memory-key-value-store.ts';
+import { redisKeyValueStore } from './redis-key-value-store.ts';
+import { assertOperationTimeout, DEFAULT_OPERATION_TIMEOUT_MS } from './store-operation-guard.ts';
+
+export interface KeyValueStoreFromUrlOptions {
+  /**
+   * Prepended to every key (Redis and memcached).
+   * @default 'ssokit:'
+   */
+  keyPrefix?: string;
+  /**
+   * Longest wait for one operation before it fails with `STORE_UNAVAILABLE` (HTTP 503).
+   * @default 2000
+   */
+  operationTimeoutMs?: number;
+  /**
+   * Longest wait for a TCP connection to the server.
+   * @default 3000
+   */
+  connectTimeoutMs?: number;
+  /**
+   * Told when the server goes away and comes back (pino or compatible). Lines name the store
+   * by its URL with the password replaced by `***`.
+   * @default undefined (no logging; failed operations still reject with STORE_UNAVAILABLE)
+   */
+  logger?: StoreLogger;
+  /** Options of the memory store, for `memory:`. @default {} */
+  memory?: MemoryKeyValueStoreOptions;
+}
+
+const SCHEMES = 'memory:, redis://, rediss:// or memcached://';
+
+// Reconnect forever, quickly at first, then every two seconds: the store comes back by itself
+// within about two seconds of the server.
+const redisRetryDelay = (attempt: number) => Math.min(attempt * 100, 2000);
+
+function openRedis(url: string, displayUrl: string, options: KeyValueStoreFromUrlOptions): KeyValueStore {
+  try {
+    new URL(url);
+  } catch {
+    throw new TypeError(`store url ${displayUrl} is not a valid URL`);
+  }
+  const { Redis } = loadDriver<typeof import('ioredis')>('ioredis', `store url ${displayUrl}`);
+  const redisOptions: RedisOptions = {
+    // A command waits through at most one failed reconnection instead of queueing for 20:
+    // while Redis is down, requests fail fast with 503 rather than pile up in memory.
+    maxRetriesPerRequest: 1,
+    connectTimeout: options.connectTimeoutMs ?? 3000,
+    retryStrategy: redisRetryDelay,
+  };
+  const client: Redis = new Redis(url, redisOptions);
+  const { logger } = options;
+  let down = false;
+  // Without a listener ioredis prints every connection error to the console.
+  client.on('error', (error: Error) => {
+    if (down) return;
+    down = true;
+    logger?.warn(
+      { store: displayUrl, reason: error.message },
+      'redis store unreachable; operations fail with 503 while it reconnects in the background',
+    );
+  });
+  client.on('ready', () => {
+    if (!down) return;
+    down = false;
+    (logger?.info ?? logger?.warn)?.call(logger, { store: displayUrl }, 'redis store reachable again');
+  });
+  const store = redisKeyValueStore({
+    client,
+    keyPrefix: options.keyPrefix,
+    operationTimeoutMs: options.operationTimeoutMs,
+    displayName: `redis store ${displayUrl}`,
+  });
+  return {
+    ...store,
+    async close() {
+      if (client.status === 'end') return;
+      // QUIT lets pending replies arrive; a server that does not answer is cut off.
+      const quit = client.quit().catch(() => undefined);
+      const cutOff = new Promise((resolve) => setTimeout(resolve, 1000).unref());
+      await Promise.race([quit, cutOff]);
+      client.disconnect();
+    },
+  };
+}
+
+function openMemcached(url: string, displayUrl: string, options: KeyValueStoreFromUrlOptions): KeyValueStore {
+  const servers = url.replace(/^memcached:\/\//i, '').replace(/\/$/, '');
+  let username: string | undefined;
+  let password: string | undefined;
+  const hosts = servers.split(',').map((server) => {
+    const match = /^(?:([^:@]*)(?::([^@]*))?@)?([^:@/\s]+)(?::(\d+))?$/.exec(server);
+    if (match === null)
+      throw new TypeError(
+        `store url ${displayUrl} must be memcached://[user:password@]host[:port][,host[:port]…]`,
+      );
+    if (match[1]) username = decodeURIComponent(match[1]);
+    if (match[2]) password = decodeURIComponent(match[2]);
+    return `${match[3]}:${match[4] ?? '11211'}`;
+  });
+  const memjs = loadDriver<typeof import('memjs')>('memjs', `store url ${displayUrl}`);
+  const warn = throttledWarn(options.logger, 60_000);
+  const connectTimeoutSeconds = (options.connectTimeoutMs ?? 3000) / 1000;
+  const clientOptions: ClientOptions & ServerOptions = {
+    // One attempt per operation: a retry after a timeout could apply an add or increment twice.
+    retries: 1,
+    timeout: 1,
+    conntimeout: connectTimeoutSeconds,
+    keepAlive: true,
+    username,
+    password,
+    // memjs logs failures to the console by default; its lines name host and port only.
+    logger: {
+      log: (message: unknown) =>
+        warn({ store: displayUrl, reason: String(message) }, 'memcached store failed'),
+    },
+  };
+  const client: MemjsClient = memjs.Client.create(hosts.join(','), clientOptions);
+  const store = memcachedKeyValueStore({
+    client,
+    keyPrefix: options.keyPrefix,
+    operationTimeoutMs: options.operationTimeoutMs,
+    displayName: `memcached store ${displayUrl}`,
+  });
+  return {
+    ...store,
+    async close() {
+      client.close();
+    },
+  };
+}
+
+/**
+ * Opens the key-value store a URL names: `memory:` (or no URL) for a store inside this
+ * process, `redis://[user:password@]host[:port][/db]` or `rediss://…` (TLS) for Redis,
+ * `memcached://[user:password@]host[:port][,host[:port]…]` for memcached. The connection is
+ * the store's own: `close()` closes it. While the server is down every operation rejects
+ * within `operationTimeoutMs` with `SsoError` `STORE_UNAVAILABLE` (503), and the store works
+ * again by itself once the server is back.
+ */
+export function keyValueStoreFromUrl(
+  url: string | undefined,
+  options: KeyValueStoreFromUrlOptions = {},
+): KeyValueStore {
+  assertOperationTimeout(options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS, 'operationTimeoutMs');
+  assertOperationTimeout(options.connectTimeoutMs ?? 3000, 'connectTimeoutMs');
+  if (url === undefined || /^memory:(\/\/)?$/.test(url.trim()) || url.trim() === '') {
+    return memoryKeyValueStore(options.memory);
+  }
+  const displayUrl = redactUrl(url);
+  if (/^rediss?:\/\//i.test(url)) return openRedis(url, displayUrl, options);
+  if (/^memcached:\/\//i.test(url)) return openMemcached(url, displayUrl, options);
+  throw new TypeError(`store url must start with ${SCHEMES}, got ${displayUrl}`);
+}

@@ -1,0 +1,76 @@
+import { SsoError } from '@ssokit/protocol';
+
+export interface StoreOperationGuardOptions {
+  /** Names the store in error messages, e.g. `redis store 127.0.0.1:6379`; never holds a password. */
+  storeName: string;
+  /** Longest wait for one operation before it fails with `STORE_UNAVAILABLE`. */
+  timeoutMs: number;
+}
+
+/** Default bound on one store operation: long enough for a 1 MB value, short enough for a request. */
+export const DEFAULT_OPERATION_TIMEOUT_MS = 2000;
+
+export type StoreOperationGuard = <T>(operation: () => Promise<T>) => Promise<T>;
+
+// Drivers echo the command in some replies ("unknown command 'getdel', with args beginning
+// with: 'sess:…'"), and keys or values may be tokens: they must not reach a log line.
+function describeFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const withoutArgs = message.split(/, with args beginning with/i)[0] ?? message;
+  return withoutArgs.length > 200 ? `${withoutArgs.slice(0, 200)}…` : withoutArgs;
+}
+
+// The cause keeps what helps an operator (driver error name, code, message) but not the
+// driver's error object itself: ioredis attaches `command.args` (keys and values) to it, and
+// pino's error serializer would log every enumerable property.
+function sanitizedCause(error: unknown, reason: string): Error {
+  const cause = new Error(reason);
+  if (error instanceof Error) {
+    cause.name = error.name;
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' || typeof code === 'number') Object.assign(cause, { code });
+  }
+  return cause;
+}
+
+/** The `STORE_UNAVAILABLE` error (HTTP 503) for a store that failed or did not answer. */
+export function storeUnavailableError(storeName: string, error: unknown): SsoError {
+  const reason = describeFailure(error);
+  return new SsoError('STORE_UNAVAILABLE', `${storeName} is unavailable: ${reason}`, {
+    status: 503,
+    cause: sanitizedCause(error, reason),
+  });
+}
+
+/**
+ * Runs each store operation under a deadline and turns every driver failure into one
+ * `SsoError('STORE_UNAVAILABLE', status 503)`. The deadline matters even when the driver has
+ * its own timeouts: a caller-supplied ioredis client may queue commands offline for a long
+ * time, and memjs can wait forever for the answer on a socket the server closed cleanly.
+ * An operation that misses the deadline may still reach the server later; callers treat the
+ * error as "unknown outcome" and fail closed.
+ */
+export function storeOperationGuard(options: StoreOperationGuardOptions): StoreOperationGuard {
+  const { storeName, timeoutMs } = options;
+  return async (operation) => {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      // Promise.race subscribes to the operation, so its late rejection is never unhandled.
+      return await Promise.race([operation(), deadline]);
+    } catch (error) {
+      throw storeUnavailableError(storeName, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
+/** Refuses an operation timeout that would make every call fail or wait forever. */
+export function assertOperationTimeout(timeoutMs: number, option: string): void {
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new TypeError(`${option} must be a positive number of milliseconds, got ${timeoutMs}`);
+  }
+}

@@ -1,0 +1,4 @@
+import { memoryKeyValueStore } from '../src/index.ts';
+import { testKeyValueStore } from '../src/testing/index.ts';
+
+testKeyValueStore('memory', () => memoryKeyValueStore());
