@@ -6,12 +6,18 @@ import { existsSync } from 'node:fs';
  * machine has it (the load generator on one core and the server on the other keeps them from
  * stealing each other's time on a 2-core machine).
  */
-export function spawnPinned(entry: string, args: string[], core: number | undefined): ChildProcess {
-  const nodeArgs = ['--import', 'tsx', entry, ...args];
+export function spawnPinned(
+  entry: string,
+  args: string[],
+  core: number | undefined,
+  nodeOptions: string[] = [],
+): ChildProcess {
+  const nodeArgs = [...nodeOptions, '--import', 'tsx', entry, ...args];
   const pin = core !== undefined && existsSync('/usr/bin/taskset');
   const command = pin ? '/usr/bin/taskset' : process.execPath;
   const commandArgs = pin ? ['-c', String(core), process.execPath, ...nodeArgs] : nodeArgs;
-  return spawn(command, commandArgs, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // The child's stdout goes to our stderr: `--json` keeps stdout for the one JSON object.
+  return spawn(command, commandArgs, { stdio: ['ignore', 2, 2, 'ipc'] });
 }
 
 /** Waits for the first IPC message of a given type from a child. */

@@ -1,0 +1,27 @@
+// Child process (pinned to the provider's core): how long argon2id verify takes alone, one at a
+// time and 16 at once, to tell the password hash's share of a password login.
+import { hashBenchPassword, verifyBenchPassword } from './bench-account.ts';
+
+const [sequentialCount = 20, concurrentCount = 32] = process.argv.slice(2).map(Number);
+const passwordHash = await hashBenchPassword();
+const verifyOnce = async () => {
+  if (!(await verifyBenchPassword(passwordHash, 'bench-password-0123456789')))
+    throw new Error('argon2 verify failed');
+};
+await verifyOnce();
+
+let started = performance.now();
+for (let i = 0; i < sequentialCount; i++) await verifyOnce();
+const sequentialMs = (performance.now() - started) / sequentialCount;
+
+started = performance.now();
+let next = 0;
+await Promise.all(
+  Array.from({ length: 16 }, async () => {
+    while (next++ < concurrentCount) await verifyOnce();
+  }),
+);
+const concurrentPerSecond = concurrentCount / ((performance.now() - started) / 1000);
+
+process.send?.({ type: 'result', sequentialMs, concurrentPerSecond });
+process.disconnect?.();

@@ -1,0 +1,172 @@
+import { fileURLToPath } from 'node:url';
+import { nextMessage, spawnPinned, stopChild } from '../lib/child-process.ts';
+import type { SectionResult } from '../lib/report.ts';
+import { fmt, median, ratio } from '../lib/stats.ts';
+import type { RunningLoginSystem } from './login-flow.ts';
+import { type LoginMeasurement, type LoginMode, measureLogins } from './measure-logins.ts';
+import { startOidcLoginSystem } from './oidc-login-system.ts';
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
+export interface LoginSectionOptions {
+  durationSeconds: number;
+  warmupLogins: number;
+  rounds: number;
+  concurrency: number;
+  /** Starts ssokit's provider and client app; undefined while they are not available. */
+  startSsokit: (() => Promise<RunningLoginSystem>) | undefined;
+}
+
+const MODES: LoginMode[] = ['continue-as', 'password'];
+
+async function argon2Timing(quick: boolean): Promise<{ sequentialMs: number; concurrentPerSecond: number }> {
+  const child = spawnPinned(here('./argon2-timing.ts'), quick ? ['5', '16'] : ['30', '64'], 1);
+  try {
+    return await nextMessage<{ type: 'result'; sequentialMs: number; concurrentPerSecond: number }>(
+      child,
+      'result',
+      120_000,
+    );
+  } finally {
+    await stopChild(child);
+  }
+}
+
+type Key = `${string}/${LoginMode}/${number}`;
+
+/**
+ * Logins per second, ssokit against oidc-provider + openid-client, one system at a time (its
+ * two processes pinned to the two cores), rounds alternating between the systems.
+ */
+export async function loginSection(options: LoginSectionOptions): Promise<SectionResult> {
+  const starters: Array<[string, () => Promise<RunningLoginSystem>]> = [['oidc', startOidcLoginSystem]];
+  if (options.startSsokit) starters.unshift(['ssokit', options.startSsokit]);
+  const samples = new Map<Key, LoginMeasurement[]>();
+  for (let round = 0; round < options.rounds; round++) {
+    for (const [id, start] of starters) {
+      const system = await start();
+      try {
+        for (const mode of MODES) {
+          for (const concurrency of [1, options.concurrency]) {
+            const result = await measureLogins(system, {
+              mode,
+              concurrency,
+              durationSeconds: options.durationSeconds,
+              warmupLogins: options.warmupLogins,
+            });
+            const key: Key = `${id}/${mode}/${concurrency}`;
+            samples.set(key, [...(samples.get(key) ?? []), result]);
+          }
+        }
+      } finally {
+        await system.stop();
+      }
+    }
+  }
+  const argon2 = await argon2Timing(options.durationSeconds < 3);
+
+  const pick = (key: Key) => {
+    const runs = samples.get(key);
+    if (runs === undefined) return undefined;
+    return {
+      loginsPerSecond: median(runs.map((r) => r.loginsPerSecond)),
+      p50Ms: median(runs.map((r) => r.p50Ms)),
+      p99Ms: median(runs.map((r) => r.p99Ms)),
+      providerCpuMicros: median(runs.map((r) => r.providerCpuMicros)),
+      clientCpuMicros: median(runs.map((r) => r.clientCpuMicros)),
+    };
+  };
+  const ratios: Record<string, number> = {};
+  const rows: string[][] = [];
+  const notes: string[] = [];
+  for (const mode of MODES) {
+    for (const concurrency of [1, options.concurrency]) {
+      const oidc = pick(`oidc/${mode}/${concurrency}`);
+      const ssokit = pick(`ssokit/${mode}/${concurrency}`);
+      if (oidc === undefined) continue;
+      const label = `${mode}, ${concurrency === 1 ? 'sequential' : `${concurrency} at once`}`;
+      const r = ssokit === undefined ? undefined : ratio(ssokit.loginsPerSecond, oidc.loginsPerSecond);
+      if (r !== undefined) ratios[`login.${mode}.${concurrency === 1 ? 'sequential' : 'concurrent'}`] = r;
+      const cpu = (m: typeof oidc) =>
+        `${fmt(m.providerCpuMicros / 1000, 2)} + ${fmt(m.clientCpuMicros / 1000, 2)}`;
+      rows.push([
+        label,
+        ssokit === undefined ? 'n/a' : fmt(ssokit.loginsPerSecond, 1),
+        fmt(oidc.loginsPerSecond, 1),
+        r === undefined ? 'n/a' : fmt(r, 2),
+        ssokit === undefined ? 'n/a' : `${fmt(ssokit.p50Ms, 1)} / ${fmt(ssokit.p99Ms, 1)}`,
+        `${fmt(oidc.p50Ms, 1)} / ${fmt(oidc.p99Ms, 1)}`,
+        ssokit === undefined ? 'n/a' : cpu(ssokit),
+        cpu(oidc),
+      ]);
+    }
+  }
+  const ssokitPasswordSeq = pick('ssokit/password/1');
+  const ssokitPasswordConc = pick(`ssokit/password/${options.concurrency}`);
+  notes.push(
+    `argon2id verify alone (19 MiB, 2 passes, on the provider's core): ${fmt(argon2.sequentialMs, 1)} ms one at a time, ` +
+      `${fmt(argon2.concurrentPerSecond, 1)}/s at most with ${options.concurrency} at once.`,
+  );
+  if (ssokitPasswordSeq !== undefined && ssokitPasswordConc !== undefined) {
+    const seqShare = argon2.sequentialMs / ssokitPasswordSeq.p50Ms;
+    const concShare = ssokitPasswordConc.loginsPerSecond / argon2.concurrentPerSecond;
+    ratios['login.password.argon2-share.sequential'] = ratio(seqShare, 1);
+    ratios['login.password.argon2-share.concurrent'] = ratio(concShare, 1);
+    const oidcPasswordSeq = pick('oidc/password/1');
+    if (oidcPasswordSeq !== undefined) {
+      // Both sides pay the same hash; what is left is what the two systems do differently.
+      ratios['login.password.sequential.without-hash'] = ratio(
+        oidcPasswordSeq.p50Ms - argon2.sequentialMs,
+        ssokitPasswordSeq.p50Ms - argon2.sequentialMs,
+      );
+    }
+    notes.push(
+      `The hash's share of an ssokit password login: ${fmt(seqShare * 100)} % of a sequential login's median time; ` +
+        `at ${options.concurrency} at once the logins reach ${fmt(concShare * 100)} % of what the hash alone allows.`,
+    );
+  }
+  if (options.startSsokit === undefined)
+    notes.push('ssokit: not measured (provider or client app not available yet)');
+  return {
+    title: 'Login flow (headless browser over HTTP)',
+    intro:
+      'Whole logins per second, the bench process playing the browser (keep-alive, a cookie jar), provider pinned ' +
+      'to core 1 and client app to core 0. *continue-as*: the browser is already signed in at the provider ' +
+      '(ssokit: "Continue as" page + `cwca=yes`; OIDC: an OP session and grant, `/auth` answers with a code at ' +
+      'once). *password*: a browser without cookies signs in with username and password each time (argon2id ' +
+      'on both sides). ssokit: login -> provider page -> callback -> signed `authtoken/` call -> session. ' +
+      'Baseline: oidc-provider + openid-client, code flow + PKCE, claims in the ID token (RS256), no userinfo. ' +
+      `${options.durationSeconds} s per figure, median of ${options.rounds} round(s). ` +
+      'CPU ms per login: provider + client app.',
+    columns: [
+      'mode',
+      'ssokit logins/s',
+      'OIDC logins/s',
+      'ratio',
+      'ssokit p50 / p99 ms',
+      'OIDC p50 / p99 ms',
+      'ssokit CPU ms/login',
+      'OIDC CPU ms/login',
+    ],
+    rows,
+    ratios,
+    goals: [
+      {
+        ratio: 'login.continue-as.sequential',
+        description: 'continue-as, sequential: ssokit >= 3x OIDC',
+        atLeast: 3,
+      },
+      {
+        ratio: 'login.continue-as.concurrent',
+        description: 'continue-as, concurrent: ssokit >= 3x OIDC',
+        atLeast: 3,
+      },
+      {
+        ratio: 'login.password.sequential.without-hash',
+        description: 'password, sequential, hash time taken out of both: ssokit >= 3x OIDC',
+        atLeast: 3,
+      },
+    ],
+    notes,
+  };
+}

@@ -1,0 +1,77 @@
+import type { SectionResult } from '../lib/report.ts';
+import { fmt, ratio } from '../lib/stats.ts';
+import { type MeasureRouteOptions, measureRoutes, type RouteMeasurement } from './measure-route.ts';
+import { routeScenarios } from './route-scenarios.ts';
+
+const BASELINE = 'no-auth';
+
+/** Scenario order in the table: the baseline, what users pick instead, then ssokit per store. */
+export const ROUTE_SCENARIOS = [
+  BASELINE,
+  'passport-memory',
+  'passport-redis',
+  'ssokit-memory',
+  'ssokit-sqlite',
+  'ssokit-postgres',
+  'ssokit-redis',
+  'ssokit-memcached',
+] as const;
+
+export async function routeSection(
+  options: MeasureRouteOptions & { only?: string[] },
+): Promise<SectionResult> {
+  const wanted = ROUTE_SCENARIOS.filter(
+    (name) => name === BASELINE || options.only === undefined || options.only.includes(name),
+  );
+  const available = wanted.filter((name) => routeScenarios[name] !== undefined);
+  const missing = wanted.filter((name) => routeScenarios[name] === undefined);
+  const results = await measureRoutes(available, options);
+  const baseline = results.find((r) => r.scenario === BASELINE) as RouteMeasurement;
+
+  const ratios: Record<string, number> = {};
+  const rows = results.map((r) => {
+    const rps = ratio(r.requestsPerSecond, baseline.requestsPerSecond);
+    const cpu = ratio(r.cpuMicrosPerRequest, baseline.cpuMicrosPerRequest);
+    if (r.scenario !== BASELINE) {
+      ratios[`route.${r.scenario}.rps`] = rps;
+      ratios[`route.${r.scenario}.cpu`] = cpu;
+      ratios[`route.${r.scenario}.p99`] = ratio(r.p99Ms, baseline.p99Ms);
+    }
+    return [
+      r.scenario,
+      fmt(r.requestsPerSecond),
+      fmt(baseline.requestsPerSecond),
+      fmt(rps, 3),
+      `${fmt(r.p50Ms, 1)} / ${fmt(r.p99Ms, 1)}`,
+      fmt(r.cpuMicrosPerRequest, 1),
+      fmt(cpu, 2),
+      String(r.failures),
+    ];
+  });
+  return {
+    title: 'Authenticated route (Express, `GET /me`)',
+    intro:
+      `\`GET /me\` answering the signed-in user's name and email, server pinned to one core, autocannon ` +
+      `(${options.connections} connections, ${options.durationSeconds} s after ${options.warmupSeconds} s warm-up, ` +
+      `median of ${options.rounds} interleaved round(s)) on the other. Ratio = figure / no-auth ` +
+      '(req/s: higher is better; CPU µs per request: lower is better).',
+    columns: [
+      'scenario',
+      'req/s',
+      'no-auth req/s',
+      'ratio',
+      'p50 / p99 ms',
+      'CPU µs/req',
+      'CPU ratio',
+      'failures',
+    ],
+    rows,
+    ratios,
+    goals: [
+      { ratio: 'route.ssokit-memory.rps', description: 'ssokit in-memory >= 0.85 of no-auth', atLeast: 0.85 },
+      { ratio: 'route.ssokit-sqlite.rps', description: 'ssokit SQLite >= 0.85 of no-auth', atLeast: 0.85 },
+      { ratio: 'route.ssokit-redis.rps', description: 'ssokit Redis >= 0.75 of no-auth', atLeast: 0.75 },
+    ],
+    notes: missing.map((name) => `${name}: not measured (scenario not available yet)`),
+  };
+}
