@@ -1,0 +1,109 @@
+import { SignedRequestVerifier } from '@ssokit/protocol';
+import { type KeyValueStore, memoryKeyValueStore, openSqlDatabase, type SqlDatabase } from '@ssokit/stores';
+import type { Account } from './accounts/account.ts';
+import { type AccountStore, sqlAccountStore } from './accounts/account-store.ts';
+import { argon2PasswordHasher } from './accounts/password-hashing.ts';
+import { guardDatabaseErrors } from './accounts/unavailable-guard.ts';
+import { defaultUserToJson, type UserJson } from './accounts/user-json.ts';
+import type { ClientRegistry } from './clients/client-registry.ts';
+import { type SqlClientStore, sqlClientStore } from './clients/sql-client-store.ts';
+import {
+  type ProviderOptions,
+  type ResolvedProviderOptions,
+  resolveProviderOptions,
+} from './config/provider-options.ts';
+import { defaultProviderLogger, type ProviderLogger } from './logging/provider-logger.ts';
+import { type LoginRateLimiter, loginRateLimiter } from './rate-limit/login-rate-limiter.ts';
+import { type ProviderSessions, providerSessions } from './sessions/provider-sessions.ts';
+import { type RequestTokens, requestTokens } from './tokens/request-tokens.ts';
+
+/**
+ * The provider's core: storage and rules, no HTTP. `createProviderApp` puts routes on it;
+ * the CLI uses `accounts` and `clientStore` directly.
+ */
+export interface Provider {
+  readonly options: ResolvedProviderOptions;
+  readonly logger: ProviderLogger;
+  readonly database: SqlDatabase<unknown>;
+  readonly keyValueStore: KeyValueStore;
+  readonly accounts: AccountStore;
+  /** Client registrations in SQL (add, list, remove, rotate); undefined when `clients` was given. */
+  readonly clientStore: SqlClientStore | undefined;
+  readonly clients: ClientRegistry;
+  readonly requestTokens: RequestTokens;
+  readonly sessions: ProviderSessions;
+  readonly rateLimiter: LoginRateLimiter;
+  readonly verifier: SignedRequestVerifier;
+  /** The user JSON for an account (the `userToJson` option, or the original's shape). */
+  userJson(account: Account): Promise<UserJson>;
+  /** Creates or updates the tables of accounts and client registrations. */
+  migrate(): Promise<void>;
+  /** Closes what the provider opened itself (a database from a URL, the default memory store). */
+  close(): Promise<void>;
+}
+
+export function createProvider(options: ProviderOptions = {}): Provider {
+  const resolved = resolveProviderOptions(options);
+  const logger = resolved.logger ?? defaultProviderLogger();
+  const ownsDatabase = typeof resolved.database === 'string';
+  const database =
+    typeof resolved.database === 'string' ? openSqlDatabase({ url: resolved.database }) : resolved.database;
+  const ownsStore = resolved.keyValueStore === undefined;
+  const keyValueStore = resolved.keyValueStore ?? memoryKeyValueStore();
+  const { keyPrefix, now } = resolved;
+
+  const accounts = guardDatabaseErrors(
+    sqlAccountStore({
+      database,
+      passwordHasher: argon2PasswordHasher(resolved.passwordHashing),
+      now: () => new Date(now()),
+    }),
+    'account database',
+  );
+  const clientStore =
+    resolved.clients === undefined ? sqlClientStore({ database, prefix: resolved.prefix }) : undefined;
+  const clients =
+    resolved.clients ?? guardDatabaseErrors<ClientRegistry>(clientStore as SqlClientStore, 'client registry');
+  const userToJson = resolved.userToJson ?? defaultUserToJson;
+
+  return {
+    options: resolved,
+    logger,
+    database,
+    keyValueStore,
+    accounts,
+    clientStore,
+    clients,
+    requestTokens: requestTokens({
+      store: keyValueStore,
+      ttlSeconds: resolved.requestTokenTtlSeconds,
+      keyPrefix,
+      now,
+    }),
+    sessions: providerSessions({
+      store: keyValueStore,
+      ttlSeconds: resolved.sessionTtlSeconds,
+      keyPrefix,
+      now,
+    }),
+    rateLimiter: loginRateLimiter(keyValueStore, { ...resolved.rateLimit, keyPrefix }),
+    verifier: new SignedRequestVerifier({
+      apiKeys: clients,
+      maxDriftSeconds: resolved.maxDriftSeconds,
+      now,
+      // Seen signatures live in the shared store, so a replay to another process fails too.
+      replayStore: { add: (key, value, ttl) => keyValueStore.add(`${keyPrefix}seen:${key}`, value, ttl) },
+    }),
+    async userJson(account) {
+      return await userToJson(account);
+    },
+    async migrate() {
+      await accounts.migrate();
+      await clientStore?.migrate();
+    },
+    async close() {
+      if (ownsStore) await keyValueStore.close();
+      if (ownsDatabase) await database.close();
+    },
+  };
+}

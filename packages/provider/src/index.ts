@@ -1,0 +1,30 @@
+export type { Account, NewAccount } from './accounts/account.ts';
+export { type AccountStore, type SqlAccountStoreOptions, sqlAccountStore } from './accounts/account-store.ts';
+export {
+  argon2PasswordHasher,
+  type PasswordHasher,
+  type PasswordHashingOptions,
+} from './accounts/password-hashing.ts';
+export { defaultUserToJson, type UserJson, type UserToJson } from './accounts/user-json.ts';
+export {
+  type ClientRecord,
+  type ClientRegistry,
+  ssoClientEndpoints,
+  staticClientRegistry,
+} from './clients/client-registry.ts';
+export { allowedRedirectTarget } from './clients/redirect-target.ts';
+export { type AddClientInput, type SqlClientStore, sqlClientStore } from './clients/sql-client-store.ts';
+export { type ProviderEnv, readProviderEnv } from './config/provider-env.ts';
+export {
+  type ProviderOptions,
+  type ResolvedProviderOptions,
+  resolveProviderOptions,
+} from './config/provider-options.ts';
+export { createProvider, type Provider } from './create-provider.ts';
+export { createProviderApp, type ProviderApp } from './create-provider-app.ts';
+export { CSRF_COOKIE, SESSION_COOKIE } from './http/cookies.ts';
+export { defaultProviderLogger, type ProviderLogger, silentLogger } from './logging/provider-logger.ts';
+export type { LoginRateLimitOptions } from './rate-limit/login-rate-limiter.ts';
+export { ensureAccount, ensureClient } from './seeding.ts';
+export { type RunningProvider, type ServeProviderOptions, serveProvider } from './serve-provider.ts';
+export { djangoJsonDate, type PythonJsonValue, pythonJsonDumps } from './wire/python-json.ts';

@@ -1,0 +1,53 @@
+import type { Account } from '../accounts/account.ts';
+import type { Provider } from '../create-provider.ts';
+
+export type SignInResult =
+  | { outcome: 'success'; account: Account }
+  | { outcome: 'missing_fields' | 'bad_credentials' }
+  | { outcome: 'rate_limited'; retryAfterSeconds: number };
+
+export interface SignInAttempt {
+  username: string | undefined;
+  password: string | undefined;
+  address: string;
+  /** Which form: the provider's own `/login/`, or the SSO page for a client's API key. */
+  via: 'provider' | 'sso';
+  apiKey?: string;
+}
+
+/**
+ * One sign-in attempt, for both login forms: rate limits first (before any hashing, so a
+ * flood of guesses costs no CPU), then the password, then one log line with the outcome.
+ * The log line names the user, the form, the client's API key and the address; never the
+ * password.
+ */
+export async function checkSignIn(provider: Provider, attempt: SignInAttempt): Promise<SignInResult> {
+  const result = await attemptSignIn(provider, attempt);
+  const details = {
+    event: 'login',
+    via: attempt.via,
+    username: attempt.username ?? null,
+    outcome: result.outcome,
+    apiKey: attempt.apiKey ?? null,
+    address: attempt.address,
+  };
+  if (result.outcome === 'success') provider.logger.info(details, 'login succeeded');
+  else provider.logger.warn(details, 'login refused');
+  return result;
+}
+
+async function attemptSignIn(provider: Provider, attempt: SignInAttempt): Promise<SignInResult> {
+  const { username, password, address } = attempt;
+  if (!username || !password) return { outcome: 'missing_fields' };
+  const verdict = await provider.rateLimiter.begin(username, address);
+  if (!verdict.allowed) return { outcome: 'rate_limited', retryAfterSeconds: verdict.retryAfterSeconds };
+  const account = await provider.accounts.verifyCredentials(username, password);
+  if (account === undefined) {
+    await provider.rateLimiter.failed(address);
+    return { outcome: 'bad_credentials' };
+  }
+  await provider.rateLimiter.succeeded(username);
+  const at = new Date(provider.options.now());
+  await provider.accounts.recordLogin(account.id, at);
+  return { outcome: 'success', account: { ...account, lastLogin: at } };
+}

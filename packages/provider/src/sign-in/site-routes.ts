@@ -1,0 +1,132 @@
+import { type Request, type Response, Router } from 'express';
+import type { Account } from '../accounts/account.ts';
+import type { Provider } from '../create-provider.ts';
+import { clearCookie, readCookie, SESSION_COOKIE, setCookie } from '../http/cookies.ts';
+import { csrfTokenFor, csrfTokenMatches } from '../http/csrf.ts';
+import { formBody } from '../http/form-body.ts';
+import { clientAddress, cookiesSecure, sendPage } from '../http/page-response.ts';
+import { singleParameters, splitUrl } from '../http/request-parameters.ts';
+import { homePage, loginFormPage, logoutPage, messagePage } from '../pages/pages.ts';
+import { checkSignIn } from './check-sign-in.ts';
+
+/** A path on this site to return to after login; anything else (other hosts, `//x`, `/\x`) is `/`. */
+export function sameSiteNext(next: string | undefined): string {
+  if (next === undefined || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\'))
+    return '/';
+  return /^[\x21-\x7e]*$/.test(next) ? next : '/';
+}
+
+/**
+ * The provider's own pages: home (who is signed in), `/login/` (starts a provider session,
+ * which the SSO page then offers as "Continue with current user?") and `/logout/`.
+ */
+export function siteRoutes(provider: Provider): Router {
+  const { options, sessions, accounts } = provider;
+  const router = Router();
+  const limitForms = formBody(options.formBodyLimitBytes);
+
+  const currentAccount = async (req: Request): Promise<Account | undefined> => {
+    const session = await sessions.read(readCookie(req, SESSION_COOKIE));
+    if (session === undefined) return undefined;
+    const account = await accounts.findById(session.userId);
+    return account?.isActive ? account : undefined;
+  };
+  const formExpired = (res: Response) =>
+    sendPage(
+      res,
+      403,
+      options.siteName,
+      'Form expired',
+      messagePage(
+        'This form has expired or was not sent by this site.',
+        'Go back, reload the page and try again.',
+      ),
+    );
+
+  router.get('/', async (req, res) => {
+    sendPage(res, 200, options.siteName, 'Home', homePage(await currentAccount(req)));
+  });
+
+  router.get('/login/', async (req, res) => {
+    const next = sameSiteNext(singleParameters(splitUrl(req.originalUrl).rawQuery).get('next'));
+    const csrfToken = csrfTokenFor(req, res, cookiesSecure(req, options.secureCookies));
+    sendPage(res, 200, options.siteName, 'Log in', loginFormPage({ action: '/login/', csrfToken, next }));
+  });
+
+  router.post('/login/', limitForms, async (req, res) => {
+    if (!csrfTokenMatches(req)) {
+      formExpired(res);
+      return;
+    }
+    const fields = req.formFields ?? new Map<string, string>();
+    const username = fields.get('username');
+    const next = sameSiteNext(fields.get('next'));
+    const secure = cookiesSecure(req, options.secureCookies);
+    const result = await checkSignIn(provider, {
+      username,
+      password: fields.get('password'),
+      address: clientAddress(req),
+      via: 'provider',
+    });
+    if (result.outcome === 'success') {
+      // A new token on every login, so a session id planted before login is worthless after it.
+      await sessions.destroy(readCookie(req, SESSION_COOKIE));
+      const token = await sessions.create(result.account.id);
+      setCookie(res, SESSION_COOKIE, token, { secure, maxAgeSeconds: options.sessionTtlSeconds });
+      res.redirect(302, next);
+      return;
+    }
+    const error =
+      result.outcome === 'rate_limited'
+        ? `Too many failed sign-ins. Try again in ${Math.ceil(result.retryAfterSeconds / 60)} minutes.`
+        : result.outcome === 'missing_fields'
+          ? 'Enter a username and a password.'
+          : 'Please enter a correct username and password.';
+    if (result.outcome === 'rate_limited') res.setHeader('Retry-After', String(result.retryAfterSeconds));
+    const csrfToken = csrfTokenFor(req, res, secure);
+    sendPage(
+      res,
+      result.outcome === 'rate_limited' ? 429 : 200,
+      options.siteName,
+      'Log in',
+      loginFormPage({
+        action: '/login/',
+        csrfToken,
+        next,
+        error,
+        ...(username === undefined ? {} : { username }),
+      }),
+    );
+  });
+
+  router.get('/logout/', async (req, res) => {
+    const account = await currentAccount(req);
+    const csrfToken = csrfTokenFor(req, res, cookiesSecure(req, options.secureCookies));
+    sendPage(res, 200, options.siteName, 'Log out', logoutPage(account?.username, csrfToken));
+  });
+
+  router.post('/logout/', limitForms, async (req, res) => {
+    if (!csrfTokenMatches(req)) {
+      formExpired(res);
+      return;
+    }
+    await sessions.destroy(readCookie(req, SESSION_COOKIE));
+    clearCookie(res, SESSION_COOKIE, cookiesSecure(req, options.secureCookies));
+    provider.logger.info({ event: 'logout', address: clientAddress(req) }, 'provider session ended');
+    res.redirect(302, '/');
+  });
+
+  for (const path of ['/', '/login/', '/logout/']) {
+    router.all(path, (_req, res) => {
+      res.setHeader('Allow', path === '/' ? 'GET, HEAD' : 'GET, HEAD, POST');
+      sendPage(
+        res,
+        405,
+        options.siteName,
+        'Not allowed',
+        messagePage('This page does not accept that request method.'),
+      );
+    });
+  }
+  return router;
+}
