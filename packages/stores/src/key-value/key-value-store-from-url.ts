@@ -58,15 +58,19 @@ function openRedis(url: string, displayUrl: string, options: KeyValueStoreFromUr
   const client: Redis = new Redis(url, redisOptions);
   const { logger } = options;
   let down = false;
-  // Without a listener ioredis prints every connection error to the console.
-  client.on('error', (error: Error) => {
-    if (down) return;
+  let closing = false;
+  const wentDown = (reason: string) => {
+    if (down || closing) return;
     down = true;
     logger?.warn(
-      { store: displayUrl, reason: error.message },
+      { store: displayUrl, reason },
       'redis store unreachable; operations fail with 503 while it reconnects in the background',
     );
-  });
+  };
+  // Without an 'error' listener ioredis prints every connection error to the console. A
+  // server that goes away closes the connection without an error, hence 'close' too.
+  client.on('error', (error: Error) => wentDown(error.message));
+  client.on('close', () => wentDown('connection closed'));
   client.on('ready', () => {
     if (!down) return;
     down = false;
@@ -81,6 +85,7 @@ function openRedis(url: string, displayUrl: string, options: KeyValueStoreFromUr
   return {
     ...store,
     async close() {
+      closing = true;
       if (client.status === 'end') return;
       // QUIT lets pending replies arrive; a server that does not answer is cut off.
       const quit = client.quit().catch(() => undefined);

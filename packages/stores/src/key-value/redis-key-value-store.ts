@@ -64,7 +64,22 @@ export function redisKeyValueStore(options: RedisKeyValueStoreOptions): KeyValue
   const keyPrefix = options.keyPrefix ?? 'ssokit:';
   const timeoutMs = options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
   assertOperationTimeout(timeoutMs, 'redisKeyValueStore: operationTimeoutMs');
-  const guard = storeOperationGuard({ storeName: options.displayName ?? describeClient(client), timeoutMs });
+  const guarded = storeOperationGuard({
+    storeName: options.displayName ?? describeClient(client),
+    timeoutMs,
+  });
+  // While ioredis waits to reconnect the server is known to be down: answer 503 at once
+  // instead of queueing the command and holding the request until the deadline.
+  const guard = <T>(operation: () => Promise<T>): Promise<T> =>
+    guarded(() => {
+      const { status } = client;
+      if (status === 'reconnecting' || status === 'end') {
+        return Promise.reject(
+          new Error(`not connected (${status === 'end' ? 'connection closed' : 'reconnecting'})`),
+        );
+      }
+      return operation();
+    });
   const k = (key: string) => `${keyPrefix}${key}`;
 
   return {

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { SsoError } from '@ssokit/protocol';
+import {
+  assertOperationTimeout,
+  storeOperationGuard,
+  storeUnavailableError,
+} from './store-operation-guard.ts';
+
+describe('storeOperationGuard()', () => {
+  it('passes the result of an operation that answers in time through unchanged', async () => {
+    const guard = storeOperationGuard({ storeName: 'test store', timeoutMs: 1000 });
+    assert.equal(await guard(async () => 'value'), 'value');
+    assert.equal(await guard(async () => undefined), undefined);
+  });
+
+  it('rejects an operation that never answers with STORE_UNAVAILABLE 503 once the deadline passes', async () => {
+    const guard = storeOperationGuard({ storeName: 'test store', timeoutMs: 30 });
+    const error = await guard(() => new Promise(() => {})).then(
+      () => undefined,
+      (rejection: unknown) => rejection,
+    );
+    assert.ok(error instanceof SsoError);
+    assert.equal(error.code, 'STORE_UNAVAILABLE');
+    assert.equal(error.status, 503);
+    assert.equal(error.message, 'test store is unavailable: no answer within 30 ms');
+  });
+
+  it('turns a driver failure into STORE_UNAVAILABLE naming the store and the reason', async () => {
+    const guard = storeOperationGuard({ storeName: 'redis store 10.0.0.1:6379', timeoutMs: 1000 });
+    const driverError = Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:6379'), {
+      code: 'ECONNREFUSED',
+    });
+    await assert.rejects(
+      guard(() => Promise.reject(driverError)),
+      (error: unknown) =>
+        error instanceof SsoError &&
+        error.message === 'redis store 10.0.0.1:6379 is unavailable: connect ECONNREFUSED 10.0.0.1:6379' &&
+        (error.cause as { code?: string }).code === 'ECONNREFUSED',
+    );
+  });
+});
+
+describe('storeUnavailableError()', () => {
+  it('keeps the keys and values a driver attaches to its error out of the message and cause', () => {
+    const driverError = Object.assign(
+      new Error("ERR unknown command 'getdel', with args beginning with: 'session:tok-123' "),
+      { name: 'ReplyError', command: { name: 'getdel', args: ['session:tok-123', 'secret-value'] } },
+    );
+    const error = storeUnavailableError('redis store x', driverError);
+    assert.equal(error.message, "redis store x is unavailable: ERR unknown command 'getdel'");
+    assert.ok(error.cause instanceof Error);
+    assert.equal(error.cause.name, 'ReplyError');
+    assert.equal('command' in error.cause, false);
+    assert.ok(!JSON.stringify({ ...error.cause, message: error.cause.message }).includes('tok-123'));
+  });
+
+  it('shortens a very long driver message', () => {
+    const error = storeUnavailableError('store', new Error('x'.repeat(5000)));
+    assert.ok(error.message.length < 260);
+  });
+});
+
+describe('assertOperationTimeout()', () => {
+  it('refuses a timeout that is zero, negative or not finite, naming the option', () => {
+    for (const bad of [0, -5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      assert.throws(
+        () => assertOperationTimeout(bad, 'operationTimeoutMs'),
+        /operationTimeoutMs must be a positive/,
+      );
+    }
+    assert.doesNotThrow(() => assertOperationTimeout(250, 'operationTimeoutMs'));
+  });
+});
