@@ -1,0 +1,111 @@
+import { isSsoError, SsoError } from '@ssokit/protocol';
+import {
+  type KeyValueStore,
+  memoryKeyValueStore,
+  openSqlDatabase,
+  warnIfPerProcessStore,
+} from '@ssokit/stores';
+import type { ResolvedClientConfig } from './config/client-config.ts';
+import { defaultSsoLogger, OutageLog, type SsoLogger } from './logging/sso-logger.ts';
+import { LoginStateStore } from './login/login-state.ts';
+import { ProviderApi } from './login/provider-api.ts';
+import type { RedirectPolicy } from './login/safe-redirect.ts';
+import { SessionManager } from './session/session-manager.ts';
+import { cacheUserStore } from './user/cache-user-store.ts';
+import { sqlUserStore } from './user/sql-user-store.ts';
+import type { UserStore } from './user/user-store.ts';
+
+/** What the flows of one client share; built once from the resolved configuration. */
+export interface ClientContext<Extras extends object> {
+  config: ResolvedClientConfig;
+  logger: SsoLogger;
+  api: ProviderApi;
+  sessions: SessionManager<Extras>;
+  loginStates: LoginStateStore;
+  users: UserStore;
+  sessionStoreOutage: OutageLog;
+  loginCookieName: string;
+  redirectPolicy: RedirectPolicy;
+  /** Whether cookies get `Secure`, given whether the current request came over https. */
+  secureCookies(https: boolean | undefined): boolean;
+  /** Closes what the client opened itself (never stores or databases passed in). */
+  close(): Promise<void>;
+}
+
+/** A 503 for a store that failed; the driver's error stays as `cause`, out of the message. */
+export function storeUnavailable(error: unknown, what: string): SsoError {
+  if (isSsoError(error) && error.code === 'STORE_UNAVAILABLE') return error;
+  return new SsoError('STORE_UNAVAILABLE', `the ${what} is unavailable, please try again shortly`, {
+    status: 503,
+    cause: error,
+  });
+}
+
+export function buildClientContext<Extras extends object>(
+  config: ResolvedClientConfig,
+  testing: { fetch?: typeof fetch } = {},
+): ClientContext<Extras> {
+  const logger = config.logger ?? defaultSsoLogger();
+  const closers: (() => Promise<void>)[] = [];
+
+  let sessionStore: KeyValueStore;
+  if (config.sessionStore === undefined) {
+    sessionStore = memoryKeyValueStore();
+    closers.push(() => sessionStore.close());
+  } else {
+    sessionStore = config.sessionStore;
+  }
+  warnIfPerProcessStore(sessionStore, 'sessions', logger);
+
+  let users: UserStore;
+  if (config.userStore !== undefined) {
+    users = config.userStore;
+  } else if (config.userStorage === 'cache') {
+    const cache = config.cache ?? sessionStore;
+    warnIfPerProcessStore(cache, 'cached users', logger);
+    users = cacheUserStore({ store: cache, ttlSeconds: config.userCacheTtlSeconds });
+  } else {
+    const ownsDatabase = typeof config.database === 'string';
+    const database =
+      typeof config.database === 'string' ? openSqlDatabase({ url: config.database }) : config.database;
+    users = sqlUserStore({ database, ownsDatabase });
+    closers.push(() => users.close());
+  }
+
+  if (config.secureCookies === false) {
+    logger.warn(
+      { option: 'secureCookies' },
+      'secureCookies is off: session cookies are also sent over plain http',
+    );
+  }
+  if (config.allowShortSecret && config.secretKey.length < 16) {
+    logger.warn({ option: 'allowShortSecret' }, 'the secret key is shorter than 16 characters');
+  }
+  const appIsHttps = config.appUrl?.startsWith('https:');
+
+  return {
+    config,
+    logger,
+    api: new ProviderApi({
+      providerUrl: config.providerUrl,
+      remotePrefix: config.remotePrefix,
+      apiKey: config.apiKey,
+      secretKey: config.secretKey,
+      timeoutMs: config.timeoutMs,
+      ...(testing.fetch === undefined ? {} : { fetch: testing.fetch }),
+    }),
+    sessions: new SessionManager<Extras>({ store: sessionStore, ttlSeconds: config.sessionTtlSeconds }),
+    loginStates: new LoginStateStore(sessionStore, config.loginStateTtlSeconds),
+    users,
+    sessionStoreOutage: new OutageLog(logger, 'session store'),
+    loginCookieName: `${config.cookieName}_login`,
+    redirectPolicy: { allowedOrigins: config.allowedRedirectOrigins },
+    secureCookies(https) {
+      if (config.secureCookies !== 'auto') return config.secureCookies;
+      return appIsHttps ?? https === true;
+    },
+    async close() {
+      for (const close of closers) await close();
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import { buildClientContext } from './client-context.ts';
+import { resolveClientConfig, type SsoClientConfig } from './config/client-config.ts';
+import type { SsoLogger } from './logging/sso-logger.ts';
+import { type BeginLoginInput, type BeginLoginResult, beginLogin } from './login/begin-login.ts';
+import { type CompleteLoginInput, type CompleteLoginResult, completeLogin } from './login/complete-login.ts';
+import { safeRedirectTarget } from './login/safe-redirect.ts';
+import { clearedCookie, readCookie } from './session/session-cookies.ts';
+import { type LogoutResult, logout, readSession, type SessionLookup } from './session/session-flows.ts';
+import type { SsoUser, SsoUserId } from './user/sso-user.ts';
+import type { UserStore } from './user/user-store.ts';
+
+/** Settings an adapter needs; no secrets. */
+export interface SsoClientSettings {
+  readonly callbackPath: string;
+  readonly defaultRedirect: string;
+  readonly cookieName: string;
+  readonly loginCookieName: string;
+  readonly appUrl: string | undefined;
+}
+
+/**
+ * The framework-free SSO client. Every method takes strings and returns plain results, so an
+ * adapter only translates cookies, redirects and `req.user`.
+ */
+export interface SsoClient<Extras extends object = Record<string, unknown>> {
+  readonly settings: SsoClientSettings;
+  /** Where signed-in users are stored; for the app to look users up. */
+  readonly users: UserStore;
+  /** Starts a sign-in: the provider URL to redirect to and the pending sign-in cookie. */
+  beginLogin(input: BeginLoginInput): Promise<BeginLoginResult>;
+  /** Finishes a sign-in at the callback: the new session cookie, the user, where to go. */
+  completeLogin(input: CompleteLoginInput): Promise<CompleteLoginResult<Extras>>;
+  /** The session of a request from its `Cookie` header; never throws. */
+  readSession(cookieHeader: string | undefined, https?: boolean): Promise<SessionLookup<Extras>>;
+  /** The signed-in user of a `Cookie` header, or undefined (also when the store is down). */
+  currentUser(cookieHeader: string | undefined): Promise<SsoUser<Extras> | undefined>;
+  /** Ends the session server-side and gives the cookie removal. */
+  logout(input: { sessionToken?: string | undefined; https?: boolean | undefined }): Promise<LogoutResult>;
+  /** Ends every session of a user and removes the stored user (e.g. an account closed). */
+  removeUser(id: SsoUserId): Promise<void>;
+  /** A `Set-Cookie` value removing the session cookie (e.g. when logout cannot reach the store). */
+  clearedSessionCookie(https?: boolean): string;
+  /** The logger the client writes to (pino-compatible). */
+  readonly logger: SsoLogger;
+  /** The client's two cookies, read from a `Cookie` header. */
+  readCookies(cookieHeader: string | undefined): { sessionToken?: string; loginStateCookie?: string };
+  /** The target if it is a safe place to redirect to after sign-in or sign-out, else the default. */
+  safeRedirect(target: string | undefined): string;
+  /** Closes what the client opened itself (default SQLite file, default memory store). */
+  close(): Promise<void>;
+}
+
+/** Testing seams, not part of the configuration. */
+export interface SsoClientInternals {
+  fetch?: typeof fetch;
+}
+
+/**
+ * Creates the client. The configuration is validated here, once; a mistake throws a
+ * `TypeError` naming the option. `Extras` types the provider's user attributes.
+ */
+export function createSsoClient<Extras extends object = Record<string, unknown>>(
+  config: SsoClientConfig = {},
+  internals: SsoClientInternals = {},
+): SsoClient<Extras> {
+  const resolved = resolveClientConfig(config);
+  const context = buildClientContext<Extras>(resolved, internals);
+  const { cookieName } = resolved;
+  const { loginCookieName } = context;
+
+  return {
+    settings: Object.freeze({
+      callbackPath: resolved.callbackPath,
+      defaultRedirect: resolved.defaultRedirect,
+      cookieName,
+      loginCookieName,
+      appUrl: resolved.appUrl,
+    }),
+    users: context.users,
+    beginLogin: (input) => beginLogin(context, input),
+    completeLogin: (input) => completeLogin(context, input),
+    readSession: (cookieHeader, https) => readSession(context, cookieHeader, https),
+    currentUser: async (cookieHeader) => (await readSession(context, cookieHeader)).user,
+    logout: (input) => logout(context, input),
+    async removeUser(id) {
+      await context.sessions.invalidateUser(id);
+      await context.users.delete(id);
+    },
+    clearedSessionCookie: (https) => clearedCookie(cookieName, { secure: context.secureCookies(https) }),
+    logger: context.logger,
+    readCookies(cookieHeader) {
+      const sessionToken = readCookie(cookieHeader, cookieName);
+      const loginStateCookie = readCookie(cookieHeader, loginCookieName);
+      return {
+        ...(sessionToken === undefined ? {} : { sessionToken }),
+        ...(loginStateCookie === undefined ? {} : { loginStateCookie }),
+      };
+    },
+    safeRedirect: (target) => safeRedirectTarget(target, context.redirectPolicy) ?? resolved.defaultRedirect,
+    close: () => context.close(),
+  };
+}

@@ -1,0 +1,136 @@
+import { SsoError } from '@ssokit/protocol';
+import { type Request, type Response, Router } from 'express';
+import type { SsoClientConfig } from '../config/client-config.ts';
+import { createSsoClient, type SsoClient } from '../create-sso-client.ts';
+import type { RegisteredExtras } from '../user/sso-user.ts';
+import type { SsoRequestContext } from './express-request.ts';
+import { redirect, sendError } from './express-responses.ts';
+
+export interface SsoExpressOptions<Extras extends object = RegisteredExtras> {
+  /**
+   * Starts a sign-in; honours `?next=/where/to/go` (same-origin paths or allowed origins).
+   * @default '/accounts/login/'
+   */
+  loginPath?: string;
+  /**
+   * Signs out, by POST or GET; then redirects to a safe `?next=` or `defaultRedirect`.
+   * @default '/accounts/logout/'
+   */
+  logoutPath?: string;
+  /**
+   * An existing client; the client options of the configuration are then ignored.
+   * @default createSsoClient(config)
+   */
+  client?: SsoClient<Extras>;
+}
+
+export type SsoExpressConfig<Extras extends object = RegisteredExtras> = SsoClientConfig &
+  SsoExpressOptions<Extras>;
+
+/** The router, with the core client for use outside requests (`router.client.users`). */
+export type SsoRouter<Extras extends object = RegisteredExtras> = Router & {
+  readonly client: SsoClient<Extras>;
+};
+
+const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+const PATH = /^\/(?!\/)[^\s?#\\]*$/;
+
+function rawQuery(req: Request): string {
+  const at = req.originalUrl.indexOf('?');
+  return at === -1 ? '' : req.originalUrl.slice(at + 1);
+}
+
+function firstString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * Express 5 adapter: mounts the sign-in route, the provider's callback and sign-out, and sets
+ * `req.user` on every request. Mount it at the root, before your routes:
+ * `app.use(ssoClient({ providerUrl, apiKey, secretKey }))`.
+ */
+export function ssoClient<Extras extends object = RegisteredExtras>(
+  config: SsoExpressConfig<Extras> = {},
+): SsoRouter<Extras> {
+  const {
+    loginPath = '/accounts/login/',
+    logoutPath = '/accounts/logout/',
+    client: given,
+    ...clientConfig
+  } = config;
+  for (const [option, path] of [
+    ['loginPath', loginPath],
+    ['logoutPath', logoutPath],
+  ] as const) {
+    if (!PATH.test(path)) throw new TypeError(`client.${option} must be a path starting with "/"`);
+  }
+  const client = given ?? createSsoClient<Extras>(clientConfig);
+  const { logger, settings } = client;
+  const router = Router() as Router & { client: SsoClient<Extras> };
+  Object.defineProperty(router, 'client', { value: client, enumerable: true });
+
+  const callbackUrlOf = (req: Request): string => {
+    if (settings.appUrl !== undefined) return settings.appUrl + settings.callbackPath;
+    const host = req.get('host');
+    if (host === undefined || !HOST.test(host)) {
+      throw new SsoError('MALFORMED_REQUEST', 'the request has no valid Host header', { status: 400 });
+    }
+    return `${req.protocol}://${host}${settings.callbackPath}`;
+  };
+
+  router.use(async (req: Request, res: Response, next) => {
+    const lookup = await client.readSession(req.headers.cookie, req.secure);
+    if (lookup.setCookie !== undefined) res.append('Set-Cookie', lookup.setCookie);
+    req.user = lookup.user as Express.User | undefined;
+    req.sso = { client, loginPath, error: lookup.error } as SsoRequestContext;
+    next();
+  });
+
+  router.get(loginPath, async (req, res) => {
+    try {
+      const started = await client.beginLogin({
+        redirectTo: firstString(req.query.next),
+        callbackUrl: callbackUrlOf(req),
+        loginStateCookie: client.readCookies(req.headers.cookie).loginStateCookie,
+        https: req.secure,
+      });
+      redirect(res, started.location, started.setCookies);
+    } catch (error) {
+      sendError(req, res, error, { logger });
+    }
+  });
+
+  router.get(settings.callbackPath, async (req, res) => {
+    try {
+      const cookies = client.readCookies(req.headers.cookie);
+      const done = await client.completeLogin({
+        query: rawQuery(req),
+        loginStateCookie: cookies.loginStateCookie,
+        sessionToken: cookies.sessionToken,
+        https: req.secure,
+      });
+      redirect(res, done.redirectTo, done.setCookies);
+    } catch (error) {
+      sendError(req, res, error, { logger, retryPath: loginPath });
+    }
+  });
+
+  const signOut = async (req: Request, res: Response) => {
+    const target = client.safeRedirect(firstString(req.query.next));
+    try {
+      const done = await client.logout({
+        sessionToken: client.readCookies(req.headers.cookie).sessionToken,
+        https: req.secure,
+      });
+      redirect(res, target, done.setCookies);
+    } catch (error) {
+      // The store is down: the session may live on there, but this browser forgets it now.
+      const cleared = client.clearedSessionCookie(req.secure);
+      sendError(req, res, error, { logger, setCookies: [cleared] });
+    }
+  };
+  router.post(logoutPath, signOut);
+  router.get(logoutPath, signOut);
+
+  return router;
+}

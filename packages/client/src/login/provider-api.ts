@@ -1,0 +1,70 @@
+import { SignedApiClient, SsoError } from '@ssokit/protocol';
+import { type SsoUserRecord, userRecordFromProvider } from '../user/sso-user.ts';
+
+export interface ProviderApiOptions {
+  providerUrl: string;
+  remotePrefix: string;
+  apiKey: string;
+  secretKey: string;
+  timeoutMs: number;
+  /** For tests. @default globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+const TOKEN_SHAPE = /^[\x21-\x7e]{1,512}$/;
+
+/**
+ * The provider's two back-channel endpoints, called signed. Errors are `SsoError`s:
+ * PROVIDER_UNREACHABLE (502), PROVIDER_TIMEOUT (504), PROVIDER_REFUSED (the provider's status
+ * and text), PROVIDER_BAD_RESPONSE (502).
+ */
+export class ProviderApi {
+  private readonly api: SignedApiClient;
+
+  constructor(private readonly options: ProviderApiOptions) {
+    this.api = new SignedApiClient({
+      baseUrl: options.providerUrl,
+      apiKey: options.apiKey,
+      secretKey: options.secretKey,
+      timeoutMs: options.timeoutMs,
+      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    });
+  }
+
+  /** A new request token (`GET {prefix}reqeusttoken/`, the original's spelling). */
+  async newRequestToken(): Promise<string> {
+    const answer = await this.api.get<{ request_token?: unknown }>(
+      `${this.options.remotePrefix}reqeusttoken/`,
+    );
+    const token = answer?.request_token;
+    if (typeof token !== 'string' || !TOKEN_SHAPE.test(token)) {
+      throw new SsoError(
+        'PROVIDER_BAD_RESPONSE',
+        'the provider answered reqeusttoken/ without a usable request_token',
+        {
+          status: 502,
+        },
+      );
+    }
+    return token;
+  }
+
+  /** The user the provider bound to these tokens (`GET {prefix}authtoken/`); single use there. */
+  async userForTokens(requestToken: string, authToken: string): Promise<SsoUserRecord> {
+    const answer = await this.api.get<{ user?: unknown }>(`${this.options.remotePrefix}authtoken/`, [
+      ['request_token', requestToken],
+      ['auth_token', authToken],
+    ]);
+    if (typeof answer !== 'object' || answer === null || !('user' in answer)) {
+      throw new SsoError('PROVIDER_BAD_RESPONSE', 'the provider answered authtoken/ without a user', {
+        status: 502,
+      });
+    }
+    return userRecordFromProvider(answer.user);
+  }
+
+  /** The browser-facing login page address, with its parameters in the original's order. */
+  loginPageBase(): string {
+    return `${this.options.providerUrl}${this.options.remotePrefix}login/`;
+  }
+}

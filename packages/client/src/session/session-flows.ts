@@ -1,0 +1,102 @@
+import type { SsoError } from '@ssokit/protocol';
+import { type ClientContext, storeUnavailable } from '../client-context.ts';
+import { describeError } from '../logging/sso-logger.ts';
+import type { SsoUser } from '../user/sso-user.ts';
+import { clearedCookie, readCookie, tokenCookie } from './session-cookies.ts';
+
+/** The result of reading a request's session. */
+export interface SessionLookup<Extras extends object> {
+  /** The signed-in user, or undefined. */
+  user: SsoUser<Extras> | undefined;
+  /** A `Set-Cookie` to send: the renewed session cookie, or the removal of a dead one. */
+  setCookie?: string;
+  /** Set when the session store failed: pages that need the user should answer 503. */
+  error?: SsoError;
+}
+
+const ANONYMOUS: SessionLookup<never> = Object.freeze({ user: undefined });
+
+/**
+ * The per-request path: cookie -> session -> user, one store `get`. Never throws: a store
+ * that is down is logged once per outage and reported in `error`.
+ */
+export async function readSession<Extras extends object>(
+  context: ClientContext<Extras>,
+  cookieHeader: string | undefined,
+  https?: boolean,
+): Promise<SessionLookup<Extras>> {
+  const token = readCookie(cookieHeader, context.config.cookieName);
+  if (token === undefined) return ANONYMOUS;
+  try {
+    const session = await context.sessions.read(token);
+    context.sessionStoreOutage.succeeded();
+    if (session === undefined) {
+      // A cookie for a session that is gone: have the browser drop it, once.
+      return {
+        user: undefined,
+        setCookie: clearedCookie(context.config.cookieName, { secure: context.secureCookies(https) }),
+      };
+    }
+    if (!session.renewed) return { user: session.user };
+    const maxAge = (session.expiresAt - Date.now()) / 1000;
+    const secure = context.secureCookies(https);
+    return {
+      user: session.user,
+      setCookie: tokenCookie(context.config.cookieName, token, maxAge, { secure }),
+    };
+  } catch (error) {
+    context.sessionStoreOutage.failed(error);
+    return { user: undefined, error: storeUnavailable(error, 'session store') };
+  }
+}
+
+/**
+ * Ends one session; when it was the user's last one, the stored user is removed too (as the
+ * original deleted the row at logout). Returns whether a session was ended.
+ */
+export async function endSession<Extras extends object>(
+  context: ClientContext<Extras>,
+  sessionToken: string | undefined,
+): Promise<boolean> {
+  const ended = await context.sessions.invalidate(sessionToken);
+  if (ended === undefined) return false;
+  if (ended.lastSession) {
+    // The session is gone, which is what signing out needs; a user row left behind is only
+    // stale data, refreshed at the next sign-in.
+    await context.users.delete(ended.userId).catch((error: unknown) => {
+      context.logger.warn({ err: describeError(error) }, 'could not remove the stored user at logout');
+    });
+  }
+  context.logger.info(
+    { event: 'logout', userId: ended.userId, lastSession: ended.lastSession },
+    'session ended',
+  );
+  return true;
+}
+
+export interface LogoutResult {
+  /** Whether a live session was ended. */
+  loggedOut: boolean;
+  /** `Set-Cookie` values that remove the session cookie. */
+  setCookies: string[];
+}
+
+/**
+ * Signs out: the session is deleted on the server, so a copied cookie no longer works. Does
+ * not sign the user out at the provider (neither did the original). Throws a 503 `SsoError`
+ * when the store is down; the cookie should be cleared anyway.
+ */
+export async function logout<Extras extends object>(
+  context: ClientContext<Extras>,
+  input: { sessionToken?: string | undefined; https?: boolean | undefined },
+): Promise<LogoutResult> {
+  let loggedOut: boolean;
+  try {
+    loggedOut = await endSession(context, input.sessionToken);
+  } catch (error) {
+    context.sessionStoreOutage.failed(error);
+    throw storeUnavailable(error, 'session store');
+  }
+  const secure = context.secureCookies(input.https);
+  return { loggedOut, setCookies: [clearedCookie(context.config.cookieName, { secure })] };
+}
