@@ -23,19 +23,24 @@ export class TestBrowser {
     init: {
       form?: Record<string, string>;
       headers?: Record<string, string>;
-      body?: string | Uint8Array;
+      body?: string | Buffer;
     } = {},
   ): Promise<BrowserResponse> {
     const headers: Record<string, string> = { ...init.headers };
     if (this.cookies.size > 0) {
       headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     }
-    let body: string | Uint8Array | undefined = init.body;
+    let body: string | Buffer | undefined = init.body;
     if (init.form !== undefined) {
       body = new URLSearchParams(init.form).toString();
       headers['content-type'] ??= 'application/x-www-form-urlencoded';
     }
-    const response = await fetch(new URL(path, this.baseUrl), { method, headers, body, redirect: 'manual' });
+    const response = await fetch(new URL(path, this.baseUrl), {
+      method,
+      headers,
+      body: body === undefined || typeof body === 'string' ? body : new Uint8Array(body),
+      redirect: 'manual',
+    });
     const setCookies = response.headers.getSetCookie();
     for (const line of setCookies) {
       const cookie = parseSetCookie(line);
