@@ -1,0 +1,94 @@
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { ensureAccount, ensureClient, serveProvider } from '@ssokit/provider';
+import { createExampleApp } from '../client-app/app.ts';
+
+/** The accounts of the original README's walkthrough. */
+export const demoAccounts = [
+  { username: 'user1', password: '123', firstName: 'User', lastName: 'One', email: 'user1@example.com' },
+  { username: 'user2', password: '456', firstName: 'User', lastName: 'Two', email: 'user2@example.com' },
+] as const;
+
+/** The demo client's API key, as short as the original's (its secret is random, made on first start). */
+export const DEMO_API_KEY = 'f4a05287';
+
+export interface StartDemoOptions {
+  /** @default 9000 */
+  providerPort?: number;
+  /** @default 8000 */
+  clientPort?: number;
+  /** Where the two SQLite files live. @default '.ssokit' in the current folder */
+  dataDir?: string;
+  /** Logger for both servers, pino-compatible; tests pass a silent one. @default pino to stderr */
+  logger?: import('ssokit').SsoLogger & import('@ssokit/provider').ProviderLogger;
+}
+
+export interface RunningDemo {
+  providerUrl: string;
+  clientUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the provider (SQLite file, in-memory stores), seeds it idempotently with the two demo
+ * accounts and a client registration bound to the client's `localhost:PORT`, then starts the
+ * example client app signed in against it.
+ */
+export async function startDemo(options: StartDemoOptions = {}): Promise<RunningDemo> {
+  const { providerPort = 9000, clientPort = 8000, dataDir = '.ssokit', logger } = options;
+  mkdirSync(dataDir, { recursive: true });
+  const provider = await serveProvider({
+    port: providerPort,
+    host: 'localhost',
+    database: `sqlite:${join(dataDir, 'demo-provider.sqlite')}`,
+    siteName: 'ssokit demo provider',
+    ...(logger ? { logger } : {}),
+  });
+  try {
+    const { accounts, clientStore } = provider.provider;
+    for (const account of demoAccounts) await ensureAccount(accounts, account);
+    const clientHost = `localhost:${clientPort}`;
+    if (clientStore === undefined) throw new Error('the demo provider has no client store');
+    const { client } = await ensureClient(clientStore, {
+      apiKey: DEMO_API_KEY,
+      host: clientHost,
+      note: 'demo client',
+    });
+    if (client.host !== clientHost) {
+      throw new Error(
+        `${dataDir} holds a demo key bound to ${client.host}; remove ${dataDir} to start afresh`,
+      );
+    }
+    const providerUrl = `http://localhost:${provider.port}`;
+    const clientUrl = `http://${clientHost}`;
+    const example = createExampleApp({
+      boundOrigin: clientUrl,
+      providerUrl,
+      apiKey: DEMO_API_KEY,
+      secretKey: client.secrets[0] ?? '',
+      database: `sqlite:${join(dataDir, 'demo-client.sqlite')}`,
+      ...(logger ? { logger } : {}),
+    });
+    const server = await new Promise<Server>((resolve, reject) => {
+      const listening = example.app.listen(clientPort, 'localhost', () => resolve(listening));
+      listening.once('error', reject);
+    });
+    return {
+      providerUrl,
+      clientUrl: `http://localhost:${(server.address() as AddressInfo).port}`,
+      async close() {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await example.close();
+        await provider.close();
+      },
+    };
+  } catch (error) {
+    await provider.close();
+    throw error;
+  }
+}
