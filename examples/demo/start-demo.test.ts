@@ -29,15 +29,12 @@ describe('startDemo()', () => {
   });
 
   it('refuses to start when the stored key is bound to another client port, saying how to fix it', async () => {
-    const demo = await startDemo({
-      providerPort: await freePort(),
-      clientPort: await freePort(),
-      dataDir,
-      logger,
-    });
+    const moved = join(dataDir, 'moved');
+    const ports = async () => ({ providerPort: await freePort(), clientPort: await freePort() });
+    const demo = await startDemo({ ...(await ports()), dataDir: moved, logger });
     await demo.close();
     await assert.rejects(
-      startDemo({ providerPort: await freePort(), clientPort: await freePort(), dataDir, logger }),
+      startDemo({ ...(await ports()), dataDir: moved, logger }),
       /bound to localhost:\d+; remove/,
     );
   });
