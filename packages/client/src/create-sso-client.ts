@@ -11,6 +11,8 @@ import type { UserStore } from './user/user-store.ts';
 
 /** Settings an adapter needs; no secrets. */
 export interface SsoClientSettings {
+  /** The provider's base URL (never holds a secret, so apps may show it). */
+  readonly providerUrl: string;
   readonly callbackPath: string;
   readonly defaultRedirect: string;
   readonly cookieName: string;
@@ -70,6 +72,7 @@ export function createSsoClient<Extras extends object = Record<string, unknown>>
 
   return {
     settings: Object.freeze({
+      providerUrl: resolved.providerUrl,
       callbackPath: resolved.callbackPath,
       defaultRedirect: resolved.defaultRedirect,
       cookieName,

@@ -1,0 +1,103 @@
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { requireLogin, type SsoExpressConfig, type SsoRouter, ssoClient } from '../src/express/index.ts';
+import type { SsoLogger } from '../src/logging/sso-logger.ts';
+import { type BrowserResponse, hiddenInput, type TestBrowser } from './test-browser.ts';
+
+export interface TestApp {
+  /** `http://localhost:PORT`: the host name differs from the provider's 127.0.0.1, as in the transcripts. */
+  url: string;
+  host: string;
+  router: SsoRouter;
+  close(): Promise<void>;
+}
+
+/** A logger that keeps lines for assertions and prints nothing. */
+export function memoryLogger(): SsoLogger & {
+  lines: { level: string; details: object; message?: string }[];
+} {
+  const lines: { level: string; details: object; message?: string }[] = [];
+  const log = (level: string) => (details: object, message?: string) => {
+    lines.push({ level, details, ...(message === undefined ? {} : { message }) });
+  };
+  return { lines, info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+/** An Express 5 app like the original demo: a home page, a private page, a JSON API. */
+export async function startTestApp(config: SsoExpressConfig): Promise<TestApp> {
+  const app = express();
+  const router = ssoClient({ logger: memoryLogger(), ...config });
+  app.use(router);
+  app.get('/', (req, res) => {
+    res.type('text').send(req.user ? `hello ${req.user.username}` : 'anonymous');
+  });
+  app.get('/me', (req, res) => {
+    res.json(req.user ?? null);
+  });
+  app.get('/private', requireLogin(), (req, res) => {
+    res.type('text').send(`private page of ${req.user?.username} <${String(req.user?.email)}>`);
+  });
+  app.get('/api/data', requireLogin(), (req, res) => {
+    res.json({ for: req.user?.username });
+  });
+  // Dual-stack listen: "localhost" may resolve to ::1 or 127.0.0.1.
+  const server = app.listen(0);
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://localhost:${port}`,
+    host: `localhost:${port}`,
+    router,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await router.client.close();
+    },
+  };
+}
+
+/** Signs in at the provider's SSO form from its login page; returns the provider's answer. */
+export async function submitProviderForm(
+  browser: TestBrowser,
+  loginPage: BrowserResponse,
+  username: string,
+  password: string,
+): Promise<BrowserResponse> {
+  const csrf = hiddenInput(loginPage.body, 'csrfmiddlewaretoken');
+  const next = hiddenInput(loginPage.body, 'next');
+  if (csrf === undefined || next === undefined) throw new Error(`no login form at ${loginPage.url}`);
+  return browser.request(loginPage.url, { form: { csrfmiddlewaretoken: csrf, username, password, next } });
+}
+
+/**
+ * The whole sign-in of transcript 01 up to the provider's redirect to the callback, which is
+ * returned unfollowed: `{ start, callback }` (callback.location is the client's callback URL).
+ */
+export async function signInAtProvider(
+  browser: TestBrowser,
+  app: TestApp,
+  user: { username: string; password: string },
+  next?: string,
+): Promise<{ start: BrowserResponse; callback: BrowserResponse }> {
+  const start = await browser.request(
+    `${app.url}/accounts/login/${next === undefined ? '' : `?next=${encodeURIComponent(next)}`}`,
+  );
+  if (start.status !== 302 || start.location === undefined)
+    throw new Error(`login answered ${start.status}: ${start.body}`);
+  const page = await browser.request(start.location);
+  const callback = await submitProviderForm(browser, page, user.username, user.password);
+  if (callback.status !== 302) throw new Error(`provider answered ${callback.status}`);
+  return { start, callback };
+}
+
+/** Signs in completely; returns the callback's answer (302 to the target, with the session cookie). */
+export async function signIn(
+  browser: TestBrowser,
+  app: TestApp,
+  user: { username: string; password: string },
+  next?: string,
+): Promise<BrowserResponse> {
+  const { callback } = await signInAtProvider(browser, app, user, next);
+  if (callback.location === undefined) throw new Error('no callback location');
+  return browser.request(callback.location);
+}
