@@ -1,0 +1,206 @@
+import { parseArgs } from 'node:util';
+import { pythonJsonDumps, type SqlClientStore } from '@ssokit/provider';
+import { type CliCommand, UsageError } from '../command.ts';
+import { DB_FLAG_HELP, withProviderDatabase } from './provider-database.ts';
+import { formatTable } from './provider-user-commands.ts';
+
+const PREFIX_FLAG_HELP = `  --prefix P        the provider's SSO prefix; the key may call its token endpoints
+                    (default: SSOKIT_PROVIDER_PREFIX, else /sso/)`;
+
+function oneKey(positionals: string[]): string {
+  if (positionals.length !== 1 || positionals[0] === '') throw new UsageError('give exactly one KEY');
+  return positionals[0] as string;
+}
+
+function clientStoreOf(provider: { clientStore: SqlClientStore | undefined }): SqlClientStore {
+  if (provider.clientStore === undefined)
+    throw new Error('this provider keeps no client registrations in SQL');
+  return provider.clientStore;
+}
+
+export const providerClientAddCommand: CliCommand = {
+  path: ['provider', 'client', 'add'],
+  summary: 'Register a client app (prints its API key and secret)',
+  usage: `Usage: ssokit provider client add --host HOST[:PORT] [--scheme http|https] [--note N] [--json] [--db URL]
+
+Registers a client app: a new API key and secret, bound to the host of the client's URL
+(logins return only there). Put the key and secret into the client's configuration; the
+secret is shown only now.
+
+Options:
+  --host HOST[:PORT]  host of the client app's URL, e.g. localhost:8000 (required)
+  --scheme S          also require http or https for login redirects (default: either)
+  --note N            a note for administrators
+  --json              print {"apikey": …, "seckey": …, "host": …}
+${PREFIX_FLAG_HELP}
+${DB_FLAG_HELP}`,
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        host: { type: 'string' },
+        scheme: { type: 'string' },
+        note: { type: 'string' },
+        json: { type: 'boolean' },
+        prefix: { type: 'string' },
+        db: { type: 'string' },
+      },
+    });
+    if (values.host === undefined || values.host === '') throw new UsageError('--host is required');
+    const { host } = values;
+    const scheme = values.scheme;
+    if (scheme !== undefined && scheme !== 'http' && scheme !== 'https') {
+      throw new UsageError('--scheme must be http or https');
+    }
+    const client = await withProviderDatabase(values, (provider) =>
+      clientStoreOf(provider).add({
+        host,
+        ...(scheme === undefined ? {} : { scheme }),
+        ...(values.note === undefined ? {} : { note: values.note }),
+      }),
+    );
+    const secret = client.secrets[0] ?? '';
+    if (values.json) {
+      io.out(pythonJsonDumps({ apikey: client.apiKey, seckey: secret, host: client.host ?? host }));
+      return 0;
+    }
+    io.out(`API key:  ${client.apiKey}`);
+    io.out(`Secret:   ${secret}`);
+    io.out(`Host:     ${client.host ?? host}${client.scheme ? ` (${client.scheme} only)` : ''}`);
+    io.out("The secret is shown only now; keep it in the client app's configuration.");
+    return 0;
+  },
+};
+
+export const providerClientListCommand: CliCommand = {
+  path: ['provider', 'client', 'list'],
+  summary: 'List registered client apps',
+  usage: `Usage: ssokit provider client list [--db URL]
+
+Lists API keys, hosts, the number of active secrets and notes (never the secrets).
+
+Options:
+${DB_FLAG_HELP}`,
+  async run(args, io) {
+    const { values } = parseArgs({ args, options: { db: { type: 'string' } } });
+    const clients = await withProviderDatabase(values, (provider) => clientStoreOf(provider).list());
+    if (clients.length === 0) {
+      io.out('no client apps yet: add one with ssokit provider client add --host HOST[:PORT]');
+      return 0;
+    }
+    io.out(
+      formatTable(
+        ['API KEY', 'HOST', 'SCHEME', 'SECRETS', 'CREATED', 'NOTE'],
+        clients.map((client) => [
+          client.apiKey,
+          client.host ?? '-',
+          client.scheme ?? 'any',
+          String(client.activeSecrets),
+          client.createdAt.toISOString(),
+          client.note ?? '',
+        ]),
+      ),
+    );
+    return 0;
+  },
+};
+
+export const providerClientRemoveCommand: CliCommand = {
+  path: ['provider', 'client', 'remove'],
+  summary: 'Remove a client app registration',
+  usage: `Usage: ssokit provider client remove KEY [--db URL]
+
+Options:
+${DB_FLAG_HELP}`,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { db: { type: 'string' } },
+    });
+    const apiKey = oneKey(positionals);
+    const removed = await withProviderDatabase(values, (provider) => clientStoreOf(provider).remove(apiKey));
+    if (!removed) {
+      io.err(`ssokit: no client with API key ${apiKey}`);
+      return 1;
+    }
+    io.out(`removed client ${apiKey}`);
+    return 0;
+  },
+};
+
+export const providerClientRotateSecretCommand: CliCommand = {
+  path: ['provider', 'client', 'rotate-secret'],
+  summary: 'Give a client app a new secret (the old one keeps working until retired)',
+  usage: `Usage: ssokit provider client rotate-secret KEY [--retire-old] [--db URL]
+
+Adds a new secret and prints it. Calls signed with the older secrets keep working, so the
+client can be reconfigured without downtime; once it uses the new secret, run
+ssokit provider client retire-secrets KEY. With --retire-old the older secrets stop working
+at once.
+
+Options:
+  --retire-old      keep only the new secret
+${DB_FLAG_HELP}`,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { 'retire-old': { type: 'boolean' }, db: { type: 'string' } },
+    });
+    const apiKey = oneKey(positionals);
+    const rotated = await withProviderDatabase(values, async (provider) => {
+      const store = clientStoreOf(provider);
+      const fresh = await store.rotateSecret(apiKey);
+      if (fresh === undefined || !values['retire-old']) return fresh;
+      return store.retireOldSecrets(apiKey);
+    });
+    if (rotated === undefined) {
+      io.err(`ssokit: no client with API key ${apiKey}`);
+      return 1;
+    }
+    io.out(`New secret: ${rotated.secrets[0] ?? ''}`);
+    io.out(
+      values['retire-old']
+        ? 'Older secrets no longer work.'
+        : `${rotated.secrets.length - 1} older secret(s) still work; once the client uses the new one: ssokit provider client retire-secrets ${apiKey}`,
+    );
+    return 0;
+  },
+};
+
+export const providerClientRetireSecretsCommand: CliCommand = {
+  path: ['provider', 'client', 'retire-secrets'],
+  summary: "Keep only a client app's newest secret",
+  usage: `Usage: ssokit provider client retire-secrets KEY [--db URL]
+
+After rotate-secret, once the client signs with the new secret: the older ones stop working.
+
+Options:
+${DB_FLAG_HELP}`,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { db: { type: 'string' } },
+    });
+    const apiKey = oneKey(positionals);
+    const retired = await withProviderDatabase(values, (provider) =>
+      clientStoreOf(provider).retireOldSecrets(apiKey),
+    );
+    if (retired === undefined) {
+      io.err(`ssokit: no client with API key ${apiKey}`);
+      return 1;
+    }
+    io.out(`only the newest secret of ${apiKey} works now`);
+    return 0;
+  },
+};
+
+export const providerClientCommands: readonly CliCommand[] = [
+  providerClientAddCommand,
+  providerClientListCommand,
+  providerClientRemoveCommand,
+  providerClientRotateSecretCommand,
+  providerClientRetireSecretsCommand,
+];

@@ -1,0 +1,32 @@
+import { createProvider, type Provider, readProviderEnv, silentLogger } from '@ssokit/provider';
+
+/** `--db URL` for every `ssokit provider` command, with SSOKIT_PROVIDER_DB as the fallback. */
+export const DB_FLAG_HELP = `  --db URL          accounts and clients database: sqlite:PATH, postgres://…, mysql://…
+                    (default: SSOKIT_PROVIDER_DB, else sqlite:ssokit.sqlite in this folder)`;
+
+/** The database URL the admin commands work on. */
+export function databaseUrl(flag: string | undefined): string {
+  return flag ?? readProviderEnv().database ?? 'sqlite:ssokit.sqlite';
+}
+
+/**
+ * Runs an admin action against the provider's database, with the schema brought up to date
+ * first (so every command works on a fresh folder), and closes the database afterwards.
+ */
+export async function withProviderDatabase<T>(
+  flags: { db?: string | undefined; prefix?: string | undefined },
+  action: (provider: Provider) => Promise<T>,
+): Promise<T> {
+  const prefix = flags.prefix ?? readProviderEnv().prefix;
+  const provider = createProvider({
+    database: databaseUrl(flags.db),
+    logger: silentLogger,
+    ...(prefix === undefined ? {} : { prefix }),
+  });
+  try {
+    await provider.migrate();
+    return await action(provider);
+  } finally {
+    await provider.close();
+  }
+}

@@ -1,0 +1,171 @@
+import { parseArgs } from 'node:util';
+import type { Account } from '@ssokit/provider';
+import { type CliCommand, UsageError } from '../command.ts';
+import { DB_FLAG_HELP, withProviderDatabase } from './provider-database.ts';
+
+function oneName(positionals: string[], what = 'NAME'): string {
+  if (positionals.length !== 1 || positionals[0] === '') throw new UsageError(`give exactly one ${what}`);
+  return positionals[0] as string;
+}
+
+function requiredPassword(value: string | undefined): string {
+  if (value === undefined || value === '') throw new UsageError('--password is required');
+  return value;
+}
+
+export const providerUserAddCommand: CliCommand = {
+  path: ['provider', 'user', 'add'],
+  summary: 'Add a provider account',
+  usage: `Usage: ssokit provider user add NAME --password P [--email E] [--first-name F] [--last-name L] [--staff] [--superuser] [--db URL]
+
+Adds an account that can sign in at the provider. The password is stored as an argon2id hash.
+
+Options:
+  --password P      the password (required)
+  --email E         email address
+  --first-name F    first name
+  --last-name L     last name
+  --staff           mark as staff (is_staff in the user JSON)
+  --superuser       mark as superuser (is_superuser in the user JSON)
+${DB_FLAG_HELP}`,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        password: { type: 'string' },
+        email: { type: 'string' },
+        'first-name': { type: 'string' },
+        'last-name': { type: 'string' },
+        staff: { type: 'boolean' },
+        superuser: { type: 'boolean' },
+        db: { type: 'string' },
+      },
+    });
+    const username = oneName(positionals);
+    const password = requiredPassword(values.password);
+    const account = await withProviderDatabase(values, (provider) =>
+      provider.accounts.add({
+        username,
+        password,
+        email: values.email ?? '',
+        firstName: values['first-name'] ?? '',
+        lastName: values['last-name'] ?? '',
+        isStaff: values.staff ?? false,
+        isSuperuser: values.superuser ?? false,
+      }),
+    );
+    io.out(`added user ${account.username} (id ${account.id})`);
+    return 0;
+  },
+};
+
+function row(account: Account): string[] {
+  const flags = [
+    account.isActive ? 'active' : 'inactive',
+    account.isStaff ? 'staff' : '',
+    account.isSuperuser ? 'superuser' : '',
+  ]
+    .filter(Boolean)
+    .join(',');
+  return [
+    String(account.id),
+    account.username,
+    account.email,
+    flags,
+    account.lastLogin === null ? 'never' : account.lastLogin.toISOString(),
+  ];
+}
+
+/** Left-aligned columns, two spaces apart. */
+export function formatTable(header: string[], rows: string[][]): string {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((cells) => (cells[column] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+export const providerUserListCommand: CliCommand = {
+  path: ['provider', 'user', 'list'],
+  summary: 'List provider accounts',
+  usage: `Usage: ssokit provider user list [--db URL]
+
+Lists the accounts: id, username, email, flags, last login.
+
+Options:
+${DB_FLAG_HELP}`,
+  async run(args, io) {
+    const { values } = parseArgs({ args, options: { db: { type: 'string' } } });
+    const accounts = await withProviderDatabase(values, (provider) => provider.accounts.list());
+    if (accounts.length === 0) {
+      io.out('no users yet: add one with ssokit provider user add NAME --password P');
+      return 0;
+    }
+    io.out(formatTable(['ID', 'USERNAME', 'EMAIL', 'FLAGS', 'LAST LOGIN'], accounts.map(row)));
+    return 0;
+  },
+};
+
+export const providerUserRemoveCommand: CliCommand = {
+  path: ['provider', 'user', 'remove'],
+  summary: 'Remove a provider account',
+  usage: `Usage: ssokit provider user remove NAME [--db URL]
+
+Options:
+${DB_FLAG_HELP}`,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { db: { type: 'string' } },
+    });
+    const username = oneName(positionals);
+    const removed = await withProviderDatabase(values, (provider) => provider.accounts.remove(username));
+    if (!removed) {
+      io.err(`ssokit: no user named ${username}`);
+      return 1;
+    }
+    io.out(`removed user ${username}`);
+    return 0;
+  },
+};
+
+export const providerUserPasswdCommand: CliCommand = {
+  path: ['provider', 'user', 'passwd'],
+  summary: "Set a provider account's password",
+  usage: `Usage: ssokit provider user passwd NAME --password P [--db URL]
+
+Options:
+  --password P      the new password (required)
+${DB_FLAG_HELP}`,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { password: { type: 'string' }, db: { type: 'string' } },
+    });
+    const username = oneName(positionals);
+    const password = requiredPassword(values.password);
+    const changed = await withProviderDatabase(values, (provider) =>
+      provider.accounts.setPassword(username, password),
+    );
+    if (!changed) {
+      io.err(`ssokit: no user named ${username}`);
+      return 1;
+    }
+    io.out(`password of ${username} changed`);
+    return 0;
+  },
+};
+
+export const providerUserCommands: readonly CliCommand[] = [
+  providerUserAddCommand,
+  providerUserListCommand,
+  providerUserRemoveCommand,
+  providerUserPasswdCommand,
+];
