@@ -80,7 +80,7 @@ const schema = z
     clients: objectWith<ClientRegistry>('findApiKey', 'a ClientRegistry').optional(),
     prefix: z
       .string()
-      .regex(/^\/.*\/$/, 'must start and end with "/"')
+      .regex(/^\/(.*\/)?$/, 'must start and end with "/"')
       .refine((prefix) => prefix !== '/', 'must not be "/": the provider\'s own /login/ lives there')
       .refine(
         (prefix) => /^[A-Za-z0-9/_.~-]+$/.test(prefix) && !prefix.includes('//'),
