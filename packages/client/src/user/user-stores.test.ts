@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
-import { memoryKeyValueStore, openSqlDatabase, type SqlDatabase } from '@ssokit/stores';
+import { keyValueStoreFromUrl, memoryKeyValueStore, openSqlDatabase, type SqlDatabase } from '@ssokit/stores';
 import { skipUnlessServiceRuns, testServiceUrls } from '@ssokit/stores/testing';
 import { sql } from 'kysely';
 import { testUserStore } from '../testing/user-store-conformance.ts';
@@ -74,6 +74,28 @@ for (const target of sqlTargets) {
     });
   });
 }
+
+const redisSkip = await skipUnlessServiceRuns('redis');
+testUserStore(
+  'cache on Redis',
+  () => {
+    const kv = keyValueStoreFromUrl(testServiceUrls.redis, { keyPrefix: `t_users_${runId}:` });
+    return { ...cacheUserStore({ store: kv }), close: () => kv.close() };
+  },
+  { skip: redisSkip },
+);
+
+const memcachedSkip = await skipUnlessServiceRuns('memcached');
+testUserStore(
+  'cache on Memcached',
+  () => {
+    const kv = keyValueStoreFromUrl(`memcached://${testServiceUrls.memcached}`, {
+      keyPrefix: `t_users_${runId}:`,
+    });
+    return { ...cacheUserStore({ store: kv }), close: () => kv.close() };
+  },
+  { skip: memcachedSkip },
+);
 
 testUserStore('cache on the memory key-value store', () =>
   cacheUserStore({ store: memoryKeyValueStore(), keyPrefix: `t_${runId}_` }),
