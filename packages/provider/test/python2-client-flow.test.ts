@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { djangoJsonDate } from '../src/wire/python-json.ts';
 import { TestBrowser } from './support/browser.ts';
 import { CALLBACK, type ProviderFixture, startProviderFixture } from './support/provider-fixture.ts';
 import {
@@ -93,8 +94,8 @@ describe('an unmodified Python 2 dj-sso-client against the provider', () => {
         account.id,
         'user1',
         'One',
-        account.lastLogin.toISOString(),
-        account.dateJoined.toISOString(),
+        djangoJsonDate(account.lastLogin),
+        djangoJsonDate(account.dateJoined),
       ),
     );
   });
@@ -168,5 +169,30 @@ describe('an unmodified Python 2 dj-sso-client against the provider', () => {
     assert.match(page.body, /name="password"/);
     const answer = await backChannel(fixture, authTokenPath(fixture.client, requestToken, 'f'.repeat(64)));
     assert.equal(answer.body, '{"error": "request token error"}');
+  });
+});
+
+describe('a provider with its own userToJson', () => {
+  let fixture: ProviderFixture;
+  before(async () => {
+    fixture = await startProviderFixture({
+      userToJson: (account) => ({ id: account.id, username: account.username, roles: ['reader'] }),
+    });
+  });
+  after(() => fixture.close());
+
+  it('sends what the function returns, in the original JSON style', async () => {
+    const requestToken = await newRequestToken(fixture);
+    const browser = new TestBrowser(fixture.url);
+    const url = loginPath(fixture.client, requestToken, CALLBACK);
+    const form = await browser.get(url);
+    const posted = await browser.post(url, {
+      csrf_token: TestBrowser.csrfField(form.body),
+      username: 'user2',
+      password: '456',
+    });
+    const authToken = parseCallback(posted.location, requestToken);
+    const answer = await backChannel(fixture, authTokenPath(fixture.client, requestToken, authToken));
+    assert.equal(answer.body, '{"user": {"id": 2, "username": "user2", "roles": ["reader"]}}');
   });
 });
