@@ -54,6 +54,8 @@ export async function serveProvider(options: ServeProviderOptions = {}): Promise
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
+          // A request still running after a few seconds is cut off rather than holding the stop.
+          setTimeout(() => server.closeAllConnections(), 5000).unref();
         });
         await provider.close();
       })();
