@@ -1,38 +1,69 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { memoryReplayGuard } from './memory-replay-guard.ts';
 
 describe('memoryReplayGuard()', () => {
-  it('refuses a key it has seen until the key expires', async () => {
+  it('refuses an id for at least its TTL, and accepts it again after twice the TTL', async () => {
     let now = 1_000_000;
     const guard = memoryReplayGuard({ now: () => now });
-    assert.equal(await guard.add('k:sig', '1', 600), true);
-    assert.equal(await guard.add('k:sig', '1', 600), false);
-    now += 599_999;
-    assert.equal(await guard.add('k:sig', '1', 600), false);
-    now += 1;
-    assert.equal(await guard.add('k:sig', '1', 600), true);
+    const id = randomBytes(32);
+    assert.equal(guard.addBytes(id, 600), true);
+    assert.equal(guard.addBytes(id, 600), false);
+    for (const step of [100_000, 200_000, 299_999]) {
+      now += step;
+      assert.equal(guard.addBytes(randomBytes(32), 600), true);
+      assert.equal(guard.addBytes(id, 600), false, `still refused ${now - 1_000_000} ms later`);
+    }
+    now = 1_000_000 + 1_200_000;
+    assert.equal(guard.addBytes(id, 600), true);
   });
 
-  it('drops expired entries as new ones arrive, so memory follows the traffic of one window', async () => {
+  it('refuses a repeated string key through add(), as a shared store would', async () => {
+    const guard = memoryReplayGuard();
+    assert.equal(await guard.add('k1:signature', '1', 600), true);
+    assert.equal(await guard.add('k1:signature', '1', 600), false);
+    assert.equal(await guard.add('k2:signature', '1', 600), true);
+  });
+
+  it('keeps no more than two windows of traffic', async () => {
     let now = 0;
     const guard = memoryReplayGuard({ now: () => now });
-    for (let index = 0; index < 1000; index++) await guard.add(`old-${index}`, '1', 10);
+    for (let index = 0; index < 1000; index++) guard.addBytes(randomBytes(16), 10);
     assert.equal(guard.size, 1000);
     now += 10_000;
-    await guard.add('new', '1', 10);
+    guard.addBytes(randomBytes(16), 10);
+    assert.equal(guard.size, 1001);
+    now += 10_000;
+    guard.addBytes(randomBytes(16), 10);
+    assert.equal(guard.size, 2);
+    now += 25_000;
+    guard.addBytes(randomBytes(16), 10);
     assert.equal(guard.size, 1);
   });
 
-  it('never holds more than maxEntries, evicting the oldest', async () => {
-    const guard = memoryReplayGuard({ maxEntries: 3, now: () => 0 });
-    for (const key of ['a', 'b', 'c', 'd']) assert.equal(await guard.add(key, '1', 60), true);
-    assert.equal(guard.size, 3);
-    assert.equal(await guard.add('d', '1', 60), false);
-    assert.equal(await guard.add('a', '1', 60), true);
+  it('never holds more than maxEntries, forgetting the older window first', () => {
+    const guard = memoryReplayGuard({ maxEntries: 10, now: () => 0 });
+    const first = randomBytes(16);
+    guard.addBytes(first, 60);
+    for (let index = 0; index < 100; index++) {
+      guard.addBytes(randomBytes(16), 60);
+      assert.ok(guard.size <= 10);
+    }
+    assert.equal(guard.addBytes(first, 60), true);
   });
 
-  it('refuses a maxEntries that is not a positive integer', () => {
-    assert.throws(() => memoryReplayGuard({ maxEntries: 0 }), /maxEntries/);
+  it('holds many entries in its table without losing any', () => {
+    const guard = memoryReplayGuard({ now: () => 0 });
+    const ids = Array.from({ length: 20_000 }, () => randomBytes(16));
+    for (const id of ids) assert.equal(guard.addBytes(id, 60), true);
+    for (const id of ids) assert.equal(guard.addBytes(id, 60), false);
+    assert.equal(guard.size, 20_000);
+  });
+
+  it('refuses a bad maxEntries, a bad TTL and an id shorter than 16 bytes', () => {
+    assert.throws(() => memoryReplayGuard({ maxEntries: 1 }), /maxEntries/);
+    assert.throws(() => memoryReplayGuard().addBytes(randomBytes(16), 0), /ttlSeconds/);
+    assert.throws(() => memoryReplayGuard().addBytes(randomBytes(8), 10), /16 bytes/);
   });
 });

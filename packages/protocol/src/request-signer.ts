@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { parseQueryString, type QueryPair, urlencodePython2 } from './python2-form-encoding.ts';
+import { hmacKey } from './hmac-key-cache.ts';
+import { parseQueryString, type QueryPair, quotePlus } from './python2-form-encoding.ts';
 
 /** What one signed call is made of; the result is the exact path+query to send. */
 export interface SignRequestInput {
@@ -29,7 +30,7 @@ export interface SignedRequest {
 
 /** Base64 HMAC-SHA256 over message (+ body bytes): the dj-api-auth signature. */
 export function computeSignature(secretKey: string, message: string, body?: string | Uint8Array): string {
-  const hmac = createHmac('sha256', secretKey).update(message);
+  const hmac = createHmac('sha256', hmacKey(secretKey)).update(message);
   if (body !== undefined && body.length > 0) hmac.update(body);
   return hmac.digest('base64');
 }
@@ -48,13 +49,13 @@ export function signRequest(input: SignRequestInput): SignedRequest {
   const path = queryStart === -1 ? input.path : input.path.slice(0, queryStart);
   const ownParams = queryStart === -1 ? [] : parseQueryString(input.path.slice(queryStart + 1));
   const timestamp = input.timestamp === undefined ? currentTimestamp() : String(input.timestamp);
-  const pairs: QueryPair[] = [
-    ...ownParams,
-    ...(input.params ?? []),
-    ['timestamp', timestamp],
-    ['apikey', input.apiKey],
-  ];
-  const message = `${path}?${urlencodePython2(pairs)}`;
+  // Built in one string rather than through arrays: this runs on every signed call.
+  let query = '';
+  for (const [name, value] of ownParams) query += `${quotePlus(name)}=${quotePlus(value)}&`;
+  if (input.params !== undefined) {
+    for (const [name, value] of input.params) query += `${quotePlus(name)}=${quotePlus(value)}&`;
+  }
+  const message = `${path}?${query}timestamp=${quotePlus(timestamp)}&apikey=${quotePlus(input.apiKey)}`;
   const signature = computeSignature(input.secretKey, message, input.body);
   return { message, signature, pathWithQuery: `${message}&signature=${signature}` };
 }
