@@ -53,42 +53,6 @@ describe('the callback refuses what the original client let through', () => {
     await provider.close();
   });
 
-  it('refuses with 403 a callback opened in another browser than the one that started the sign-in (login CSRF)', async () => {
-    const attacker = new TestBrowser();
-    const { callback } = await signInAtProvider(attacker, app, { username: 'user2', password: '456' });
-    const calls = provider.backChannel.length;
-    const victim = new TestBrowser();
-    const answer = await victim.request(callback.location ?? '');
-    assert.equal(answer.status, 403);
-    assert.match(answer.body, /not started in this browser/);
-    assert.equal(answer.setCookies.length, 0);
-    assert.equal(
-      provider.backChannel.length,
-      calls,
-      'asked the provider about a callback it should have refused',
-    );
-    assert.equal((await victim.request(`${app.url}/`)).body, 'anonymous');
-  });
-
-  it('refuses a replayed callback, in the same browser and in a fresh one (transcript 05)', async () => {
-    const browser = new TestBrowser();
-    const { callback } = await signInAtProvider(browser, app, { username: 'user1', password: '123' });
-    assert.equal((await browser.request(callback.location ?? '')).status, 302);
-    assert.equal((await browser.request(callback.location ?? '')).status, 403);
-    assert.equal((await new TestBrowser().request(callback.location ?? '')).status, 403);
-  });
-
-  it('answers 403 when the provider refuses the tokens of a sign-in this browser started', async () => {
-    const browser = new TestBrowser();
-    const { callback } = await signInAtProvider(browser, app, { username: 'user1', password: '123' });
-    const forged = new URL(callback.location ?? '');
-    forged.searchParams.set('auth_token', '0'.repeat(64));
-    const answer = await browser.request(forged.href);
-    assert.equal(answer.status, 403);
-    assert.match(answer.body, /refused this sign-in \(auth token error\)/);
-    assert.match(answer.body, /<a href="\/accounts\/login\/">Sign in again<\/a>/);
-  });
-
   it('answers 400, never 500, to missing, repeated, invalid or oversized callback parameters', async () => {
     const paths = [
       '/myssoclient/auth/',

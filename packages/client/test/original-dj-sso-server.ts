@@ -300,17 +300,31 @@ export async function startOriginalDjSsoServer(options: OriginalServerOptions): 
         res.setHeader('Set-Cookie', `csrftoken=${page}; Path=/; SameSite=Lax`);
         return await ssoLogin(req, res, fullPath, query, { received, page });
       }
-      if (path === '/login/' && req.method === 'POST') {
+      if (path === '/login/') {
+        const received = cookiesOf(req).csrftoken;
+        const csrf = received ?? randomBytes(32).toString('hex');
+        res.setHeader('Set-Cookie', `csrftoken=${csrf}; Path=/; SameSite=Lax`);
+        if (req.method !== 'POST') {
+          return sendText(
+            res,
+            200,
+            `<form method="post" action="/login/"><input type="hidden" name="csrfmiddlewaretoken" value="${csrf}">` +
+              '<input type="text" name="username"><input type="password" name="password"></form>',
+          );
+        }
         const form = await readForm(req);
+        if (!received || first(form, 'csrfmiddlewaretoken') !== received)
+          return sendText(res, 403, 'CSRF verification failed');
         const user = users.get(first(form, 'username') ?? '');
         if (user === undefined || user.password !== first(form, 'password'))
           return sendText(res, 200, 'bad login');
         const sessionId = randomBytes(16).toString('hex');
         providerSessions.set(sessionId, user.username);
-        return send(res, 302, 'text/html; charset=utf-8', '', {
-          Location: '/',
-          'Set-Cookie': `sessionid=${sessionId}; HttpOnly; Path=/; SameSite=Lax`,
-        });
+        res.setHeader('Set-Cookie', [
+          `csrftoken=${csrf}; Path=/; SameSite=Lax`,
+          `sessionid=${sessionId}; HttpOnly; Path=/; SameSite=Lax`,
+        ]);
+        return send(res, 302, 'text/html; charset=utf-8', '', { Location: '/' });
       }
       return sendText(res, 404, 'not found');
     } catch {

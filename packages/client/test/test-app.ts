@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { requireLogin, type SsoExpressConfig, type SsoRouter, ssoClient } from '../src/express/index.ts';
 import type { SsoLogger } from '../src/logging/sso-logger.ts';
-import { type BrowserResponse, hiddenInput, type TestBrowser } from './test-browser.ts';
+import type { BrowserResponse, TestBrowser } from './test-browser.ts';
 
 export interface TestApp {
   /** `http://localhost:PORT`: the host name differs from the provider's 127.0.0.1, as in the transcripts. */
@@ -56,17 +56,36 @@ export async function startTestApp(config: SsoExpressConfig): Promise<TestApp> {
   };
 }
 
-/** Signs in at the provider's SSO form from its login page; returns the provider's answer. */
+/** Every hidden input of a page, by name (the provider's CSRF field, `next`). */
+function hiddenInputs(html: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) {
+    const [, name, value] = match;
+    if (name !== undefined && value !== undefined) fields[name] = value.replaceAll('&amp;', '&');
+  }
+  return fields;
+}
+
+/** Submits a provider login form (the SSO page or the provider's own `/login/`). */
 export async function submitProviderForm(
   browser: TestBrowser,
   loginPage: BrowserResponse,
   username: string,
   password: string,
 ): Promise<BrowserResponse> {
-  const csrf = hiddenInput(loginPage.body, 'csrfmiddlewaretoken');
-  const next = hiddenInput(loginPage.body, 'next');
-  if (csrf === undefined || next === undefined) throw new Error(`no login form at ${loginPage.url}`);
-  return browser.request(loginPage.url, { form: { csrfmiddlewaretoken: csrf, username, password, next } });
+  if (!/<input type="password"/.test(loginPage.body)) throw new Error(`no login form at ${loginPage.url}`);
+  return browser.request(loginPage.url, { form: { ...hiddenInputs(loginPage.body), username, password } });
+}
+
+/** Signs in at the provider itself (its own `/login/`), which starts a provider session. */
+export async function signInAtProviderSite(
+  browser: TestBrowser,
+  providerUrl: string,
+  user: { username: string; password: string },
+): Promise<void> {
+  const page = await browser.request(`${providerUrl}/login/`);
+  const answer = await submitProviderForm(browser, page, user.username, user.password);
+  if (answer.status !== 302) throw new Error(`provider /login/ answered ${answer.status}`);
 }
 
 /**

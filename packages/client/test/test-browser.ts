@@ -99,14 +99,8 @@ export class TestBrowser {
   }
 }
 
-/** The value of a hidden input of a form page. */
-export function hiddenInput(html: string, name: string): string | undefined {
-  const tag = new RegExp(`<input[^>]*name="${name}"[^>]*>`).exec(html)?.[0];
-  return tag === undefined ? undefined : /value="([^"]*)"/.exec(tag)?.[1]?.replaceAll('&amp;', '&');
-}
-
 /** The href of a link by its text, HTML entities decoded. */
 export function linkHref(html: string, text: string): string | undefined {
-  const match = new RegExp(`<a href="([^"]*)"[^>]*>${text}</a>`).exec(html);
+  const match = new RegExp(`<a [^>]*href="([^"]*)"[^>]*>${text}</a>`).exec(html);
   return match?.[1]?.replaceAll('&amp;', '&');
 }

@@ -1,0 +1,188 @@
+/**
+ * The sign-in behaviour every provider must give this client, as one shared set of cases
+ * (hono's "every router runs the same test file"): the original dj-sso-server double and the
+ * ssokit provider both run it.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { API_KEY, SECRET_KEY } from './fixtures.ts';
+import {
+  signIn,
+  signInAtProvider,
+  signInAtProviderSite,
+  startTestApp,
+  submitProviderForm,
+  type TestApp,
+} from './test-app.ts';
+import { linkHref, TestBrowser } from './test-browser.ts';
+
+export interface ProviderUnderTest {
+  url: string;
+  /** Registers the client app (API_KEY / SECRET_KEY) for its host once the app listens. */
+  registerClient(host: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Accounts every provider under test has: user1/123, user2/456, carol/789. */
+export function describeSignInAgainst(name: string, startProvider: () => Promise<ProviderUnderTest>): void {
+  describe(`sign-in against ${name}`, () => {
+    let provider: ProviderUnderTest;
+    let app: TestApp;
+
+    before(async () => {
+      provider = await startProvider();
+      app = await startTestApp({
+        providerUrl: provider.url,
+        apiKey: API_KEY,
+        secretKey: SECRET_KEY,
+        database: 'sqlite::memory:',
+      });
+      await provider.registerClient(app.host);
+    });
+    after(async () => {
+      await app?.close();
+      await provider?.close();
+    });
+
+    it('signs user1 in through the provider form and shows the user with their extras', async () => {
+      const browser = new TestBrowser();
+      const done = await signIn(browser, app, { username: 'user1', password: '123' });
+      assert.equal(done.status, 302);
+      assert.equal(done.rawLocation, '/');
+      const sessionCookie = done.setCookies.find((line) => line.startsWith('ssokit_session='));
+      assert.match(
+        sessionCookie ?? '',
+        /^ssokit_session=[A-Za-z0-9_-]{43}; Max-Age=1209600; Path=\/; HttpOnly; SameSite=Lax$/,
+      );
+      const me = JSON.parse((await browser.request(`${app.url}/me`)).body);
+      assert.equal(me.username, 'user1');
+      assert.equal(me.email, 'user1@example.com');
+      assert.equal(me.first_name, 'User');
+      assert.equal(
+        (await browser.request(`${app.url}/private`)).body,
+        'private page of user1 <user1@example.com>',
+      );
+    });
+
+    it('continues as the user already signed in at the provider (cwca=yes)', async () => {
+      const browser = new TestBrowser();
+      await signInAtProviderSite(browser, provider.url, { username: 'user1', password: '123' });
+      const start = await browser.request(`${app.url}/accounts/login/`);
+      const page = await browser.request(start.location ?? '');
+      assert.match(page.body, /Continue with current user\? user1/);
+      const proceed = await browser.request(
+        new URL(linkHref(page.body, 'continue') ?? '', provider.url).href,
+      );
+      const done = await browser.request(proceed.location ?? '');
+      assert.equal(done.rawLocation, '/');
+      assert.equal((await browser.request(`${app.url}/`)).body, 'hello user1');
+    });
+
+    it('switches account while the provider keeps its own user (cwca=no)', async () => {
+      const browser = new TestBrowser();
+      await signInAtProviderSite(browser, provider.url, { username: 'user1', password: '123' });
+      const start = await browser.request(`${app.url}/accounts/login/`);
+      const page = await browser.request(start.location ?? '');
+      const form = await browser.request(
+        new URL(linkHref(page.body, 'switch account') ?? '', provider.url).href,
+      );
+      const callback = await submitProviderForm(browser, form, 'user2', '456');
+      await browser.request(callback.location ?? '');
+      assert.equal((await browser.request(`${app.url}/`)).body, 'hello user2');
+    });
+
+    it('sends a page without a session to sign in and back, and an API call a 401', async () => {
+      const browser = new TestBrowser();
+      const page = await browser.request(`${app.url}/private?tab=2`);
+      assert.equal(page.status, 302);
+      assert.equal(page.rawLocation, '/accounts/login/?next=%2Fprivate%3Ftab%3D2');
+      const api = await browser.request(`${app.url}/api/data`, { accept: 'application/json' });
+      assert.equal(api.status, 401);
+      assert.deepEqual(JSON.parse(api.body), { error: 'LOGIN_REQUIRED', message: 'sign-in required' });
+      const done = await signIn(browser, app, { username: 'user2', password: '456' }, '/private?tab=2');
+      assert.equal(done.rawLocation, '/private?tab=2');
+      assert.equal(
+        (await browser.request(`${app.url}/api/data`, { accept: 'application/json' })).body,
+        '{"for":"user2"}',
+      );
+    });
+
+    it('starts a fresh session at sign-in: the previous session cookie stops working', async () => {
+      const browser = new TestBrowser();
+      await signIn(browser, app, { username: 'user1', password: '123' });
+      const first = browser.cookie('localhost', 'ssokit_session');
+      await signIn(browser, app, { username: 'user2', password: '456' });
+      assert.notEqual(browser.cookie('localhost', 'ssokit_session'), first);
+      const stale = new TestBrowser();
+      stale.setCookie('localhost', 'ssokit_session', first ?? '');
+      assert.equal((await stale.request(`${app.url}/`)).body, 'anonymous');
+    });
+
+    it('lets several tabs of one browser sign in at the same time', async () => {
+      const browser = new TestBrowser();
+      const tabA = await signInAtProvider(browser, app, { username: 'user1', password: '123' }, '/a');
+      const tabB = await signInAtProvider(browser, app, { username: 'user1', password: '123' }, '/b');
+      assert.equal((await browser.request(tabB.callback.location ?? '')).rawLocation, '/b');
+      assert.equal((await browser.request(tabA.callback.location ?? '')).rawLocation, '/a');
+    });
+
+    it('logout ends the session on the server: a copied cookie is useless afterwards', async () => {
+      const browser = new TestBrowser();
+      await signIn(browser, app, { username: 'user1', password: '123' });
+      const thief = new TestBrowser();
+      thief.setCookie('localhost', 'ssokit_session', browser.cookie('localhost', 'ssokit_session') ?? '');
+      assert.equal((await thief.request(`${app.url}/`)).body, 'hello user1');
+      const out = await browser.request(`${app.url}/accounts/logout/`, { method: 'POST' });
+      assert.equal(out.status, 302);
+      assert.equal(out.rawLocation, '/');
+      assert.ok(out.setCookies.some((line) => /^ssokit_session=; Max-Age=0;/.test(line)));
+      assert.equal((await browser.request(`${app.url}/`)).body, 'anonymous');
+      assert.equal((await thief.request(`${app.url}/`)).body, 'anonymous');
+    });
+
+    it('keeps the stored user while another session lives and removes it with the last one', async () => {
+      const browserA = new TestBrowser();
+      const browserB = new TestBrowser();
+      await signIn(browserA, app, { username: 'carol', password: '789' });
+      await signIn(browserB, app, { username: 'carol', password: '789' });
+      const { id } = JSON.parse((await browserA.request(`${app.url}/me`)).body);
+      await browserA.request(`${app.url}/accounts/logout`);
+      assert.equal((await browserB.request(`${app.url}/`)).body, 'hello carol');
+      assert.equal((await app.router.client.users.get(id))?.username, 'carol');
+      await browserB.request(`${app.url}/accounts/logout/`);
+      assert.equal(await app.router.client.users.get(id), undefined);
+    });
+
+    it('refuses with 403, without asking the provider, a callback opened in another browser (login CSRF)', async () => {
+      const attacker = new TestBrowser();
+      const { callback } = await signInAtProvider(attacker, app, { username: 'user2', password: '456' });
+      const victim = new TestBrowser();
+      const answer = await victim.request(callback.location ?? '');
+      assert.equal(answer.status, 403);
+      assert.match(answer.body, /not started in this browser/);
+      assert.equal(answer.setCookies.length, 0);
+      assert.equal((await victim.request(`${app.url}/`)).body, 'anonymous');
+      // The attacker's sign-in was not spent by the refusal: the provider never saw it.
+      assert.equal((await attacker.request(callback.location ?? '')).status, 302);
+    });
+
+    it('refuses a replayed callback, in the same browser and in a fresh one', async () => {
+      const browser = new TestBrowser();
+      const { callback } = await signInAtProvider(browser, app, { username: 'user1', password: '123' });
+      assert.equal((await browser.request(callback.location ?? '')).status, 302);
+      assert.equal((await browser.request(callback.location ?? '')).status, 403);
+      assert.equal((await new TestBrowser().request(callback.location ?? '')).status, 403);
+    });
+
+    it('answers 403 with a way back when the provider refuses the tokens', async () => {
+      const browser = new TestBrowser();
+      const { callback } = await signInAtProvider(browser, app, { username: 'user1', password: '123' });
+      const forged = new URL(callback.location ?? '');
+      forged.searchParams.set('auth_token', '0'.repeat(64));
+      const answer = await browser.request(forged.href);
+      assert.equal(answer.status, 403);
+      assert.match(answer.body, /refused this sign-in/);
+      assert.match(answer.body, /<a href="\/accounts\/login\/">Sign in again<\/a>/);
+    });
+  });
+}
