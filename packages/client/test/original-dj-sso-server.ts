@@ -53,6 +53,11 @@ export function pythonJsonDumps(value: unknown): string {
   return `{${entries.map(([key, item]) => `${pythonJsonString(key)}: ${pythonJsonDumps(item)}`).join(', ')}}`;
 }
 
+/** dj-sso-server's `gen_auth_token`: hex HMAC-SHA256 of the request token under SECRET_KEY. */
+export function originalAuthToken(serverSecret: string, requestToken: string): string {
+  return createHmac('sha256', serverSecret).update(requestToken, 'latin1').digest('hex');
+}
+
 /** Python 2 `urllib.unquote_plus` on a byte string (latin1 here): bad escapes stay as they are. */
 function unquotePlus(text: string): string {
   return text
@@ -122,8 +127,7 @@ export async function startOriginalDjSsoServer(options: OriginalServerOptions): 
   };
   const cacheSet = (key: string, value: string, ttlMs: number) =>
     cache.set(key, { value, expiresAt: Date.now() + ttlMs });
-  const genAuthToken = (requestToken: string) =>
-    createHmac('sha256', serverSecret).update(requestToken, 'latin1').digest('hex');
+  const genAuthToken = (requestToken: string) => originalAuthToken(serverSecret, requestToken);
   const userToJson = (user: OriginalUser) => {
     const { password: _password, ...fields } = user;
     return pythonJsonDumps(fields);
