@@ -6,16 +6,25 @@ import { generateToken, isWellFormedToken } from '../session/session-token.ts';
 import { safeRedirectTarget } from './safe-redirect.ts';
 
 export interface BeginLoginInput {
-  /** Where the user wants to go after signing in (`?next=`); unsafe targets become the default. */
+  /**
+   * Where the user wants to go after signing in (`?next=`); unsafe targets become the default.
+   * @default config.defaultRedirect
+   */
   redirectTo?: string | undefined;
   /**
    * This app's absolute callback URL, e.g. `http://localhost:8000/myssoclient/auth/`.
    * @default appUrl + callbackPath (required when appUrl is not configured)
    */
   callbackUrl?: string | undefined;
-  /** The browser's pending sign-in cookie, if it has one (kept so several tabs can sign in). */
+  /**
+   * The browser's pending sign-in cookie, if it has one (kept so several tabs can sign in).
+   * @default a new random one
+   */
   loginStateCookie?: string | undefined;
-  /** Whether the request came over https (for `secureCookies: 'auto'`). */
+  /**
+   * Whether the request came over https (for `secureCookies: 'auto'`).
+   * @default whether callbackUrl is https
+   */
   https?: boolean | undefined;
 }
 
