@@ -17,6 +17,12 @@ export interface ApiKeySource {
   findApiKey(apiKey: string): Promise<ApiKeyRecord | undefined>;
 }
 
+/**
+ * Marks a source that can answer without waiting; the verifier then skips a promise per call.
+ * Not exported from the package: only sources made here carry it.
+ */
+export const FIND_API_KEY_NOW = Symbol('ssokit.findApiKeyNow');
+
 /** A fixed set of keys held in memory: for tests, scripts and single-process deployments. */
 export function staticApiKeySource(records: readonly ApiKeyRecord[]): ApiKeySource {
   const byKey = new Map<string, ApiKeyRecord>();
@@ -31,7 +37,8 @@ export function staticApiKeySource(records: readonly ApiKeyRecord[]): ApiKeySour
       throw new TypeError(`staticApiKeySource: key ${record.apiKey} appears twice`);
     byKey.set(record.apiKey, record);
   }
-  return { findApiKey: async (apiKey) => byKey.get(apiKey) };
+  const findNow = (apiKey: string) => byKey.get(apiKey);
+  return { findApiKey: async (apiKey) => findNow(apiKey), [FIND_API_KEY_NOW]: findNow } as ApiKeySource;
 }
 
 /**

@@ -129,7 +129,7 @@ export function memoryReplayGuard(options: MemoryReplayGuardOptions = {}): Memor
     windowMs = Math.max(windowMs, ttlSeconds * 1000);
     if (at - currentSince >= windowMs) rotate(at);
     const word = a === 0 ? 1 : a;
-    if (previous.has(word, b, c, d)) return false;
+    if (previous.size > 0 && previous.has(word, b, c, d)) return false;
     if (!current.add(word, b, c, d)) return false;
     if (current.size >= maxEntries / 2) rotate(at);
     return true;

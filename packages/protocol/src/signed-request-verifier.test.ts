@@ -122,6 +122,13 @@ describe('SignedRequestVerifier.verify()', () => {
     ]);
   });
 
+  it('serialises a verified call without the key’s secrets', async () => {
+    const call = await verifierWith([KEY]).verify(split(signed('/api/x/').pathWithQuery));
+    const logged = JSON.stringify(call);
+    assert.ok(!logged.includes(KEY.secrets[0] as string));
+    assert.deepEqual(JSON.parse(logged).apiKey, { apiKey: 'k1', userId: 7 });
+  });
+
   it('accepts the signature unescaped, with "+" arriving raw', async () => {
     const vector = vectors.cases.find((v) => v.name === 'signature-with-plus');
     assert.ok(vector);

@@ -1,9 +1,22 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { type ApiKeyRecord, type ApiKeySource, isEndpointAllowed } from './api-key-source.ts';
+import {
+  type ApiKeyRecord,
+  type ApiKeySource,
+  FIND_API_KEY_NOW,
+  isEndpointAllowed,
+} from './api-key-source.ts';
 import { SsoError, SsoErrorCode, WIRE_ERROR_TEXT } from './errors.ts';
-import { hmacKey } from './hmac-key-cache.ts';
 import { type MemoryReplayGuard, memoryReplayGuard } from './memory-replay-guard.ts';
-import { formDecode, MalformedQueryError, type QueryPair } from './python2-form-encoding.ts';
+import { matchingSignature, signatureBytesOf } from './signature-match.ts';
+import {
+  malformed,
+  parseTimestamp,
+  receivedSignature,
+  scanSignedQuery,
+  withoutSignature,
+} from './signed-query-scan.ts';
+import { type VerifiedCall, VerifiedSignedCall } from './verified-call.ts';
+
+export type { VerifiedCall } from './verified-call.ts';
 
 /** Where seen signatures are remembered; a `@ssokit/stores` KeyValueStore fits. */
 export interface ReplayGuardStore {
@@ -44,52 +57,8 @@ export interface IncomingSignedRequest {
   body?: string | Uint8Array;
 }
 
-export interface VerifiedCall {
-  /** The key that signed the call (its `userId` is the user it acts for). */
-  apiKey: ApiKeyRecord;
-  /** The query parameters, decoded, in the order received, without `signature`. */
-  params: QueryPair[];
-}
-
-/**
- * UNIX seconds as Python's `str(time.time())` writes them (up to 15 digits, an optional
- * fraction of up to 20); NaN for anything else (signs, exponents, `NaN`, `Infinity`, spaces),
- * which is refused rather than guessed. A hand-written scan: this runs on every call, and a
- * regular expression plus `Number()` cost a fifth of the HMAC.
- */
-export function parseTimestamp(text: string): number {
-  const length = text.length;
-  let seconds = 0;
-  let index = 0;
-  for (; index < length; index++) {
-    const digit = text.charCodeAt(index) - 48;
-    if (digit < 0 || digit > 9) break;
-    seconds = seconds * 10 + digit;
-  }
-  if (index === 0 || index > 15) return Number.NaN;
-  if (index === length) return seconds;
-  if (text.charCodeAt(index) !== 46 /* . */ || length - index - 1 < 1 || length - index - 1 > 20)
-    return Number.NaN;
-  let fraction = 0;
-  let scale = 1;
-  for (index++; index < length; index++) {
-    const digit = text.charCodeAt(index) - 48;
-    if (digit < 0 || digit > 9) return Number.NaN;
-    // Digits past the millisecond cannot change a drift check measured in seconds.
-    if (scale < 1e6) {
-      fraction = fraction * 10 + digit;
-      scale *= 10;
-    }
-  }
-  return seconds + fraction / scale;
-}
-
 function refused(code: SsoErrorCode, wireMessage: string, status = 403): SsoError {
   return new SsoError(code, wireMessage, { status, wireMessage });
-}
-
-function malformed(message: string, cause?: unknown): SsoError {
-  return new SsoError(SsoErrorCode.MALFORMED_REQUEST, message, { status: 400, wireMessage: message, cause });
 }
 
 /**
@@ -99,6 +68,8 @@ function malformed(message: string, cause?: unknown): SsoError {
  */
 export class SignedRequestVerifier {
   readonly #apiKeys: ApiKeySource;
+  /** Set for an in-memory source: looked up without a promise. */
+  readonly #findApiKeyNow: ((apiKey: string) => ApiKeyRecord | undefined) | undefined;
   readonly #replayStore: ReplayGuardStore;
   /** The default guard, called without a promise on the hot path. */
   readonly #memoryGuard: MemoryReplayGuard | undefined;
@@ -124,6 +95,9 @@ export class SignedRequestVerifier {
       throw new TypeError('SignedRequestVerifier: options.maxQueryLength must be an integer >= 64');
     }
     this.#apiKeys = options.apiKeys;
+    this.#findApiKeyNow = (
+      options.apiKeys as { [FIND_API_KEY_NOW]?: (apiKey: string) => ApiKeyRecord | undefined }
+    )[FIND_API_KEY_NOW];
     this.#now = options.now ?? Date.now;
     if (options.replayStore === undefined) this.#memoryGuard = memoryReplayGuard({ now: this.#now });
     this.#replayStore = options.replayStore ?? (this.#memoryGuard as MemoryReplayGuard);
@@ -137,41 +111,8 @@ export class SignedRequestVerifier {
     const { path, rawQuery } = request;
     if (rawQuery.length > this.#maxQueryLength) throw malformed('query string too long');
 
-    // One pass over the raw query: decode the parameters and note where `signature` sits, because
-    // the signature covers the rest of the query exactly as the client encoded it.
-    const params: QueryPair[] = [];
-    let apiKey: string | undefined;
-    let timestamp: string | undefined;
-    let rawSignature: string | undefined;
-    let signatureStart = -1;
-    let signatureEnd = -1;
-    // Without a `%` anywhere nothing can be malformed and decoding is at most `+` -> space.
-    const decode = rawQuery.includes('%') ? decodeStrict : decodePlus;
-    let start = 0;
-    while (start <= rawQuery.length && rawQuery !== '') {
-      let end = rawQuery.indexOf('&', start);
-      if (end === -1) end = rawQuery.length;
-      const eq = rawQuery.indexOf('=', start);
-      const hasValue = eq !== -1 && eq < end;
-      const name = decode(rawQuery.slice(start, hasValue ? eq : end));
-      if (name === 'signature') {
-        if (rawSignature !== undefined) throw malformed('repeated parameter: signature');
-        rawSignature = hasValue ? rawQuery.slice(eq + 1, end) : '';
-        signatureStart = start;
-        signatureEnd = end;
-      } else if (end > start) {
-        const value = hasValue ? decode(rawQuery.slice(eq + 1, end)) : '';
-        if (name === 'apikey') {
-          if (apiKey !== undefined) throw malformed('repeated parameter: apikey');
-          apiKey = value;
-        } else if (name === 'timestamp') {
-          if (timestamp !== undefined) throw malformed('repeated parameter: timestamp');
-          timestamp = value;
-        }
-        params.push([name, value]);
-      }
-      start = end + 1;
-    }
+    const { apiKey, timestamp, rawSignature, signatureStart, signatureEnd, params } =
+      scanSignedQuery(rawQuery);
     if (!apiKey || !timestamp || !rawSignature) {
       throw refused(SsoErrorCode.PARAMETER_MISSING, WIRE_ERROR_TEXT.PARAMETER_MISSING);
     }
@@ -185,7 +126,10 @@ export class SignedRequestVerifier {
 
     let record: ApiKeyRecord | undefined;
     try {
-      record = await this.#apiKeys.findApiKey(apiKey);
+      record =
+        this.#findApiKeyNow !== undefined
+          ? this.#findApiKeyNow(apiKey)
+          : await this.#apiKeys.findApiKey(apiKey);
     } catch (cause) {
       throw new SsoError(SsoErrorCode.STORE_UNAVAILABLE, 'API key source unavailable', {
         status: 503,
@@ -197,19 +141,9 @@ export class SignedRequestVerifier {
       throw refused(SsoErrorCode.ENTRY_POINT_NOT_ALLOWED, WIRE_ERROR_TEXT.ENTRY_POINT_NOT_ALLOWED);
     }
 
-    // The original client sends the signature unescaped: without escapes the raw text is the
-    // signature, `+` included (a form decoder would read a space there). Escaped (`%2B`, `%2F`,
-    // `%3D`) it is decoded; a raw `+` beside escapes reads as a space, which Base64 never
-    // has, so turning spaces back is exact.
-    const received = rawSignature.includes('%')
-      ? decodeStrict(rawSignature).replaceAll(' ', '+')
-      : rawSignature;
-    // The query without the `signature` part and one of the `&` around it, byte for byte.
-    const signedQuery =
-      signatureStart === 0
-        ? rawQuery.slice(Math.min(signatureEnd + 1, rawQuery.length))
-        : rawQuery.slice(0, signatureStart - 1) + rawQuery.slice(signatureEnd);
-    const message = `${path}?${signedQuery}`;
+    const received = receivedSignature(rawSignature);
+    // The signature covers the query exactly as the client encoded it, minus `signature`.
+    const message = `${path}?${withoutSignature(rawQuery, signatureStart, signatureEnd)}`;
     const signature = matchingSignature(record.secrets, message, request.body, received);
     if (signature === undefined) throw refused(SsoErrorCode.SIGNATURE_ERROR, WIRE_ERROR_TEXT.SIGNATURE_ERROR);
 
@@ -220,8 +154,7 @@ export class SignedRequestVerifier {
     let fresh: boolean;
     try {
       if (this.#memoryGuard !== undefined) {
-        signatureBytes.write(signature, 'base64');
-        fresh = this.#memoryGuard.addBytes(signatureBytes, ttl, nowMs);
+        fresh = this.#memoryGuard.addBytes(signatureBytesOf(signature), ttl, nowMs);
       } else {
         fresh = await this.#replayStore.add(`${record.apiKey}:${signature}`, '1', ttl);
       }
@@ -233,53 +166,6 @@ export class SignedRequestVerifier {
       });
     }
     if (!fresh) throw refused(SsoErrorCode.REPLAYED_REQUEST, 'replayed request');
-    return { apiKey: record, params };
+    return new VerifiedSignedCall(record, params);
   }
-}
-
-function decodePlus(component: string): string {
-  return component.includes('+') ? component.replaceAll('+', ' ') : component;
-}
-
-function decodeStrict(component: string): string {
-  try {
-    return formDecode(component);
-  } catch (cause) {
-    if (cause instanceof MalformedQueryError) throw malformed(cause.message, cause);
-    throw cause;
-  }
-}
-
-// Reused buffers for the comparison: the verifier reads them synchronously, never across an
-// await. A received signature is accepted only in its exact 44-character Base64 spelling.
-const expectedText = Buffer.alloc(64);
-const receivedText = Buffer.alloc(64);
-const expectedView = expectedText.subarray(0, 44);
-const receivedView = receivedText.subarray(0, 44);
-/** The verified signature's raw bytes, for the in-process replay guard. */
-const signatureBytes = Buffer.alloc(32);
-
-/**
- * The signature one of the secrets gives this message, when it is the received one, compared
- * in constant time (`timingSafeEqual` over the 44 ASCII bytes); every secret is tried, so
- * timing does not tell which matched. (`digest('base64')` is used because in Node a raw
- * `digest()` Buffer costs more to make than the Base64 string.)
- */
-function matchingSignature(
-  secrets: readonly string[],
-  message: string,
-  body: string | Uint8Array | undefined,
-  received: string,
-): string | undefined {
-  // 44 UTF-16 units that are 44 UTF-8 bytes are ASCII; other lengths cannot be Base64 of 32 bytes.
-  if (received.length !== 44 || receivedText.write(received, 'utf8') !== 44) return undefined;
-  let matched: string | undefined;
-  for (const secret of secrets) {
-    const hmac = createHmac('sha256', hmacKey(secret)).update(message);
-    if (body !== undefined && body.length > 0) hmac.update(body);
-    const expected = hmac.digest('base64');
-    expectedText.write(expected, 'latin1');
-    if (timingSafeEqual(expectedView, receivedView) && matched === undefined) matched = expected;
-  }
-  return matched;
 }
