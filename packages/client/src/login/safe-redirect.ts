@@ -10,7 +10,6 @@ export interface RedirectPolicy {
 
 const MAX_REDIRECT_LENGTH = 2048;
 // C0 controls, DEL and C1 controls: browsers strip or reinterpret them inside URLs.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 // Browsers read "\" as "/" in URLs: "/\evil.example" is "//evil.example".
 const BACKSLASH = /\\/;

@@ -35,7 +35,6 @@ export type SsoUser<Extras extends object = Record<string, unknown>> = {
  * Augment this to type `req.user` in framework adapters for the whole app:
  * `declare module 'ssokit' { interface SsoRegister { extras: { email: string } } }`.
  */
-// biome-ignore lint/suspicious/noEmptyInterface: an empty interface is what module augmentation extends
 export interface SsoRegister {}
 
 /** The extras type declared through {@link SsoRegister}, or an open record. */
