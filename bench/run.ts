@@ -6,9 +6,10 @@ import { parseArgs } from 'node:util';
 import { growthSection } from './growth/growth-section.ts';
 import { closeBrowserConnections } from './lib/http-browser.ts';
 import { machineInfo } from './lib/machine-info.ts';
+import { progress as log } from './lib/progress.ts';
 import { checkGoals, goalLine, type SectionResult, sectionMarkdown } from './lib/report.ts';
 import { loginSection } from './login/login-section.ts';
-import { ssokitLoginStarter } from './login/ssokit-login-starter.ts';
+import { startSsokitLoginSystem } from './login/ssokit-login-system.ts';
 import { memorySection } from './memory/memory-section.ts';
 import { routeSection } from './route/route-section.ts';
 import { signVerifySection } from './signing/sign-verify-section.ts';
@@ -38,7 +39,6 @@ for (const name of only ?? []) {
   if (!SECTIONS.includes(name)) throw new Error(`unknown section "${name}"; known: ${SECTIONS.join(', ')}`);
 }
 const wanted = (name: SectionName) => only === undefined || only.includes(name);
-const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
 const started = new Date();
 const sections: SectionResult[] = [];
@@ -67,8 +67,8 @@ const run = async (name: SectionName, produce: () => Promise<SectionResult>) => 
 await run('route', () =>
   routeSection(
     quick
-      ? { connections: 50, durationSeconds: 1.5, warmupSeconds: 0.5, rounds: 1 }
-      : { connections: 50, durationSeconds: 10, warmupSeconds: 3, rounds: 3 },
+      ? { connections: 50, durationSeconds: 1.5, warmupSeconds: 1, rounds: 1, profile: false }
+      : { connections: 50, durationSeconds: 10, warmupSeconds: 3, rounds: 3, profile: true },
   ),
 );
 await run('login', async () =>
@@ -77,7 +77,8 @@ await run('login', async () =>
     warmupLogins: quick ? 1 : 5,
     rounds: quick ? 1 : 2,
     concurrency: 16,
-    startSsokit: await ssokitLoginStarter(),
+    startSsokit: () => startSsokitLoginSystem(),
+    profile: !quick,
   }),
 );
 await run('signing', () => signVerifySection(quick));

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 /**
@@ -18,6 +18,15 @@ export function spawnPinned(
   const commandArgs = pin ? ['-c', String(core), process.execPath, ...nodeArgs] : nodeArgs;
   // The child's stdout goes to our stderr: `--json` keeps stdout for the one JSON object.
   return spawn(command, commandArgs, { stdio: ['ignore', 2, 2, 'ipc'] });
+}
+
+/**
+ * Pins a running process (every thread, libuv's pool included) to one core. Servers start
+ * unpinned and in parallel, which is faster, and are pinned before they are measured.
+ */
+export function pinProcess(child: ChildProcess, core: number): void {
+  if (child.pid === undefined || !existsSync('/usr/bin/taskset')) return;
+  execFileSync('/usr/bin/taskset', ['-a', '-p', '-c', String(core), String(child.pid)], { stdio: 'ignore' });
 }
 
 /** Waits for the first IPC message of a given type from a child. */

@@ -1,12 +1,11 @@
 // Child process (pinned to the provider's core): how long argon2id verify takes alone, one at a
 // time and 16 at once, to tell the password hash's share of a password login.
-import { hashBenchPassword, verifyBenchPassword } from './bench-account.ts';
+import { BENCH_PASSWORD, hashBenchPassword, verifyBenchPassword } from './bench-account.ts';
 
 const [sequentialCount = 20, concurrentCount = 32] = process.argv.slice(2).map(Number);
 const passwordHash = await hashBenchPassword();
 const verifyOnce = async () => {
-  if (!(await verifyBenchPassword(passwordHash, 'bench-password-0123456789')))
-    throw new Error('argon2 verify failed');
+  if (!(await verifyBenchPassword(passwordHash, BENCH_PASSWORD))) throw new Error('argon2 verify failed');
 };
 await verifyOnce();
 

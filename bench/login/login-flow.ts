@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import type { HttpBrowser } from '../lib/http-browser.ts';
+import type { BenchAccount } from './bench-account.ts';
 
 /**
  * One login system under test, running in its own processes (provider and client app), driven
@@ -13,16 +14,16 @@ export interface RunningLoginSystem {
    * Signs the browser in at the provider with the password (and once at the client app),
    * the state of a browser that will "continue as" the signed-in account.
    */
-  signIn(browser: HttpBrowser): Promise<void>;
+  signIn(browser: HttpBrowser, account: BenchAccount): Promise<void>;
   /**
    * One login at the client app by a browser already signed in at the provider, ending when
    * the client app has started its session. The caller clears the client app's cookies first.
    */
-  continueAs(browser: HttpBrowser): Promise<void>;
+  continueAs(browser: HttpBrowser, account: BenchAccount): Promise<void>;
   /** One login with username and password, in a browser with no cookies at all. */
-  passwordLogin(browser: HttpBrowser): Promise<void>;
+  passwordLogin(browser: HttpBrowser, account: BenchAccount): Promise<void>;
   /** Checks that the browser is signed in at the client app (outside the timed part). */
-  assertSignedIn(browser: HttpBrowser): Promise<void>;
+  assertSignedIn(browser: HttpBrowser, account: BenchAccount): Promise<void>;
   /** The client app's origin, whose cookies a new login starts without. */
   clientOrigin: URL;
   stop(): Promise<void>;

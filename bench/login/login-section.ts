@@ -1,10 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { nextMessage, spawnPinned, stopChild } from '../lib/child-process.ts';
-import type { SectionResult } from '../lib/report.ts';
+import { checkGoals, type SectionResult } from '../lib/report.ts';
 import { fmt, median, ratio } from '../lib/stats.ts';
 import type { RunningLoginSystem } from './login-flow.ts';
 import { type LoginMeasurement, type LoginMode, measureLogins } from './measure-logins.ts';
 import { startOidcLoginSystem } from './oidc-login-system.ts';
+import { profileLogins } from './profile-logins.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
@@ -15,6 +16,8 @@ export interface LoginSectionOptions {
   concurrency: number;
   /** Starts ssokit's provider and client app; undefined while they are not available. */
   startSsokit: (() => Promise<RunningLoginSystem>) | undefined;
+  /** Profile both systems when a goal is missed. */
+  profile: boolean;
 }
 
 const MODES: LoginMode[] = ['continue-as', 'password'];
@@ -74,6 +77,9 @@ export async function loginSection(options: LoginSectionOptions): Promise<Sectio
       p99Ms: median(runs.map((r) => r.p99Ms)),
       providerCpuMicros: median(runs.map((r) => r.providerCpuMicros)),
       clientCpuMicros: median(runs.map((r) => r.clientCpuMicros)),
+      failures: runs.reduce((sum, r) => sum + r.failures, 0),
+      logins: runs.reduce((sum, r) => sum + r.logins, 0),
+      firstFailure: runs.find((r) => r.firstFailure !== undefined)?.firstFailure,
     };
   };
   const ratios: Record<string, number> = {};
@@ -85,6 +91,16 @@ export async function loginSection(options: LoginSectionOptions): Promise<Sectio
       const ssokit = pick(`ssokit/${mode}/${concurrency}`);
       if (oidc === undefined) continue;
       const label = `${mode}, ${concurrency === 1 ? 'sequential' : `${concurrency} at once`}`;
+      for (const [system, m] of [
+        ['ssokit', ssokit],
+        ['OIDC', oidc],
+      ] as const) {
+        if (m !== undefined && m.failures > 0) {
+          notes.push(
+            `${system}, ${label}: ${m.failures} of ${m.failures + m.logins} logins failed; first: ${m.firstFailure}`,
+          );
+        }
+      }
       const r = ssokit === undefined ? undefined : ratio(ssokit.loginsPerSecond, oidc.loginsPerSecond);
       if (r !== undefined) ratios[`login.${mode}.${concurrency === 1 ? 'sequential' : 'concurrent'}`] = r;
       const cpu = (m: typeof oidc) =>
@@ -127,7 +143,7 @@ export async function loginSection(options: LoginSectionOptions): Promise<Sectio
   }
   if (options.startSsokit === undefined)
     notes.push('ssokit: not measured (provider or client app not available yet)');
-  return {
+  const section: SectionResult = {
     title: 'Login flow (headless browser over HTTP)',
     intro:
       'Whole logins per second, the bench process playing the browser (keep-alive, a cookie jar), provider pinned ' +
@@ -169,4 +185,13 @@ export async function loginSection(options: LoginSectionOptions): Promise<Sectio
     ],
     notes,
   };
+  if (
+    options.profile &&
+    options.startSsokit !== undefined &&
+    checkGoals(section).some((goal) => goal.met === false)
+  ) {
+    section.notes.push(await profileLogins('ssokit', options.startSsokit, 5));
+    section.notes.push(await profileLogins('oidc', startOidcLoginSystem, 5));
+  }
+  return section;
 }

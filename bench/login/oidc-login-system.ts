@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { nextMessage, spawnPinned, stopChild } from '../lib/child-process.ts';
 import { type BrowserResponse, expectStatus, type HttpBrowser } from '../lib/http-browser.ts';
-import { benchAccount } from './bench-account.ts';
+import type { BenchAccount } from './bench-account.ts';
 import type { RunningLoginSystem } from './login-flow.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
@@ -47,7 +47,7 @@ export async function startOidcLoginSystem(): Promise<RunningLoginSystem> {
     }
     expectSignedInRedirect('rp /callback', await browser.get(toCallback.location));
   };
-  const passwordLogin = async (browser: HttpBrowser) => {
+  const passwordLogin = async (browser: HttpBrowser, account: BenchAccount) => {
     const toInteraction = await startLogin(browser);
     const page = expectStatus('op interaction', await browser.get(toInteraction.location as URL), 200);
     const action = /action="([^"]+)"/.exec(page.body)?.[1];
@@ -55,8 +55,8 @@ export async function startOidcLoginSystem(): Promise<RunningLoginSystem> {
     const submitted = expectStatus(
       'op login',
       await browser.postForm(new URL(action, page.url), {
-        username: benchAccount.username,
-        password: benchAccount.password,
+        username: account.username,
+        password: account.password,
       }),
       303,
     );
@@ -73,9 +73,9 @@ export async function startOidcLoginSystem(): Promise<RunningLoginSystem> {
     async continueAs(browser) {
       await finishAtCallback(browser, await startLogin(browser));
     },
-    async assertSignedIn(browser) {
+    async assertSignedIn(browser, account) {
       const me = expectStatus('rp /me', await browser.get(new URL('/me', clientUrl)), 200);
-      if (!me.body.includes(benchAccount.username)) throw new Error(`rp /me answered ${me.body}`);
+      if (!me.body.includes(`"${account.username}"`)) throw new Error(`rp /me answered ${me.body}`);
     },
     async stop() {
       await Promise.all([stopChild(provider), stopChild(client)]);

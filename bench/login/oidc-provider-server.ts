@@ -5,10 +5,12 @@ import { createServer } from 'node:http';
 import express from 'express';
 import Provider from 'oidc-provider';
 import { listenOnLoopback, serveBenchChild } from '../lib/child-server.ts';
-import { benchAccount, hashBenchPassword, verifyBenchPassword } from './bench-account.ts';
+import { benchAccounts, hashBenchPassword, verifyBenchPassword } from './bench-account.ts';
 
 const [clientId = '', clientSecret = '', redirectUri = ''] = process.argv.slice(2);
-const accountId = '1';
+const accountsById = new Map(benchAccounts.map((account) => [String(account.id), account]));
+const accountsByUsername = new Map(benchAccounts.map((account) => [account.username, account]));
+// One hash for all: every account has the same password, and verifying costs the same.
 const passwordHash = await hashBenchPassword();
 
 const server = createServer();
@@ -42,14 +44,15 @@ const provider = new Provider(issuer, {
   },
   interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
   async findAccount(_ctx: unknown, id: string) {
-    if (id !== accountId) return undefined;
+    const account = accountsById.get(id);
+    if (account === undefined) return undefined;
     return {
-      accountId,
+      accountId: id,
       claims: () => ({
-        sub: accountId,
-        preferred_username: benchAccount.username,
-        name: `${benchAccount.firstName} ${benchAccount.lastName}`,
-        email: benchAccount.email,
+        sub: id,
+        preferred_username: account.username,
+        name: `${account.firstName} ${account.lastName}`,
+        email: account.email,
       }),
     };
   },
@@ -76,10 +79,12 @@ app.post('/interaction/:uid/login', express.urlencoded({ extended: false }), asy
   try {
     const details = await provider.interactionDetails(req, res);
     const { username, password } = req.body as { username?: string; password?: string };
-    if (username !== benchAccount.username || !(await verifyBenchPassword(passwordHash, password ?? ''))) {
+    const account = accountsByUsername.get(username ?? '');
+    if (account === undefined || !(await verifyBenchPassword(passwordHash, password ?? ''))) {
       res.status(401).type('text').send('wrong username or password');
       return;
     }
+    const accountId = String(account.id);
     const grant = new provider.Grant({ accountId, clientId: details.params.client_id });
     grant.addOIDCScope('openid profile email');
     const grantId = await grant.save();

@@ -43,14 +43,20 @@ function passportScenario(
           ...(store ? { store } : {}),
         }),
       );
-      passport.serializeUser<number>((user, done) => done(null, (user as BenchUser).id));
-      passport.deserializeUser<number>((id, done) => done(null, users.get(id) ?? false));
+      // `Express.User` is ssokit's user in this program (its Express adapter declares it), so
+      // passport's side goes through `unknown`: at run time passport only sees BenchUser.
+      passport.serializeUser<number>((user, done) => done(null, (user as unknown as BenchUser).id));
+      passport.deserializeUser<number>((id, done) =>
+        done(null, (users.get(id) ?? false) as unknown as Express.User),
+      );
       app.use(passport.session());
       app.post('/login', (req, res, next) => {
-        req.login(benchUser, (error) => (error ? next(error) : res.json({ ok: true })));
+        req.login(benchUser as unknown as Express.User, (error) =>
+          error ? next(error) : res.json({ ok: true }),
+        );
       });
       app.get('/me', (req, res) => {
-        const user = req.user as BenchUser | undefined;
+        const user = req.user as unknown as BenchUser | undefined;
         if (!user) {
           res.status(401).json({ error: 'not logged in' });
           return;

@@ -29,4 +29,6 @@ process.on('message', async (message: LoadRequest) => {
     errors: result.errors,
   });
 });
+// The bench process is gone: stop with it.
+process.on('disconnect', () => process.exit(0));
 process.send?.({ type: 'ready' });

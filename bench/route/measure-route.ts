@@ -1,6 +1,8 @@
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { nextMessage, spawnPinned, stopChild } from '../lib/child-process.ts';
-import { median } from '../lib/stats.ts';
+import { nextMessage, pinProcess, spawnPinned, stopChild } from '../lib/child-process.ts';
+import { progress, secondsSince } from '../lib/progress.ts';
+import { fmt, median } from '../lib/stats.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
@@ -30,10 +32,91 @@ export interface MeasureRouteOptions {
   rounds: number;
 }
 
+const SERVER_CORE = 1;
+const LOADER_CORE = 0;
+
+interface RunningServer {
+  scenario: string;
+  child: ChildProcess;
+  url: string;
+  cookie: string;
+}
+
+async function startServer(scenario: string, nodeOptions: string[]): Promise<RunningServer> {
+  const child = spawnPinned(here('./route-server.ts'), [scenario], undefined, nodeOptions);
+  try {
+    const { url, cookie } = await nextMessage<{ type: 'ready'; url: string; cookie: string }>(child, 'ready');
+    return { scenario, child, url, cookie };
+  } catch (error) {
+    await stopChild(child);
+    throw new Error(`route scenario ${scenario} did not start: ${(error as Error).message}`);
+  }
+}
+
+async function cpuMicros(child: ChildProcess): Promise<number> {
+  child.send({ type: 'cpu' });
+  const { usage } = await nextMessage<{ type: 'cpu'; usage: NodeJS.CpuUsage }>(child, 'cpu');
+  return usage.user + usage.system;
+}
+
+async function measureServer(
+  server: RunningServer,
+  loader: ChildProcess,
+  options: MeasureRouteOptions,
+): Promise<RouteMeasurement> {
+  pinProcess(server.child, SERVER_CORE);
+  const headers: Record<string, string> = server.cookie ? { cookie: server.cookie } : {};
+  const load = async (durationSeconds: number) => {
+    loader.send({ type: 'run', url: server.url, headers, connections: options.connections, durationSeconds });
+    return nextMessage<LoadResult>(loader, 'result', (durationSeconds + 30) * 1000);
+  };
+  await load(options.warmupSeconds);
+  const before = await cpuMicros(server.child);
+  const result = await load(options.durationSeconds);
+  const after = await cpuMicros(server.child);
+  return {
+    scenario: server.scenario,
+    requestsPerSecond: result.requestsPerSecond,
+    p50Ms: result.p50,
+    p99Ms: result.p99,
+    cpuMicrosPerRequest: result.requests > 0 ? (after - before) / result.requests : Number.NaN,
+    failures: result.non2xx + result.errors,
+  };
+}
+
 /**
- * Measures `GET /me` of each scenario: server pinned to core 1, load generator to core 0,
- * rounds interleaved across scenarios so drift on a noisy machine hits them all alike; the
- * median of the rounds is reported.
+ * Runs each scenario's server (all started at once, unpinned, then idle) and loads them one
+ * after the other: the server pinned to core 1, autocannon to core 0.
+ */
+async function measureRound(
+  scenarios: string[],
+  options: MeasureRouteOptions,
+  nodeOptions: string[] = [],
+): Promise<RouteMeasurement[]> {
+  const loader = spawnPinned(here('./load-generator.ts'), [], LOADER_CORE);
+  const t0 = performance.now();
+  const started = await Promise.allSettled(scenarios.map((scenario) => startServer(scenario, nodeOptions)));
+  const servers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  try {
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+    await nextMessage(loader, 'ready');
+    progress(`route: ${servers.length} server(s) up in ${secondsSince(t0)}`);
+    const results: RouteMeasurement[] = [];
+    for (const server of servers) {
+      const result = await measureServer(server, loader, options);
+      progress(`route: ${server.scenario} ${fmt(result.requestsPerSecond)} req/s`);
+      results.push(result);
+    }
+    return results;
+  } finally {
+    await Promise.all([...servers.map((s) => stopChild(s.child)), stopChild(loader)]);
+  }
+}
+
+/**
+ * Measures `GET /me` of each scenario, all scenarios in every round (so drift on a noisy
+ * machine hits them alike); the median of the rounds is reported.
  */
 export async function measureRoutes(
   scenarios: string[],
@@ -41,7 +124,7 @@ export async function measureRoutes(
 ): Promise<RouteMeasurement[]> {
   const samples = new Map<string, RouteMeasurement[]>(scenarios.map((name) => [name, []]));
   for (let round = 0; round < options.rounds; round++) {
-    for (const scenario of scenarios) samples.get(scenario)?.push(await measureOnce(scenario, options));
+    for (const result of await measureRound(scenarios, options)) samples.get(result.scenario)?.push(result);
   }
   return scenarios.map((scenario) => {
     const runs = samples.get(scenario) ?? [];
@@ -56,36 +139,15 @@ export async function measureRoutes(
   });
 }
 
-async function measureOnce(scenario: string, options: MeasureRouteOptions): Promise<RouteMeasurement> {
-  const server = spawnPinned(here('./route-server.ts'), [scenario], 1);
-  const loader = spawnPinned(here('./load-generator.ts'), [], 0);
-  try {
-    const { url, cookie } = await nextMessage<{ type: 'ready'; url: string; cookie: string }>(
-      server,
-      'ready',
-    );
-    await nextMessage(loader, 'ready');
-    const headers: Record<string, string> = cookie ? { cookie } : {};
-    const load = async (durationSeconds: number) => {
-      loader.send({ type: 'run', url, headers, connections: options.connections, durationSeconds });
-      return nextMessage<LoadResult>(loader, 'result', (durationSeconds + 30) * 1000);
-    };
-    await load(options.warmupSeconds);
-    server.send({ type: 'cpu' });
-    const before = await nextMessage<{ type: 'cpu'; usage: NodeJS.CpuUsage }>(server, 'cpu');
-    const result = await load(options.durationSeconds);
-    server.send({ type: 'cpu' });
-    const after = await nextMessage<{ type: 'cpu'; usage: NodeJS.CpuUsage }>(server, 'cpu');
-    const cpuMicros = after.usage.user - before.usage.user + (after.usage.system - before.usage.system);
-    return {
-      scenario,
-      requestsPerSecond: result.requestsPerSecond,
-      p50Ms: result.p50,
-      p99Ms: result.p99,
-      cpuMicrosPerRequest: result.requests > 0 ? cpuMicros / result.requests : Number.NaN,
-      failures: result.non2xx + result.errors,
-    };
-  } finally {
-    await Promise.all([stopChild(server), stopChild(loader)]);
-  }
+/**
+ * One more run of a scenario with its server under `node --cpu-prof`, for a goal that was
+ * missed: the profile lands in `profileDir` (read it with `topSelfTime`).
+ */
+export async function profileRoute(
+  scenario: string,
+  options: MeasureRouteOptions,
+  profileDir: string,
+): Promise<RouteMeasurement | undefined> {
+  const [result] = await measureRound([scenario], options, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]);
+  return result;
 }

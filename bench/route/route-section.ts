@@ -1,6 +1,14 @@
-import type { SectionResult } from '../lib/report.ts';
+import { mkdirSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { formatProfile, newestProfile, topSelfTime } from '../lib/cpu-profile.ts';
+import { checkGoals, type SectionResult } from '../lib/report.ts';
 import { fmt, ratio } from '../lib/stats.ts';
-import { type MeasureRouteOptions, measureRoutes, type RouteMeasurement } from './measure-route.ts';
+import {
+  type MeasureRouteOptions,
+  measureRoutes,
+  profileRoute,
+  type RouteMeasurement,
+} from './measure-route.ts';
 import { routeScenarios } from './route-scenarios.ts';
 
 const BASELINE = 'no-auth';
@@ -17,8 +25,29 @@ export const ROUTE_SCENARIOS = [
   'ssokit-memcached',
 ] as const;
 
+const PROFILE_ROOT = fileURLToPath(new URL('../results/profiles/', import.meta.url));
+
+/** Profiles the server of each scenario whose goal was missed and names its hottest functions. */
+async function profileMissedGoals(section: SectionResult, options: MeasureRouteOptions): Promise<void> {
+  for (const goal of checkGoals(section)) {
+    if (goal.met !== false) continue;
+    const scenario = goal.ratio.split('.')[1] as string;
+    const directory = `${PROFILE_ROOT}route-${scenario}`;
+    rmSync(directory, { recursive: true, force: true });
+    mkdirSync(directory, { recursive: true });
+    await profileRoute(scenario, { ...options, rounds: 1 }, directory);
+    const profile = newestProfile(directory);
+    if (profile === undefined) continue;
+    const lines = formatProfile(topSelfTime(profile, 10)).map((line) => `  - ${line}`);
+    section.notes.push(
+      `${scenario} missed its goal; top self time of its server under load (\`node --cpu-prof\`, ` +
+        `bench/results/profiles/route-${scenario}/):\n${lines.join('\n')}`,
+    );
+  }
+}
+
 export async function routeSection(
-  options: MeasureRouteOptions & { only?: string[] },
+  options: MeasureRouteOptions & { only?: string[]; profile: boolean },
 ): Promise<SectionResult> {
   const wanted = ROUTE_SCENARIOS.filter(
     (name) => name === BASELINE || options.only === undefined || options.only.includes(name),
@@ -48,7 +77,7 @@ export async function routeSection(
       String(r.failures),
     ];
   });
-  return {
+  const section: SectionResult = {
     title: 'Authenticated route (Express, `GET /me`)',
     intro:
       `\`GET /me\` answering the signed-in user's name and email, server pinned to one core, autocannon ` +
@@ -74,4 +103,6 @@ export async function routeSection(
     ],
     notes: missing.map((name) => `${name}: not measured (scenario not available yet)`),
   };
+  if (options.profile) await profileMissedGoals(section, options);
+  return section;
 }

@@ -17,10 +17,14 @@ if (check.status !== 200) throw new Error(`scenario ${name}: GET /me answered ${
 process.on('message', (message: { type: string }) => {
   if (message.type === 'cpu') process.send?.({ type: 'cpu', usage: process.cpuUsage() });
 });
-process.on('SIGTERM', async () => {
+const shutdown = async () => {
+  // The scenario cleans up first: it may still need its server (ssokit logs out over HTTP).
+  await close().catch((error: unknown) => console.error(`scenario ${name}: cleanup failed`, error));
   server.close();
   server.closeAllConnections();
-  await close();
   process.exit(0);
-});
+};
+process.on('SIGTERM', shutdown);
+// The bench process is gone: no server of ours outlives it.
+process.on('disconnect', shutdown);
 process.send?.({ type: 'ready', url: `${baseUrl}/me`, cookie });

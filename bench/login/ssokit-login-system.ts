@@ -1,0 +1,62 @@
+import { fileURLToPath } from 'node:url';
+import { nextMessage, spawnPinned, stopChild } from '../lib/child-process.ts';
+import type { ClientStoreKind, ClientStoreNames } from '../ssokit/client-stores.ts';
+import { dropClientStores } from '../ssokit/drop-client-stores.ts';
+import { assertSignedInAtClient, loginAtClient, signInAtProvider } from '../ssokit/ssokit-browser-flows.ts';
+import { uniqueStoreNames } from '../ssokit/unique-names.ts';
+import type { RunningLoginSystem } from './login-flow.ts';
+import type { SsokitClientServerConfig } from './ssokit-client-server.ts';
+import type { SsokitProviderServerConfig } from './ssokit-provider-server.ts';
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
+export interface SsokitLoginSystemOptions {
+  /** The client app's stores. @default 'memory' */
+  clientStores?: ClientStoreKind;
+  /** Unique names of the client's stores. @default fresh ones */
+  names?: ClientStoreNames;
+  /** The provider's accounts and stores. @default everything in memory */
+  provider?: Omit<SsokitProviderServerConfig, 'clientHost'>;
+  /** Leave the client's stores in place at stop (the caller seeded and drops them). @default false */
+  keepStores?: boolean;
+}
+
+/** ssokit: the provider (core 1) and a client app (core 0), each in its own process. */
+export async function startSsokitLoginSystem(
+  options: SsokitLoginSystemOptions = {},
+): Promise<RunningLoginSystem> {
+  const kind = options.clientStores ?? 'memory';
+  const names = options.names ?? uniqueStoreNames(`login_${kind}`);
+  const clientConfig: SsokitClientServerConfig = { kind, names };
+  const client = spawnPinned(here('./ssokit-client-server.ts'), [JSON.stringify(clientConfig)], 0);
+  const { url: clientBase } = await nextMessage<{ type: 'listening'; url: string }>(client, 'listening');
+  const clientUrl = new URL(clientBase);
+  const providerConfig: SsokitProviderServerConfig = { ...options.provider, clientHost: clientUrl.host };
+  const provider = spawnPinned(here('./ssokit-provider-server.ts'), [JSON.stringify(providerConfig)], 1);
+  const stopBoth = () => Promise.all([stopChild(provider), stopChild(client)]);
+  try {
+    const { url: providerBase } = await nextMessage<{ type: 'ready'; url: string }>(provider, 'ready');
+    client.send({ type: 'configure', providerUrl: providerBase });
+    await nextMessage(client, 'ready');
+    const providerUrl = new URL(providerBase);
+    return {
+      name: 'ssokit',
+      processes: { provider, client },
+      clientOrigin: clientUrl,
+      async signIn(browser, account) {
+        await signInAtProvider(browser, providerUrl, account);
+        await loginAtClient(browser, clientUrl, 'continue-as', account);
+      },
+      continueAs: (browser, account) => loginAtClient(browser, clientUrl, 'continue-as', account),
+      passwordLogin: (browser, account) => loginAtClient(browser, clientUrl, 'password', account),
+      assertSignedIn: (browser, account) => assertSignedInAtClient(browser, clientUrl, account),
+      async stop() {
+        await stopBoth();
+        if (options.keepStores !== true) await dropClientStores(kind, names);
+      },
+    };
+  } catch (error) {
+    await stopBoth();
+    throw error;
+  }
+}

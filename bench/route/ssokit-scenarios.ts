@@ -1,0 +1,55 @@
+import { createServer } from 'node:http';
+import { listenOnLoopback } from '../lib/child-server.ts';
+import { HttpBrowser } from '../lib/http-browser.ts';
+import { benchAccount } from '../login/bench-account.ts';
+import { type ClientStoreKind, openClientStores } from '../ssokit/client-stores.ts';
+import { dropClientStores } from '../ssokit/drop-client-stores.ts';
+import { loginAtClient } from '../ssokit/ssokit-browser-flows.ts';
+import { createBenchClientApp } from '../ssokit/ssokit-client-app.ts';
+import { createBenchProvider } from '../ssokit/ssokit-provider.ts';
+import { uniqueStoreNames } from '../ssokit/unique-names.ts';
+import type { RouteScenario } from './route-scenario.ts';
+
+/**
+ * ssokit's client on Express with one store. The user signs in the real way: an ssokit
+ * provider runs in the same process (idle once the login is done) and the bench browser goes
+ * through the client's login route, the provider's login form and the callback.
+ */
+function ssokitScenario(kind: ClientStoreKind): RouteScenario {
+  return {
+    name: `ssokit-${kind}`,
+    async setup() {
+      const names = uniqueStoreNames(`route_${kind}`);
+      const provider = await createBenchProvider();
+      const providerServer = createServer(provider.app);
+      const providerUrl = await listenOnLoopback(providerServer);
+      const stores = openClientStores(kind, names);
+      const app = createBenchClientApp(providerUrl, stores);
+      const browser = new HttpBrowser();
+      let clientUrl: URL | undefined;
+      return {
+        app,
+        async login(baseUrl) {
+          clientUrl = new URL(baseUrl);
+          await provider.registerClient(clientUrl.host);
+          await loginAtClient(browser, clientUrl, 'password', benchAccount(0));
+          return browser.cookieHeader(clientUrl);
+        },
+        async close() {
+          // Logging out deletes the session and the user, the only way to clean Memcached.
+          if (clientUrl !== undefined)
+            await browser.get(new URL('/accounts/logout/', clientUrl)).catch(() => undefined);
+          providerServer.close();
+          providerServer.closeAllConnections();
+          await provider.close();
+          await stores.close();
+          await dropClientStores(kind, names);
+        },
+      };
+    },
+  };
+}
+
+export const ssokitRouteScenarios: RouteScenario[] = (
+  ['memory', 'sqlite', 'postgres', 'redis', 'memcached'] as const
+).map(ssokitScenario);

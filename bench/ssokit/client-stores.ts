@@ -1,0 +1,74 @@
+import {
+  type KeyValueStore,
+  keyValueStoreFromUrl,
+  memoryKeyValueStore,
+  openSqlDatabase,
+} from '@ssokit/stores';
+import { cacheUserStore, sqlUserStore, type UserStore } from 'ssokit';
+
+/** Where ssokit's client app keeps sessions and users in a benchmark scenario. */
+export type ClientStoreKind = 'memory' | 'sqlite' | 'postgres' | 'redis' | 'memcached';
+
+export const CLIENT_STORE_KINDS: readonly ClientStoreKind[] = [
+  'memory',
+  'sqlite',
+  'postgres',
+  'redis',
+  'memcached',
+];
+
+export const serviceUrls = {
+  postgres: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+  redis: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+  memcached: process.env.BENCH_MEMCACHED_URL ?? 'memcached://127.0.0.1:11211',
+};
+
+export interface ClientStores {
+  sessionStore: KeyValueStore;
+  userStore: UserStore;
+  close(): Promise<void>;
+}
+
+export interface ClientStoreNames {
+  /** Prefix of every key in Redis/Memcached, unique per run so parallel runs never collide. */
+  keyPrefix: string;
+  /** The users table in SQL, unique per run; dropped by whoever created it. */
+  usersTable: string;
+  migrationTable: string;
+  /** The SQLite file for `sqlite`. */
+  sqlitePath: string;
+}
+
+/**
+ * The stores of each scenario. The client keeps sessions in a key-value store only (memory,
+ * Redis, Memcached); with `sqlite` and `postgres` the users are in SQL and the sessions in the
+ * client's default in-memory store, which is what such an app gets.
+ */
+export function openClientStores(kind: ClientStoreKind, names: ClientStoreNames): ClientStores {
+  if (kind === 'memory') {
+    const store = memoryKeyValueStore();
+    return { sessionStore: store, userStore: cacheUserStore({ store }), close: () => store.close() };
+  }
+  if (kind === 'redis' || kind === 'memcached') {
+    const store = keyValueStoreFromUrl(serviceUrls[kind], { keyPrefix: names.keyPrefix });
+    return { sessionStore: store, userStore: cacheUserStore({ store }), close: () => store.close() };
+  }
+  const database = openSqlDatabase({
+    url: kind === 'sqlite' ? `sqlite:${names.sqlitePath}` : serviceUrls.postgres,
+  });
+  const sessionStore = memoryKeyValueStore();
+  const userStore = sqlUserStore({
+    database,
+    tableName: names.usersTable,
+    migrationTableName: names.migrationTable,
+    ownsDatabase: true,
+  });
+  return {
+    sessionStore,
+    userStore,
+    async close() {
+      await sessionStore.close();
+      await userStore.close();
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import { type BrowserResponse, expectStatus, type HttpBrowser } from '../lib/http-browser.ts';
+import type { BenchAccount } from '../login/bench-account.ts';
+import { CLIENT_LOGIN_PATH } from './ssokit-client-app.ts';
+
+/** The HTML the provider escaped in an attribute, read back (its links carry `&amp;`). */
+function unescapeAttribute(text: string): string {
+  return text
+    .replaceAll('&amp;', '&')
+    .replaceAll('&quot;', '"')
+    .replaceAll('&#39;', "'")
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>');
+}
+
+function hiddenField(page: BrowserResponse, name: string): string {
+  const match = new RegExp(`name="${name}" value="([^"]*)"`).exec(page.body);
+  if (match?.[1] === undefined) throw new Error(`${page.url.pathname}: the page has no ${name} field`);
+  return unescapeAttribute(match[1]);
+}
+
+/** Fills in and posts the login form on a page, as a user would. */
+async function submitLoginForm(
+  browser: HttpBrowser,
+  page: BrowserResponse,
+  account: BenchAccount,
+): Promise<BrowserResponse> {
+  const action = unescapeAttribute(/<form action="([^"]*)"/.exec(page.body)?.[1] ?? '');
+  const fields: Record<string, string> = {
+    csrf_token: hiddenField(page, 'csrf_token'),
+    username: account.username,
+    password: account.password,
+  };
+  if (page.body.includes('name="next"')) fields.next = hiddenField(page, 'next');
+  return browser.postForm(new URL(action, page.url), fields);
+}
+
+/** Signs the browser in at the provider itself (its own `/login/`): a provider session. */
+export async function signInAtProvider(
+  browser: HttpBrowser,
+  providerUrl: URL,
+  account: BenchAccount,
+): Promise<void> {
+  const page = expectStatus('provider /login/', await browser.get(new URL('/login/', providerUrl)), 200);
+  expectStatus('provider /login/ POST', await submitLoginForm(browser, page, account), 302);
+}
+
+/**
+ * One login at the client app, the way a browser goes: the client's login route, the
+ * provider's SSO page ("Continue as" link or login form), the client's callback. Ends when the
+ * callback has redirected to `/me` with the session cookie.
+ */
+export async function loginAtClient(
+  browser: HttpBrowser,
+  clientUrl: URL,
+  mode: 'continue-as' | 'password',
+  account: BenchAccount,
+): Promise<void> {
+  const start = expectStatus(
+    'client login',
+    await browser.get(new URL(`${CLIENT_LOGIN_PATH}?next=%2Fme`, clientUrl)),
+    302,
+  );
+  const page = expectStatus('provider sso page', await browser.get(start.location as URL), 200);
+  let toCallback: BrowserResponse;
+  if (mode === 'continue-as') {
+    const href = /href="([^"]*cwca=yes[^"]*)"/.exec(page.body)?.[1];
+    if (href === undefined) throw new Error('provider sso page: no "continue" link (no provider session?)');
+    toCallback = await browser.get(new URL(unescapeAttribute(href), page.url));
+  } else {
+    if (page.body.includes('cwca=yes'))
+      throw new Error('provider sso page: a fresh browser was offered "continue"');
+    toCallback = await submitLoginForm(browser, page, account);
+  }
+  expectStatus('provider sso answer', toCallback, 302);
+  const done = expectStatus('client callback', await browser.get(toCallback.location as URL), 302);
+  if (done.location?.pathname !== '/me')
+    throw new Error(`client callback redirected to ${done.location?.href}`);
+}
+
+/** Checks that the browser is signed in at the client app: `GET /me` answers its user. */
+export async function assertSignedInAtClient(
+  browser: HttpBrowser,
+  clientUrl: URL,
+  account: BenchAccount,
+): Promise<void> {
+  const me = expectStatus('client /me', await browser.get(new URL('/me', clientUrl)), 200);
+  if (!me.body.includes(`"${account.username}"`))
+    throw new Error(`client /me answered ${me.body.slice(0, 200)}`);
+}
