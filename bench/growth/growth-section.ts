@@ -1,13 +1,160 @@
-import type { SectionResult } from '../lib/report.ts';
+import { closeBrowserConnections } from '../lib/http-browser.ts';
+import { progress, secondsSince } from '../lib/progress.ts';
+import type { Goal, SectionResult } from '../lib/report.ts';
+import { fmt, ratio } from '../lib/stats.ts';
+import type { RunningLoginSystem } from '../login/login-flow.ts';
+import { measureLogins } from '../login/measure-logins.ts';
+import { startSsokitLoginSystem } from '../login/ssokit-login-system.ts';
+import { openRouteBench, type RouteBench } from '../route/measure-route.ts';
+import { createGrowthStores, type GrowthStoreKind } from './growth-stores.ts';
 
-export async function growthSection(_options: { quick: boolean }): Promise<SectionResult> {
+export interface GrowthOptions {
+  quick: boolean;
+}
+
+interface GrowthPoint {
+  size: number;
+  routeMeanMs: number;
+  routeP99Ms: number;
+  routeFailures: number;
+  loginMeanMs: number;
+  loginP50Ms: number;
+  loginFailures: number;
+}
+
+const STORES: GrowthStoreKind[] = ['sqlite', 'postgres', 'redis'];
+const sizeLabel = (size: number) => (size >= 1_000_000 ? `${size / 1_000_000}M` : `${size / 1000}k`);
+
+async function measureStore(kind: GrowthStoreKind, sizes: number[], quick: boolean): Promise<GrowthPoint[]> {
+  const stores = await createGrowthStores(kind);
+  // With SQLite and PostgreSQL the client's sessions live in its in-memory store: seeded there,
+  // inside the running servers.
+  const memorySessions = kind !== 'redis';
+  const points: GrowthPoint[] = [];
+  let route: RouteBench | undefined;
+  let system: RunningLoginSystem | undefined;
+  try {
+    for (const size of sizes) {
+      const t0 = performance.now();
+      const from = stores.size;
+      await stores.growTo(size);
+      if (route === undefined || system === undefined) {
+        const seed = memorySessions ? { seedMemorySessions: size } : {};
+        // Both start at once: start-up is most of a quick run's time. Whatever started is
+        // stopped in \`finally\`, also when the other failed.
+        const [routeStart, systemStart] = await Promise.allSettled([
+          openRouteBench(`ssokit-${kind}`, { names: stores.names, ...seed }),
+          startSsokitLoginSystem({
+            clientStores: kind,
+            names: stores.names,
+            keepStores: true,
+            provider: stores.provider,
+            ...seed,
+          }),
+        ]);
+        if (routeStart.status === 'fulfilled') route = routeStart.value;
+        if (systemStart.status === 'fulfilled') system = systemStart.value;
+        if (routeStart.status === 'rejected') throw routeStart.reason;
+        if (systemStart.status === 'rejected') throw systemStart.reason;
+      } else if (memorySessions) {
+        await route.seedMemorySessions(from, size);
+        await system.seedMemorySessions?.(from, size);
+      }
+      progress(`growth: ${kind} at ${sizeLabel(size)} after ${secondsSince(t0)} of seeding`);
+      const routeResult = await route.measure(
+        quick
+          ? { connections: 10, warmupSeconds: 1, durationSeconds: 1, windows: 1 }
+          : { connections: 10, warmupSeconds: 2, durationSeconds: 3, windows: 3 },
+      );
+      const login = await measureLogins(system, {
+        mode: 'continue-as',
+        concurrency: 1,
+        durationSeconds: quick ? 1 : 6,
+        warmupLogins: quick ? 10 : 30,
+      });
+      points.push({
+        size,
+        routeMeanMs: routeResult.meanLatencyMs,
+        routeP99Ms: routeResult.p99Ms,
+        routeFailures: routeResult.failures,
+        loginMeanMs: 1000 / login.loginsPerSecond,
+        loginP50Ms: login.p50Ms,
+        loginFailures: login.failures,
+      });
+    }
+  } finally {
+    await route?.stop();
+    await system?.stop();
+    await stores.drop();
+    closeBrowserConnections();
+  }
+  return points;
+}
+
+/**
+ * Route and login latency as the stores fill up: 1k, 100k and 1M users and sessions (quick:
+ * 1k and 10k), seeded in bulk, each size compared with 1k.
+ */
+export async function growthSection(options: GrowthOptions): Promise<SectionResult> {
+  const sizes = options.quick ? [1000, 10_000] : [1000, 100_000, 1_000_000];
+  const largest = sizeLabel(sizes.at(-1) as number);
+  const ratios: Record<string, number> = {};
+  const rows: string[][] = [];
+  const notes: string[] = [];
+  const goals: Goal[] = [];
+  for (const kind of STORES) {
+    const points = await measureStore(kind, sizes, options.quick);
+    const base = points[0] as GrowthPoint;
+    for (const point of points) {
+      const routeRatio = ratio(point.routeMeanMs, base.routeMeanMs);
+      const loginRatio = ratio(point.loginMeanMs, base.loginMeanMs);
+      if (point !== base) {
+        ratios[`growth.${kind}.route.${sizeLabel(point.size)}`] = routeRatio;
+        ratios[`growth.${kind}.login.${sizeLabel(point.size)}`] = loginRatio;
+      }
+      rows.push([
+        kind,
+        sizeLabel(point.size),
+        `${fmt(point.routeMeanMs, 2)} / ${fmt(point.routeP99Ms, 0)}`,
+        fmt(routeRatio, 3),
+        `${fmt(point.loginMeanMs, 2)} / ${fmt(point.loginP50Ms, 2)}`,
+        fmt(loginRatio, 3),
+      ]);
+      if (point.routeFailures + point.loginFailures > 0) {
+        notes.push(
+          `${kind} ${sizeLabel(point.size)}: ${point.routeFailures} route and ${point.loginFailures} login failures`,
+        );
+      }
+    }
+    for (const part of ['route', 'login'] as const) {
+      goals.push({
+        ratio: `growth.${kind}.${part}.${largest}`,
+        description: `${kind}: ${part} latency with ${largest} users and sessions within 10% of 1k`,
+        atMost: 1.1,
+      });
+    }
+  }
   return {
-    title: 'Growth',
-    intro: 'Route and login latency with many stored users and sessions.',
-    columns: [],
-    rows: [],
-    ratios: {},
-    goals: [],
-    notes: ['not measured yet'],
+    title: 'Growth: latency as users and sessions pile up',
+    intro:
+      'The client app with many stored users and sessions, seeded in bulk (SQL: multi-row INSERTs on SQLite, ' +
+      '`INSERT … SELECT generate_series` on PostgreSQL; Redis: pipelines of 10,000), and as many provider ' +
+      "accounts. *sqlite*/*postgres*: users in SQL, sessions in the client's in-memory store (ssokit keeps " +
+      'sessions in a key-value store only); *redis*: sessions and cached users in Redis, provider tokens too. ' +
+      'Route: mean latency (ms) / p99 of `GET /me` at 10 connections. Login: mean / p50 (ms) of a sequential ' +
+      '"continue as" login. Ratio: this size / 1k (lower is better; the goal is <= 1.10). Everything is dropped ' +
+      'afterwards.',
+    columns: [
+      'store',
+      'users + sessions',
+      'route mean / p99 ms',
+      'route ratio',
+      'login mean / p50 ms',
+      'login ratio',
+    ],
+    rows,
+    ratios,
+    goals,
+    notes,
   };
 }

@@ -19,6 +19,8 @@ export interface SsokitLoginSystemOptions {
   provider?: Omit<SsokitProviderServerConfig, 'clientHost'>;
   /** Leave the client's stores in place at stop (the caller seeded and drops them). @default false */
   keepStores?: boolean;
+  /** Sessions to write into the client's in-memory session store first. @default none */
+  seedMemorySessions?: number;
 }
 
 /** ssokit: the provider (core 1) and a client app (core 0), each in its own process. */
@@ -27,7 +29,11 @@ export async function startSsokitLoginSystem(
 ): Promise<RunningLoginSystem> {
   const kind = options.clientStores ?? 'memory';
   const names = options.names ?? uniqueStoreNames(`login_${kind}`);
-  const clientConfig: SsokitClientServerConfig = { kind, names };
+  const clientConfig: SsokitClientServerConfig = {
+    kind,
+    names,
+    ...(options.seedMemorySessions === undefined ? {} : { seedMemorySessions: options.seedMemorySessions }),
+  };
   const client = spawnPinned(here('./ssokit-client-server.ts'), [JSON.stringify(clientConfig)], 0);
   const { url: clientBase } = await nextMessage<{ type: 'listening'; url: string }>(client, 'listening');
   const clientUrl = new URL(clientBase);
@@ -50,6 +56,10 @@ export async function startSsokitLoginSystem(
       continueAs: (browser, account) => loginAtClient(browser, clientUrl, 'continue-as', account),
       passwordLogin: (browser, account) => loginAtClient(browser, clientUrl, 'password', account),
       assertSignedIn: (browser, account) => assertSignedInAtClient(browser, clientUrl, account),
+      async seedMemorySessions(from, to) {
+        client.send({ type: 'seed', from, to });
+        await nextMessage(client, 'seeded', 300_000);
+      },
       async stop() {
         await stopBoth();
         if (options.keepStores !== true) await dropClientStores(kind, names);

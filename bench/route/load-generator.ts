@@ -23,6 +23,7 @@ process.on('message', async (message: LoadRequest) => {
     type: 'result',
     requests: result.requests.total,
     requestsPerSecond: result.requests.average,
+    meanLatency: result.latency.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { nextMessage, pinProcess, spawnPinned, stopChild } from '../lib/child-process.ts';
 import { progress, secondsSince } from '../lib/progress.ts';
 import { fmt, median } from '../lib/stats.ts';
+import type { RouteScenarioOptions } from './route-scenario.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
@@ -11,6 +12,7 @@ export interface RouteMeasurement {
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  meanLatencyMs: number;
   cpuMicrosPerRequest: number;
   failures: number;
 }
@@ -19,6 +21,7 @@ interface LoadResult {
   type: 'result';
   requests: number;
   requestsPerSecond: number;
+  meanLatency: number;
   p50: number;
   p99: number;
   non2xx: number;
@@ -42,10 +45,23 @@ interface RunningServer {
   cookie: string;
 }
 
-async function startServer(scenario: string, nodeOptions: string[]): Promise<RunningServer> {
-  const child = spawnPinned(here('./route-server.ts'), [scenario], undefined, nodeOptions);
+async function startServer(
+  scenario: string,
+  nodeOptions: string[],
+  scenarioOptions: RouteScenarioOptions = {},
+): Promise<RunningServer> {
+  const child = spawnPinned(
+    here('./route-server.ts'),
+    [scenario, JSON.stringify(scenarioOptions)],
+    undefined,
+    nodeOptions,
+  );
   try {
-    const { url, cookie } = await nextMessage<{ type: 'ready'; url: string; cookie: string }>(child, 'ready');
+    const { url, cookie } = await nextMessage<{ type: 'ready'; url: string; cookie: string }>(
+      child,
+      'ready',
+      300_000,
+    );
     return { scenario, child, url, cookie };
   } catch (error) {
     await stopChild(child);
@@ -79,6 +95,7 @@ async function measureServer(
     requestsPerSecond: result.requestsPerSecond,
     p50Ms: result.p50,
     p99Ms: result.p99,
+    meanLatencyMs: result.meanLatency,
     cpuMicrosPerRequest: result.requests > 0 ? (after - before) / result.requests : Number.NaN,
     failures: result.non2xx + result.errors,
   };
@@ -133,6 +150,7 @@ export async function measureRoutes(
       requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
       p50Ms: median(runs.map((r) => r.p50Ms)),
       p99Ms: median(runs.map((r) => r.p99Ms)),
+      meanLatencyMs: median(runs.map((r) => r.meanLatencyMs)),
       cpuMicrosPerRequest: median(runs.map((r) => r.cpuMicrosPerRequest)),
       failures: runs.reduce((sum, r) => sum + r.failures, 0),
     };
@@ -150,4 +168,55 @@ export async function profileRoute(
 ): Promise<RouteMeasurement | undefined> {
   const [result] = await measureRound([scenario], options, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]);
   return result;
+}
+
+/** A route server kept running across measurements (growth runs add data in between). */
+export interface RouteBench {
+  measure(options: Omit<MeasureRouteOptions, 'rounds'> & { windows: number }): Promise<RouteMeasurement>;
+  /** Adds seeded sessions to the server's in-memory session store. */
+  seedMemorySessions(from: number, to: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function openRouteBench(
+  scenario: string,
+  scenarioOptions: RouteScenarioOptions,
+): Promise<RouteBench> {
+  const loader = spawnPinned(here('./load-generator.ts'), [], LOADER_CORE);
+  let server: RunningServer;
+  try {
+    server = await startServer(scenario, [], scenarioOptions);
+    await nextMessage(loader, 'ready');
+  } catch (error) {
+    await stopChild(loader);
+    throw error;
+  }
+  let warm = false;
+  return {
+    async measure(options) {
+      const windows: RouteMeasurement[] = [];
+      for (let i = 0; i < options.windows; i++) {
+        // Warm up once per server (JIT); later windows go straight on.
+        const warmupSeconds = warm || i > 0 ? Math.min(0.5, options.warmupSeconds) : options.warmupSeconds;
+        windows.push(await measureServer(server, loader, { ...options, rounds: 1, warmupSeconds }));
+        warm = true;
+      }
+      return {
+        scenario,
+        requestsPerSecond: median(windows.map((r) => r.requestsPerSecond)),
+        p50Ms: median(windows.map((r) => r.p50Ms)),
+        p99Ms: median(windows.map((r) => r.p99Ms)),
+        meanLatencyMs: median(windows.map((r) => r.meanLatencyMs)),
+        cpuMicrosPerRequest: median(windows.map((r) => r.cpuMicrosPerRequest)),
+        failures: windows.reduce((sum, r) => sum + r.failures, 0),
+      };
+    },
+    async seedMemorySessions(from, to) {
+      server.child.send({ type: 'seed', from, to });
+      await nextMessage(server.child, 'seeded', 300_000);
+    },
+    async stop() {
+      await Promise.all([stopChild(server.child), stopChild(loader)]);
+    },
+  };
 }

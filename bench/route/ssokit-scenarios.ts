@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { seedStoreSessions } from '../growth/seed-key-value.ts';
 import { listenOnLoopback } from '../lib/child-server.ts';
 import { HttpBrowser } from '../lib/http-browser.ts';
 import { benchAccount } from '../login/bench-account.ts';
@@ -18,12 +19,15 @@ import type { RouteScenario } from './route-scenario.ts';
 function ssokitScenario(kind: ClientStoreKind): RouteScenario {
   return {
     name: `ssokit-${kind}`,
-    async setup() {
-      const names = uniqueStoreNames(`route_${kind}`);
+    async setup(options = {}) {
+      const names = options.names ?? uniqueStoreNames(`route_${kind}`);
       const provider = await createBenchProvider();
       const providerServer = createServer(provider.app);
       const providerUrl = await listenOnLoopback(providerServer);
       const stores = openClientStores(kind, names);
+      if (options.seedMemorySessions !== undefined) {
+        await seedStoreSessions(stores.sessionStore, 0, options.seedMemorySessions);
+      }
       const app = createBenchClientApp(providerUrl, stores);
       const browser = new HttpBrowser();
       let clientUrl: URL | undefined;
@@ -35,6 +39,9 @@ function ssokitScenario(kind: ClientStoreKind): RouteScenario {
           await loginAtClient(browser, clientUrl, 'password', benchAccount(0));
           return browser.cookieHeader(clientUrl);
         },
+        async seedMemorySessions(from, to) {
+          await seedStoreSessions(stores.sessionStore, from, to);
+        },
         async close() {
           // Logging out deletes the session and the user, the only way to clean Memcached.
           if (clientUrl !== undefined)
@@ -43,7 +50,8 @@ function ssokitScenario(kind: ClientStoreKind): RouteScenario {
           providerServer.closeAllConnections();
           await provider.close();
           await stores.close();
-          await dropClientStores(kind, names);
+          // Seeded stores belong to the growth run, which drops them when it is done.
+          if (options.names === undefined) await dropClientStores(kind, names);
         },
       };
     },

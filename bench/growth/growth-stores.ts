@@ -1,0 +1,105 @@
+import { rmSync } from 'node:fs';
+import { createProvider, silentLogger } from '@ssokit/provider';
+import { openSqlDatabase } from '@ssokit/stores';
+import { sql } from 'kysely';
+import { sqlUserStore } from 'ssokit';
+import { hashBenchPassword } from '../login/bench-account.ts';
+import type { SsokitProviderServerConfig } from '../login/ssokit-provider-server.ts';
+import { type ClientStoreNames, serviceUrls } from '../ssokit/client-stores.ts';
+import { dropClientStores } from '../ssokit/drop-client-stores.ts';
+import { uniqueStoreNames } from '../ssokit/unique-names.ts';
+import { seedRedisSessions } from './seed-key-value.ts';
+import { seedClientUsers, seedProviderAccounts } from './seed-sql.ts';
+
+export type GrowthStoreKind = 'sqlite' | 'postgres' | 'redis';
+
+/**
+ * The stores of one growth run and how to fill them: the client's users (SQL) or sessions and
+ * cached users (Redis), and the provider's accounts (SQL: SQLite, or a PostgreSQL database of
+ * the run's own, since the provider's table names are fixed).
+ */
+export interface GrowthStores {
+  kind: GrowthStoreKind;
+  names: ClientStoreNames;
+  provider: Omit<SsokitProviderServerConfig, 'clientHost'>;
+  /** How many users (and sessions) are stored now. */
+  size: number;
+  /** Adds users and sessions until there are `size`. */
+  growTo(size: number): Promise<void>;
+  drop(): Promise<void>;
+}
+
+function postgresUrlFor(database: string): string {
+  const url = new URL(serviceUrls.postgres);
+  url.pathname = `/${database}`;
+  return url.href;
+}
+
+export async function createGrowthStores(kind: GrowthStoreKind): Promise<GrowthStores> {
+  const names = uniqueStoreNames(`grow_${kind}`);
+  const providerDatabaseName = `bench_${names.id}`.toLowerCase();
+  const providerSqlitePath = `${names.sqlitePath}.provider.sqlite`;
+  const providerDatabaseUrl =
+    kind === 'postgres' ? postgresUrlFor(providerDatabaseName) : `sqlite:${providerSqlitePath}`;
+
+  if (kind === 'postgres') {
+    const admin = openSqlDatabase({ url: serviceUrls.postgres });
+    await sql`create database ${sql.id(providerDatabaseName)}`.execute(admin.db).finally(() => admin.close());
+  }
+  // The provider's tables, created the way the provider creates them.
+  const provider = createProvider({ database: providerDatabaseUrl, logger: silentLogger });
+  await provider.migrate();
+  await provider.close();
+  const passwordHash = await hashBenchPassword();
+
+  const clientDatabaseUrl = kind === 'sqlite' ? `sqlite:${names.sqlitePath}` : serviceUrls.postgres;
+  const stores: GrowthStores = {
+    kind,
+    names,
+    provider: {
+      databaseUrl: providerDatabaseUrl,
+      ...(kind === 'redis'
+        ? { keyValueStoreUrl: serviceUrls.redis, keyPrefix: `${names.keyPrefix}provider:` }
+        : {}),
+    },
+    size: 0,
+    async growTo(size) {
+      if (size <= stores.size) return;
+      const providerDb = openSqlDatabase({ url: providerDatabaseUrl });
+      try {
+        await seedProviderAccounts(providerDb, passwordHash, stores.size, size);
+      } finally {
+        await providerDb.close();
+      }
+      if (kind === 'redis') {
+        await seedRedisSessions(names.keyPrefix, stores.size, size);
+      } else {
+        const clientDb = openSqlDatabase({ url: clientDatabaseUrl });
+        try {
+          // Any call creates the table, as the client does on first use.
+          await sqlUserStore({
+            database: clientDb,
+            tableName: names.usersTable,
+            migrationTableName: names.migrationTable,
+          }).get(0);
+          await seedClientUsers(clientDb, names.usersTable, stores.size, size);
+        } finally {
+          await clientDb.close();
+        }
+      }
+      stores.size = size;
+    },
+    async drop() {
+      await dropClientStores(kind, names);
+      if (kind === 'postgres') {
+        const admin = openSqlDatabase({ url: serviceUrls.postgres });
+        await sql`drop database if exists ${sql.id(providerDatabaseName)} with (force)`
+          .execute(admin.db)
+          .finally(() => admin.close());
+      } else {
+        for (const suffix of ['', '-wal', '-shm']) rmSync(`${providerSqlitePath}${suffix}`, { force: true });
+      }
+    },
+  };
+  return stores;
+}

@@ -1,0 +1,57 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { SsoUserRecord } from 'ssokit';
+
+/**
+ * How ssokit's client keeps sessions and cached users in a key-value store, mirrored here so
+ * growth runs can write a million of them in bulk (Redis pipelines) instead of a million
+ * logins. `checkSeededSession` reads one back through the real `SessionManager`, so a change
+ * of format in packages/client makes the bench fail instead of measuring the wrong keys.
+ */
+export const SESSION_KEY_PREFIX = 'ssokit_session:';
+export const USER_CACHE_KEY_PREFIX = 'sso_user_';
+export const SESSION_TTL_SECONDS = 1_209_600;
+
+/** Seeded users' ids start here, far from the provider's own account ids. */
+const SEEDED_ID_BASE = 10_000_000;
+
+/** Seeded user number `index`, with the attributes a dj-sso provider sends. */
+export function seededUser(index: number): SsoUserRecord {
+  const username = `grow-user-${index}`;
+  return {
+    id: SEEDED_ID_BASE + index,
+    username,
+    extras: {
+      first_name: 'Grow',
+      last_name: `User ${index}`,
+      email: `${username}@example.com`,
+      is_staff: false,
+      is_active: true,
+      is_superuser: false,
+      last_login: '2026-01-01T00:00:00',
+      date_joined: '2025-01-01T00:00:00',
+      groups: [],
+    },
+  };
+}
+
+export interface SeededSession {
+  /** The cookie token (only the first one's is kept, for the format check). */
+  token: string;
+  entries: Array<[key: string, value: string]>;
+}
+
+/** The key-value entries of one user's session: the session, the user's session index, the cached user. */
+export function seededSessionEntries(index: number, nowMs: number): SeededSession {
+  const user = seededUser(index);
+  const token = randomBytes(32).toString('base64url');
+  const sessionId = createHash('sha256').update(token).digest('hex');
+  const expiresAt = nowMs + SESSION_TTL_SECONDS * 1000;
+  return {
+    token,
+    entries: [
+      [`${SESSION_KEY_PREFIX}${sessionId}`, JSON.stringify({ u: user, e: expiresAt })],
+      [`${SESSION_KEY_PREFIX}user:${user.id}`, JSON.stringify([sessionId])],
+      [`${USER_CACHE_KEY_PREFIX}${user.id}`, JSON.stringify(user)],
+    ],
+  };
+}

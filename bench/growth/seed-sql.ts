@@ -1,0 +1,96 @@
+import type { SqlDatabase } from '@ssokit/stores';
+import { type Kysely, sql } from 'kysely';
+import { seededUser } from './seed-format.ts';
+
+// The provider's accounts table (packages/provider/src/accounts/account-schema.ts, not exported).
+const PROVIDER_USERS_TABLE = 'ssokit_provider_users';
+const SQLITE_ROWS_PER_INSERT = 1000;
+const POSTGRES_ROWS_PER_INSERT = 100_000;
+
+type AnyDb = Kysely<Record<string, Record<string, unknown>>>;
+
+async function insertInBatches(
+  database: SqlDatabase<unknown>,
+  table: string,
+  from: number,
+  to: number,
+  row: (index: number) => Record<string, unknown>,
+): Promise<void> {
+  const db = database.db as unknown as AnyDb;
+  await db.transaction().execute(async (trx) => {
+    for (let start = from; start < to; start += SQLITE_ROWS_PER_INSERT) {
+      const rows = [];
+      for (let index = start; index < Math.min(to, start + SQLITE_ROWS_PER_INSERT); index++)
+        rows.push(row(index));
+      await trx.insertInto(table).values(rows).execute();
+    }
+  });
+}
+
+/**
+ * Adds client users `from`..`to-1` to ssokit's users table (created by `sqlUserStore`). SQLite:
+ * multi-row INSERTs of 1,000 in one transaction; PostgreSQL: `INSERT … SELECT` over
+ * `generate_series`, 100,000 rows a statement (the server builds the rows, as COPY would).
+ */
+export async function seedClientUsers(
+  database: SqlDatabase<unknown>,
+  table: string,
+  from: number,
+  to: number,
+): Promise<void> {
+  const now = new Date().toISOString();
+  if (database.dialect === 'postgres') {
+    const extras = JSON.stringify(seededUser(0).extras);
+    for (let start = from; start < to; start += POSTGRES_ROWS_PER_INSERT) {
+      const end = Math.min(to, start + POSTGRES_ROWS_PER_INSERT) - 1;
+      await sql`insert into ${sql.table(table)} (id, username, extras, last_login, updated_at)
+        select (10000000 + g)::text, 'grow-user-' || g, ${extras}, ${now}, ${now}
+        from generate_series(${start}::int, ${end}::int) as g`.execute(database.db);
+    }
+    return;
+  }
+  await insertInBatches(database, table, from, to, (index) => {
+    const user = seededUser(index);
+    return {
+      id: String(user.id),
+      username: user.username,
+      extras: JSON.stringify(user.extras),
+      last_login: now,
+      updated_at: now,
+    };
+  });
+}
+
+/** Adds provider accounts `grow-user-<i>` (one shared argon2 hash) to the provider's table. */
+export async function seedProviderAccounts(
+  database: SqlDatabase<unknown>,
+  passwordHash: string,
+  from: number,
+  to: number,
+): Promise<void> {
+  const joined = new Date().toISOString();
+  if (database.dialect === 'postgres') {
+    for (let start = from; start < to; start += POSTGRES_ROWS_PER_INSERT) {
+      const end = Math.min(to, start + POSTGRES_ROWS_PER_INSERT) - 1;
+      await sql`insert into ${sql.table(PROVIDER_USERS_TABLE)}
+        (username, password_hash, first_name, last_name, email, is_staff, is_active, is_superuser, date_joined, groups_json)
+        select 'grow-user-' || g, ${passwordHash}, 'Grow', 'User ' || g, 'grow-user-' || g || '@example.com',
+          false, true, false, ${joined}, '[]'
+        from generate_series(${start}::int, ${end}::int) as g`.execute(database.db);
+    }
+    return;
+  }
+  await insertInBatches(database, PROVIDER_USERS_TABLE, from, to, (index) => ({
+    username: `grow-user-${index}`,
+    password_hash: passwordHash,
+    first_name: 'Grow',
+    last_name: `User ${index}`,
+    email: `grow-user-${index}@example.com`,
+    // better-sqlite3 takes no booleans; SQLite keeps them as 0/1 anyway.
+    is_staff: 0,
+    is_active: 1,
+    is_superuser: 0,
+    date_joined: joined,
+    groups_json: '[]',
+  }));
+}
