@@ -60,6 +60,7 @@ async function measureStore(kind: GrowthStoreKind, sizes: number[], quick: boole
         await route.seedMemorySessions(from, size);
         await system.seedMemorySessions?.(from, size);
       }
+      if (route === undefined || system === undefined) throw new Error('growth: servers did not start');
       progress(`growth: ${kind} at ${sizeLabel(size)} after ${secondsSince(t0)} of seeding`);
       const routeResult = await route.measure(
         quick
