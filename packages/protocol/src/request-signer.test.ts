@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { computeSignature, signRequest } from './request-signer.ts';
+import { computeSignature, currentTimestamp, signRequest } from './request-signer.ts';
 
 interface Vector {
   name: string;
@@ -61,5 +61,23 @@ describe('signRequest()', () => {
     const signed = signRequest({ apiKey: 'k', secretKey: 's', path: '/p/' });
     const sent = Number(new URLSearchParams(signed.message.split('?')[1]).get('timestamp'));
     assert.ok(sent >= before - 1 && sent <= Date.now() / 1000 + 1);
+  });
+});
+
+describe('currentTimestamp()', () => {
+  it('never gives two calls of one process the same timestamp, so their signatures differ', () => {
+    const seen = new Set(Array.from({ length: 1000 }, () => currentTimestamp()));
+    assert.equal(seen.size, 1000);
+    const signatures = new Set(
+      Array.from(
+        { length: 100 },
+        () => signRequest({ apiKey: 'k', secretKey: 's', path: '/sso/reqeusttoken/' }).signature,
+      ),
+    );
+    assert.equal(signatures.size, 100);
+  });
+
+  it('writes seconds with six decimals, as Python 2 clients send a decimal fraction', () => {
+    assert.match(currentTimestamp(), /^\d{10}\.\d{6}$/);
   });
 });

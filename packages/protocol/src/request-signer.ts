@@ -35,9 +35,19 @@ export function computeSignature(secretKey: string, message: string, body?: stri
   return hmac.digest('base64');
 }
 
-/** The timestamp a fresh call carries: decimal UNIX seconds, as Python's `str(time.time())`. */
-export function currentTimestamp(nowMs: number = Date.now()): string {
-  return String(nowMs / 1000);
+let lastTimestampMicros = 0;
+
+/**
+ * The timestamp a fresh call carries: decimal UNIX seconds with microseconds, as Python's
+ * `time.time()`. Two calls from this process never share one: identical calls signed in the
+ * same millisecond would carry identical signatures, and the verifier's replay guard refuses
+ * the second (seen when 16 logins started at once).
+ */
+export function currentTimestamp(nowMs: number = performance.timeOrigin + performance.now()): string {
+  let micros = Math.floor(nowMs * 1000);
+  if (micros <= lastTimestampMicros) micros = lastTimestampMicros + 1;
+  lastTimestampMicros = micros;
+  return `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
 }
 
 /**
