@@ -38,6 +38,17 @@ describe('the wire format against the original dj-sso-server', () => {
     await database.close();
   });
 
+  it('answers its routes without the trailing slash too, as Express routes do, and leaves other paths to the app', async () => {
+    const browser = new TestBrowser();
+    const start = await browser.request(`${app.url}/accounts/login`);
+    assert.equal(start.status, 302);
+    assert.ok(start.rawLocation?.startsWith(`${provider.url}/sso/login/?api_key=`));
+    const posted = await browser.request(`${app.url}/accounts/login/`, { method: 'POST' });
+    assert.equal(posted.status, 404, 'sign-in starts with GET only; a POST falls through to the app');
+    const elsewhere = await browser.request(`${app.url}/accounts/login/extra`);
+    assert.equal(elsewhere.status, 404);
+  });
+
   it('redirects to the provider login page exactly as the original client did (transcript 01)', async () => {
     const browser = new TestBrowser();
     const start = await browser.request(`${app.url}/accounts/login/`);

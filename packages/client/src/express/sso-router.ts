@@ -1,5 +1,5 @@
 import { SsoError } from '@ssokit/protocol';
-import { type Request, type Response, Router } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { SsoClientConfig } from '../config/client-config.ts';
 import { createSsoClient, type SsoClient } from '../create-sso-client.ts';
 import type { RegisteredExtras } from '../user/sso-user.ts';
@@ -27,8 +27,8 @@ export interface SsoExpressOptions<Extras extends object = RegisteredExtras> {
 export type SsoExpressConfig<Extras extends object = RegisteredExtras> = SsoClientConfig &
   SsoExpressOptions<Extras>;
 
-/** The router, with the core client for use outside requests (`router.client.users`). */
-export type SsoRouter<Extras extends object = RegisteredExtras> = Router & {
+/** The middleware, with the core client for use outside requests (`router.client.users`). */
+export type SsoRouter<Extras extends object = RegisteredExtras> = RequestHandler & {
   readonly client: SsoClient<Extras>;
 };
 
@@ -38,6 +38,13 @@ const PATH = /^\/(?!\/)[^\s?#\\]*$/;
 function rawQuery(req: Request): string {
   const at = req.originalUrl.indexOf('?');
   return at === -1 ? '' : req.originalUrl.slice(at + 1);
+}
+
+/** Exact path match that, like Express routes, also takes the path without its trailing slash. */
+function pathIs(path: string, route: string): boolean {
+  return (
+    path === route || (route.endsWith('/') && path.length === route.length - 1 && route.startsWith(path))
+  );
 }
 
 function firstString(value: unknown): string | undefined {
@@ -66,8 +73,6 @@ export function ssoClient<Extras extends object = RegisteredExtras>(
   }
   const client = given ?? createSsoClient<Extras>(clientConfig);
   const { logger, settings } = client;
-  const router = Router() as Router & { client: SsoClient<Extras> };
-  Object.defineProperty(router, 'client', { value: client, enumerable: true });
 
   const callbackUrlOf = (req: Request): string => {
     if (settings.appUrl !== undefined) return settings.appUrl + settings.callbackPath;
@@ -78,15 +83,7 @@ export function ssoClient<Extras extends object = RegisteredExtras>(
     return `${req.protocol}://${host}${settings.callbackPath}`;
   };
 
-  router.use(async (req: Request, res: Response, next) => {
-    const lookup = await client.readSession(req.headers.cookie, req.secure);
-    if (lookup.setCookie !== undefined) res.append('Set-Cookie', lookup.setCookie);
-    req.user = lookup.user as Express.User | undefined;
-    req.sso = { client, loginPath, error: lookup.error } as SsoRequestContext;
-    next();
-  });
-
-  router.get(loginPath, async (req, res) => {
+  const login = async (req: Request, res: Response) => {
     try {
       const started = await client.beginLogin({
         redirectTo: firstString(req.query.next),
@@ -98,9 +95,9 @@ export function ssoClient<Extras extends object = RegisteredExtras>(
     } catch (error) {
       sendError(req, res, error, { logger });
     }
-  });
+  };
 
-  router.get(settings.callbackPath, async (req, res) => {
+  const callback = async (req: Request, res: Response) => {
     try {
       const cookies = client.readCookies(req.headers.cookie);
       const done = await client.completeLogin({
@@ -113,7 +110,7 @@ export function ssoClient<Extras extends object = RegisteredExtras>(
     } catch (error) {
       sendError(req, res, error, { logger, retryPath: loginPath });
     }
-  });
+  };
 
   const signOut = async (req: Request, res: Response) => {
     const target = client.safeRedirect(firstString(req.query.next));
@@ -129,8 +126,23 @@ export function ssoClient<Extras extends object = RegisteredExtras>(
       sendError(req, res, error, { logger, setCookies: [cleared] });
     }
   };
-  router.post(logoutPath, signOut);
-  router.get(logoutPath, signOut);
-
-  return router;
+  // One function rather than an Express Router: every request of the app passes here, and a
+  // Router's layer matching cost more than reading the session (measured in bench/).
+  const middleware = async (req: Request, res: Response, next: NextFunction) => {
+    const method = req.method;
+    if (method === 'GET' || method === 'HEAD' || method === 'POST') {
+      const path = req.path;
+      const read = method !== 'POST';
+      if (read && pathIs(path, loginPath)) return login(req, res);
+      if (read && pathIs(path, settings.callbackPath)) return callback(req, res);
+      if (pathIs(path, logoutPath)) return signOut(req, res);
+    }
+    const lookup = await client.readSession(req.headers.cookie, req.secure);
+    if (lookup.setCookie !== undefined) res.append('Set-Cookie', lookup.setCookie);
+    req.user = lookup.user as Express.User | undefined;
+    req.sso = { client, loginPath, error: lookup.error } as SsoRequestContext;
+    next();
+  };
+  Object.defineProperty(middleware, 'client', { value: client, enumerable: true });
+  return middleware as SsoRouter<Extras>;
 }
