@@ -67,14 +67,14 @@ const run = async (name: SectionName, produce: () => Promise<SectionResult>) => 
 await run('route', () =>
   routeSection(
     quick
-      ? { connections: 50, durationSeconds: 1.5, warmupSeconds: 1, rounds: 1, profile: false }
+      ? { connections: 50, durationSeconds: 1, warmupSeconds: 0.5, rounds: 1, profile: false }
       : { connections: 50, durationSeconds: 10, warmupSeconds: 3, rounds: 3, profile: true },
   ),
 );
 await run('login', async () =>
   loginSection({
-    durationSeconds: quick ? 1 : 8,
-    warmupLogins: quick ? 1 : 5,
+    durationSeconds: quick ? 0.7 : 8,
+    warmupLogins: quick ? 1 : 10,
     rounds: quick ? 1 : 2,
     concurrency: 16,
     startSsokit: () => startSsokitLoginSystem(),

@@ -64,13 +64,13 @@ async function measureStore(kind: GrowthStoreKind, sizes: number[], quick: boole
       progress(`growth: ${kind} at ${sizeLabel(size)} after ${secondsSince(t0)} of seeding`);
       const routeResult = await route.measure(
         quick
-          ? { connections: 10, warmupSeconds: 1, durationSeconds: 1, windows: 1 }
+          ? { connections: 10, warmupSeconds: 0.7, durationSeconds: 0.7, windows: 1 }
           : { connections: 10, warmupSeconds: 2, durationSeconds: 3, windows: 3 },
       );
       const login = await measureLogins(system, {
         mode: 'continue-as',
         concurrency: 1,
-        durationSeconds: quick ? 1 : 6,
+        durationSeconds: quick ? 0.7 : 6,
         warmupLogins: quick ? 10 : 30,
       });
       points.push({

@@ -20,7 +20,7 @@ let profiler: Session | undefined;
  * start-up, whose module loading would swamp a short measurement): `profile-start`, then
  * `profile-stop` with the `.cpuprofile` path to write.
  */
-async function handleProfileMessage(message: { type: string; path?: string }): Promise<void> {
+export async function handleProfileMessage(message: { type: string; path?: string }): Promise<void> {
   if (message.type === 'profile-start') {
     profiler = new Session();
     profiler.connect();

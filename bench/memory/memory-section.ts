@@ -7,7 +7,10 @@ import type { MemoryTask } from './memory-child.ts';
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
 async function measure(task: MemoryTask, count: number): Promise<Record<string, number>> {
-  const child = spawnPinned(here('./memory-child.ts'), [JSON.stringify({ task, count })], 1, ['--expose-gc']);
+  // Unpinned: heap figures do not depend on the core, and the three run side by side.
+  const child = spawnPinned(here('./memory-child.ts'), [JSON.stringify({ task, count })], undefined, [
+    '--expose-gc',
+  ]);
   try {
     const { type: _type, ...result } = await nextMessage<{ type: 'result' } & Record<string, number>>(
       child,
@@ -31,9 +34,11 @@ const mib = (bytes: number) => `${fmt(bytes / 2 ** 20, 1)} MiB`;
 export async function memorySection(options: { quick: boolean }): Promise<SectionResult> {
   const sessions = options.quick ? 10_000 : 100_000;
   const tokens = 100_000;
-  const ssokit = await measure('ssokit-sessions', sessions);
-  const express = await measure('express-sessions', sessions);
-  const provider = await measure('provider-tokens', tokens);
+  const [ssokit, express, provider] = await Promise.all([
+    measure('ssokit-sessions', sessions),
+    measure('express-sessions', sessions),
+    measure('provider-tokens', tokens),
+  ]);
   const perSession = ssokit.bytesPerSession as number;
   const perExpressSession = express.bytesPerSession as number;
   const residue = (provider.heapAfterExpiryBytes as number) - (provider.heapBeforeBytes as number);

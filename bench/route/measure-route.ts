@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { nextMessage, pinProcess, spawnPinned, stopChild } from '../lib/child-process.ts';
+import { startProfiling, stopProfiling } from '../lib/profile-window.ts';
 import { progress, secondsSince } from '../lib/progress.ts';
 import { fmt, median } from '../lib/stats.ts';
 import type { RouteScenarioOptions } from './route-scenario.ts';
@@ -105,14 +106,10 @@ async function measureServer(
  * Runs each scenario's server (all started at once, unpinned, then idle) and loads them one
  * after the other: the server pinned to core 1, autocannon to core 0.
  */
-async function measureRound(
-  scenarios: string[],
-  options: MeasureRouteOptions,
-  nodeOptions: string[] = [],
-): Promise<RouteMeasurement[]> {
+async function measureRound(scenarios: string[], options: MeasureRouteOptions): Promise<RouteMeasurement[]> {
   const loader = spawnPinned(here('./load-generator.ts'), [], LOADER_CORE);
   const t0 = performance.now();
-  const started = await Promise.allSettled(scenarios.map((scenario) => startServer(scenario, nodeOptions)));
+  const started = await Promise.allSettled(scenarios.map((scenario) => startServer(scenario, [])));
   const servers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   try {
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -158,16 +155,27 @@ export async function measureRoutes(
 }
 
 /**
- * One more run of a scenario with its server under `node --cpu-prof`, for a goal that was
- * missed: the profile lands in `profileDir` (read it with `topSelfTime`).
+ * One more run of a scenario, its server's CPU profiled over the measured load only (warm-up
+ * and start-up left out), for a goal that was missed. Returns the `.cpuprofile` path.
  */
 export async function profileRoute(
   scenario: string,
   options: MeasureRouteOptions,
   profileDir: string,
-): Promise<RouteMeasurement | undefined> {
-  const [result] = await measureRound([scenario], options, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]);
-  return result;
+): Promise<string> {
+  const loader = spawnPinned(here('./load-generator.ts'), [], LOADER_CORE);
+  let server: RunningServer | undefined;
+  try {
+    server = await startServer(scenario, []);
+    await nextMessage(loader, 'ready');
+    await measureServer(server, loader, { ...options, durationSeconds: options.warmupSeconds });
+    await startProfiling([server.child]);
+    await measureServer(server, loader, { ...options, warmupSeconds: 0.1 });
+    const paths = await stopProfiling({ [scenario]: server.child }, profileDir);
+    return paths[scenario] as string;
+  } finally {
+    await Promise.all([server === undefined ? undefined : stopChild(server.child), stopChild(loader)]);
+  }
 }
 
 /** A route server kept running across measurements (growth runs add data in between). */

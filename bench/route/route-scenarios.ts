@@ -1,11 +1,19 @@
-import { noAuthScenario, passportMemoryScenario, passportRedisScenario } from './baseline-scenarios.ts';
 import type { RouteScenario } from './route-scenario.ts';
-import { ssokitRouteScenarios } from './ssokit-scenarios.ts';
 
-/** Every scenario the route benchmark can serve, by name. */
-export const routeScenarios: Record<string, RouteScenario> = Object.fromEntries(
-  [noAuthScenario, passportMemoryScenario, passportRedisScenario, ...ssokitRouteScenarios].map((scenario) => [
-    scenario.name,
-    scenario,
-  ]),
-);
+/**
+ * Every scenario the route benchmark can serve, by name, loaded on demand: a server process
+ * imports only its own scenario's libraries (passport patches Node's request prototype, for
+ * one), so no scenario pays for another's.
+ */
+export const routeScenarios: Record<string, () => Promise<RouteScenario>> = {
+  'no-auth': async () => (await import('./no-auth-scenarios.ts')).noAuthScenario,
+  'no-auth-async': async () => (await import('./no-auth-scenarios.ts')).noAuthAsyncScenario,
+  'passport-memory': async () => (await import('./passport-scenarios.ts')).passportMemoryScenario,
+  'passport-redis': async () => (await import('./passport-scenarios.ts')).passportRedisScenario,
+  ...Object.fromEntries(
+    (['memory', 'sqlite', 'postgres', 'redis', 'memcached'] as const).map((kind) => [
+      `ssokit-${kind}`,
+      async () => (await import('./ssokit-scenarios.ts')).ssokitRouteScenario(kind),
+    ]),
+  ),
+};

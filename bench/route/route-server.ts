@@ -1,11 +1,13 @@
 // Child process: serves one scenario's `GET /me` on 127.0.0.1 and reports its own CPU time on request.
 import type { AddressInfo } from 'node:net';
+import { handleProfileMessage } from '../lib/child-server.ts';
 import type { RouteScenarioOptions } from './route-scenario.ts';
 import { routeScenarios } from './route-scenarios.ts';
 
 const name = process.argv[2] ?? '';
-const scenario = routeScenarios[name];
-if (scenario === undefined) throw new Error(`unknown route scenario "${name}"`);
+const loadScenario = routeScenarios[name];
+if (loadScenario === undefined) throw new Error(`unknown route scenario "${name}"`);
+const scenario = await loadScenario();
 
 const options = JSON.parse(process.argv[3] ?? '{}') as RouteScenarioOptions;
 const { app, login, close, seedMemorySessions } = await scenario.setup(options);
@@ -16,8 +18,9 @@ const cookie = await login(baseUrl);
 const check = await fetch(`${baseUrl}/me`, { headers: cookie ? { cookie } : {} });
 if (check.status !== 200) throw new Error(`scenario ${name}: GET /me answered ${check.status} after login`);
 
-process.on('message', async (message: { type: string; from?: number; to?: number }) => {
+process.on('message', async (message: { type: string; from?: number; to?: number; path?: string }) => {
   if (message.type === 'cpu') process.send?.({ type: 'cpu', usage: process.cpuUsage() });
+  if (message.type.startsWith('profile-')) await handleProfileMessage(message);
   if (message.type === 'seed' && seedMemorySessions !== undefined) {
     await seedMemorySessions(message.from ?? 0, message.to ?? 0);
     process.send?.({ type: 'seeded' });

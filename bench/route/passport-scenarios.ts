@@ -3,26 +3,8 @@ import express from 'express';
 import session from 'express-session';
 import passport from 'passport';
 import { createClient } from 'redis';
+import { type BenchUser, benchUser } from './bench-user.ts';
 import type { RouteScenario } from './route-scenario.ts';
-
-interface BenchUser {
-  id: number;
-  username: string;
-  email: string;
-}
-const benchUser: BenchUser = { id: 1, username: 'user1', email: 'user1@example.com' };
-
-/** The same route with no authentication at all: the baseline every ratio is taken against. */
-export const noAuthScenario: RouteScenario = {
-  name: 'no-auth',
-  async setup() {
-    const app = express();
-    app.get('/me', (_req, res) => {
-      res.json({ username: benchUser.username, email: benchUser.email });
-    });
-    return { app, login: async () => '', close: async () => {} };
-  },
-};
 
 /** What an Express user would pick instead: express-session + passport, store given. */
 function passportScenario(
