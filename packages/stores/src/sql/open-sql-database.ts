@@ -1,5 +1,6 @@
 import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
 import { loadDriver } from '../load-driver.ts';
+import { withStatementCache } from './sqlite-statement-cache.ts';
 
 export type SqlDialectName = 'sqlite' | 'postgres' | 'mysql';
 
@@ -65,7 +66,8 @@ export function openSqlDatabase<Schema = unknown>(options: OpenSqlDatabaseOption
     // WAL lets readers run while one process writes: the provider and its admin CLI share the file.
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('busy_timeout = 5000');
-    db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+    // Kysely prepares every query anew; the cache compiles each SQL text once.
+    db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   }
   return { db, dialect, displayUrl, close: () => db.destroy() };
 }
