@@ -5,6 +5,11 @@ export {
   matchesEndpointPattern,
   staticApiKeySource,
 } from './api-key-source.ts';
+export {
+  type CachedApiKeySource,
+  type CachedApiKeySourceOptions,
+  cachedApiKeySource,
+} from './cached-api-key-source.ts';
 export { isSsoError, SsoError, SsoErrorCode, type SsoErrorOptions, WIRE_ERROR_TEXT } from './errors.ts';
 export {
   type MemoryReplayGuard,

@@ -61,7 +61,9 @@ export function createProvider(options: ProviderOptions = {}): Provider {
     'account database',
   );
   const clientStore =
-    resolved.clients === undefined ? sqlClientStore({ database, prefix: resolved.prefix }) : undefined;
+    resolved.clients === undefined
+      ? sqlClientStore({ database, prefix: resolved.prefix, cacheTtlMs: resolved.clientCacheTtlMs, now })
+      : undefined;
   const clients =
     resolved.clients ?? guardDatabaseErrors<ClientRegistry>(clientStore as SqlClientStore, 'client registry');
   const userToJson = resolved.userToJson ?? defaultUserToJson;

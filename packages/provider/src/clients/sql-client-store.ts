@@ -1,3 +1,4 @@
+import { cachedApiKeySource } from '@ssokit/protocol';
 import {
   type ApiKeyListing,
   type ApiKeyRegistration,
@@ -36,11 +37,37 @@ export interface SqlClientStore extends ClientRegistry {
   retireOldSecrets(apiKey: string): Promise<ApiKeyRegistration | undefined>;
 }
 
-export function sqlClientStore(options: { database: SqlDatabase<unknown>; prefix: string }): SqlClientStore {
+export interface SqlClientStoreOptions {
+  database: SqlDatabase<unknown>;
+  prefix: string;
+  /**
+   * How long a looked-up registration is reused (the provider reads it on every signed call
+   * and login page). Removing or rotating through this store takes effect at once; done by
+   * another process (the admin CLI), it is seen here within this time. 0 turns it off.
+   * @default 5000
+   */
+  cacheTtlMs?: number;
+  /** Clock in epoch milliseconds. @default Date.now */
+  now?: () => number;
+}
+
+export function sqlClientStore(options: SqlClientStoreOptions): SqlClientStore {
   const keys = sqlApiKeyStore(options.database);
   const allowedEndpoints = ssoClientEndpoints(options.prefix);
+  const cache = cachedApiKeySource(keys, {
+    ttlMs: options.cacheTtlMs ?? 5000,
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
+  // Forgets the key whether the change succeeded or not: the next lookup reads the table.
+  const thenForget = async <T>(apiKey: string, change: Promise<T>): Promise<T> => {
+    try {
+      return await change;
+    } finally {
+      cache.invalidate(apiKey);
+    }
+  };
   return {
-    findApiKey: (apiKey) => keys.findApiKey(apiKey),
+    findApiKey: cache.findApiKey,
     migrate: () => keys.migrate(),
     add: (input) =>
       keys.add({
@@ -52,8 +79,8 @@ export function sqlClientStore(options: { database: SqlDatabase<unknown>; prefix
         ...(input.secret === undefined ? {} : { secret: input.secret }),
       }),
     list: () => keys.list(),
-    remove: (apiKey) => keys.remove(apiKey),
-    rotateSecret: (apiKey) => keys.rotateSecret(apiKey),
-    retireOldSecrets: (apiKey) => keys.retireOldSecrets(apiKey),
+    remove: (apiKey) => thenForget(apiKey, keys.remove(apiKey)),
+    rotateSecret: (apiKey) => thenForget(apiKey, keys.rotateSecret(apiKey)),
+    retireOldSecrets: (apiKey) => thenForget(apiKey, keys.retireOldSecrets(apiKey)),
   };
 }

@@ -23,6 +23,14 @@ export interface ProviderOptions {
   keyPrefix?: string;
   /** Where client apps and their API keys come from. @default the client registrations in `database` */
   clients?: ClientRegistry;
+  /**
+   * How long a client registration read from `database` is reused, in milliseconds: it is read
+   * on every signed call and login page. A client removed or rotated with the admin CLI (another
+   * process) is still accepted for up to this long; through `provider.clientStore` at once.
+   * 0 reads the table every time.
+   * @default 5000
+   */
+  clientCacheTtlMs?: number;
   /** Mount point of the SSO endpoints, the client's "remote URL prefix". @default '/sso/' */
   prefix?: string;
   /** Life of a request token: the time a user has to sign in. @default 240 */
@@ -78,6 +86,7 @@ const schema = z
     keyValueStore: objectWith<KeyValueStore>('take', 'a KeyValueStore').optional(),
     keyPrefix: z.string().max(100).optional(),
     clients: objectWith<ClientRegistry>('findApiKey', 'a ClientRegistry').optional(),
+    clientCacheTtlMs: z.number().int().nonnegative().max(300_000).optional(),
     prefix: z
       .string()
       .regex(/^\/(.*\/)?$/, 'must start and end with "/"')
@@ -121,6 +130,7 @@ export interface ResolvedProviderOptions {
   keyValueStore: KeyValueStore | undefined;
   keyPrefix: string;
   clients: ClientRegistry | undefined;
+  clientCacheTtlMs: number;
   prefix: string;
   requestTokenTtlSeconds: number;
   maxDriftSeconds: number;
@@ -155,6 +165,7 @@ export function resolveProviderOptions(options: ProviderOptions = {}): ResolvedP
     keyValueStore: o.keyValueStore,
     keyPrefix: o.keyPrefix ?? 'ssokit:provider:',
     clients: o.clients,
+    clientCacheTtlMs: o.clientCacheTtlMs ?? 5000,
     prefix: o.prefix ?? '/sso/',
     requestTokenTtlSeconds: o.requestTokenTtlSeconds ?? 240,
     maxDriftSeconds: o.maxDriftSeconds ?? 300,
