@@ -1,4 +1,10 @@
 import { SsoError, SsoErrorCode } from './errors.ts';
+import {
+  fetchTransport,
+  type HttpTransport,
+  nodeHttpTransport,
+  type TransportResponse,
+} from './http-transport.ts';
 import type { QueryPair } from './python2-form-encoding.ts';
 import { signRequest } from './request-signer.ts';
 
@@ -13,8 +19,13 @@ export interface SignedApiClientOptions {
    * @default 5000
    */
   timeoutMs?: number;
-  /** The fetch to use, for tests or a custom agent. @default globalThis.fetch */
+  /**
+   * Sends the calls through this WHATWG fetch instead (tests, a custom dispatcher).
+   * @default undefined: `node:http`/`node:https` with a keep-alive agent per client
+   */
   fetch?: typeof fetch;
+  /** Sends the calls through this transport instead; wins over `fetch`. For tests. */
+  transport?: HttpTransport;
 }
 
 /**
@@ -29,7 +40,7 @@ export class SignedApiClient {
   readonly #apiKey: string;
   readonly #secretKey: string;
   readonly #timeoutMs: number;
-  readonly #fetch: typeof fetch;
+  readonly #transport: HttpTransport;
 
   constructor(options: SignedApiClientOptions) {
     let base: URL;
@@ -61,7 +72,9 @@ export class SignedApiClient {
     this.#apiKey = options.apiKey;
     this.#secretKey = options.secretKey;
     this.#timeoutMs = timeoutMs;
-    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#transport =
+      options.transport ??
+      (options.fetch === undefined ? nodeHttpTransport() : fetchTransport(options.fetch));
   }
 
   /** Signed GET of `path` (below the base URL's path), with extra query parameters. */
@@ -92,18 +105,15 @@ export class SignedApiClient {
       params,
       ...(body === undefined ? {} : { body }),
     });
-    let response: Response;
-    let text: string;
+    let response: TransportResponse;
     try {
-      response = await this.#fetch(this.#origin + signed.pathWithQuery, {
+      // Neither transport follows redirects: one would carry the signed query elsewhere.
+      response = await this.#transport({
         method,
-        headers: { accept: 'application/json' },
-        // A redirect would carry the signed query to wherever it points.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.#timeoutMs),
+        url: this.#origin + signed.pathWithQuery,
+        timeoutMs: this.#timeoutMs,
         ...(body === undefined ? {} : { body }),
       });
-      text = await response.text();
     } catch (cause) {
       if (isTimeout(cause)) {
         throw new SsoError(
@@ -124,11 +134,11 @@ export class SignedApiClient {
         },
       );
     }
-    return this.#interpret<T>(method, endpoint, response, text);
+    return this.#interpret<T>(method, endpoint, response);
   }
 
-  #interpret<T>(method: string, endpoint: string, response: Response, text: string): T {
-    const { status } = response;
+  #interpret<T>(method: string, endpoint: string, response: TransportResponse): T {
+    const { status, text } = response;
     if (status >= 300 && status < 400) {
       throw new SsoError(
         SsoErrorCode.PROVIDER_BAD_RESPONSE,
@@ -160,7 +170,7 @@ export class SignedApiClient {
       );
     }
     if (!isJson) {
-      const type = response.headers.get('content-type') ?? 'no content type';
+      const type = response.contentType ?? 'no content type';
       throw new SsoError(
         SsoErrorCode.PROVIDER_BAD_RESPONSE,
         `${method} ${endpoint} answered ${status} with non-JSON (${type})`,
@@ -177,8 +187,10 @@ function isTimeout(error: unknown): boolean {
   return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
 }
 
-/** The network reason (ECONNREFUSED, ENOTFOUND…), which fetch hides in `cause`. */
+/** The network reason (ECONNREFUSED, ENOTFOUND…): on node:http's error, or in fetch's `cause`. */
 function reason(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string') return code;
   const cause = error instanceof Error ? error.cause : undefined;
   if (cause instanceof Error)
     return 'code' in cause && typeof cause.code === 'string' ? cause.code : cause.message;
