@@ -40,8 +40,11 @@ export interface SeededSession {
   entries: Array<[key: string, value: string]>;
 }
 
-/** The key-value entries of one user's session: the session, the user's session index, the cached user. */
-export function seededSessionEntries(index: number, nowMs: number): SeededSession {
+/**
+ * The key-value entries of one user's session: the session, the user's session index and,
+ * when users are cached in the same store (Redis), the cached user.
+ */
+export function seededSessionEntries(index: number, nowMs: number, withCachedUser: boolean): SeededSession {
   const user = seededUser(index);
   const token = randomBytes(32).toString('base64url');
   const sessionId = createHash('sha256').update(token).digest('hex');
@@ -51,7 +54,9 @@ export function seededSessionEntries(index: number, nowMs: number): SeededSessio
     entries: [
       [`${SESSION_KEY_PREFIX}${sessionId}`, JSON.stringify({ u: user, e: expiresAt })],
       [`${SESSION_KEY_PREFIX}user:${user.id}`, JSON.stringify([sessionId])],
-      [`${USER_CACHE_KEY_PREFIX}${user.id}`, JSON.stringify(user)],
+      ...(withCachedUser
+        ? [[`${USER_CACHE_KEY_PREFIX}${user.id}`, JSON.stringify(user)] as [string, string]]
+        : []),
     ],
   };
 }

@@ -1,4 +1,4 @@
-import type { KeyValueStore } from '@ssokit/stores';
+import { type KeyValueStore, keyValueStoreFromUrl } from '@ssokit/stores';
 import { Redis } from 'ioredis';
 import { SessionManager } from 'ssokit';
 import { serviceUrls } from '../ssokit/client-stores.ts';
@@ -23,7 +23,7 @@ export async function seedRedisSessions(
     for (let start = from; start < to; start += REDIS_BATCH) {
       const pipeline = redis.pipeline();
       for (let index = start; index < Math.min(to, start + REDIS_BATCH); index++) {
-        const { token, entries } = seededSessionEntries(index, now);
+        const { token, entries } = seededSessionEntries(index, now, true);
         firstToken ??= token;
         for (const [key, value] of entries) pipeline.set(`${keyPrefix}${key}`, value, 'PX', ttlMs);
       }
@@ -34,10 +34,17 @@ export async function seedRedisSessions(
   } finally {
     redis.disconnect();
   }
+  if (firstToken !== undefined) {
+    const store = keyValueStoreFromUrl(serviceUrls.redis, { keyPrefix });
+    await checkSeededSession(store, firstToken, from).finally(() => store.close());
+  }
   return firstToken;
 }
 
-/** The same into a store in this process (the client's in-memory store). */
+/**
+ * The same into a store in this process: the client's in-memory session store, whose users
+ * are in SQL (no cached user entries).
+ */
 export async function seedStoreSessions(
   store: KeyValueStore,
   from: number,
@@ -46,10 +53,11 @@ export async function seedStoreSessions(
   let firstToken: string | undefined;
   const now = Date.now();
   for (let index = from; index < to; index++) {
-    const { token, entries } = seededSessionEntries(index, now);
+    const { token, entries } = seededSessionEntries(index, now, false);
     firstToken ??= token;
     for (const [key, value] of entries) await store.set(key, value, SESSION_TTL_SECONDS);
   }
+  if (firstToken !== undefined) await checkSeededSession(store, firstToken, from);
   return firstToken;
 }
 
