@@ -1,6 +1,6 @@
 // `npm run bench [-- --quick] [-- --json] [-- --only=route,login,signing,growth,memory]`:
 // runs the benchmarks, writes bench/RESULTS.md, prints a summary (or one JSON object).
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { growthSection } from './growth/growth-section.ts';
@@ -101,6 +101,12 @@ const markdown = [
   ...sections.map(sectionMarkdown),
 ].join('\n\n');
 writeFileSync(fileURLToPath(new URL('./RESULTS.md', import.meta.url)), `${markdown}\n`);
+// Every section as data too (git-ignored), to rebuild or compare tables later.
+mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
+writeFileSync(
+  fileURLToPath(new URL(`./results/run-${started.toISOString().replaceAll(':', '-')}.json`, import.meta.url)),
+  JSON.stringify({ date: started.toISOString(), quick, machine, sections }, null, 2),
+);
 log('wrote bench/RESULTS.md');
 
 if (values.json) {

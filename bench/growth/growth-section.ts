@@ -65,7 +65,7 @@ async function measureStore(kind: GrowthStoreKind, sizes: number[], quick: boole
       const routeResult = await route.measure(
         quick
           ? { connections: 10, warmupSeconds: 0.7, durationSeconds: 0.7, windows: 1 }
-          : { connections: 10, warmupSeconds: 2, durationSeconds: 3, windows: 3 },
+          : { connections: 10, warmupSeconds: 2, durationSeconds: 3, windows: 5 },
       );
       const login = await measureLogins(system, {
         mode: 'continue-as',
