@@ -1,6 +1,6 @@
 // `npm run bench [-- --quick] [-- --json] [-- --only=route,login,signing,growth,memory]`:
 // runs the benchmarks, writes bench/RESULTS.md, prints a summary (or one JSON object).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { growthSection } from './growth/growth-section.ts';
@@ -89,23 +89,54 @@ closeBrowserConnections();
 const machine = machineInfo();
 const ratios = Object.assign({}, ...sections.map((s) => s.ratios)) as Record<string, number>;
 const goals = sections.flatMap(checkGoals);
+
+// A run of some sections (`--only`) keeps the other sections of the last run in RESULTS.md,
+// each marked with when it ran; the data of every run is kept in bench/results/ (git-ignored).
+type SavedSection = SectionResult & { ranAt: string; quick: boolean };
+const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+mkdirSync(resultsDir, { recursive: true });
+const stamped: SavedSection[] = sections.map((section) => ({
+  ...section,
+  ranAt: started.toISOString(),
+  quick,
+}));
+let shown: SavedSection[] = stamped;
+const previousFile = readdirSync(resultsDir)
+  .filter((file) => /^run-.*\.json$/.test(file))
+  .sort()
+  .at(-1);
+if (only !== undefined && previousFile !== undefined) {
+  const previous = JSON.parse(readFileSync(`${resultsDir}${previousFile}`, 'utf8')) as {
+    date: string;
+    quick: boolean;
+    sections: Array<SectionResult & Partial<SavedSection>>;
+  };
+  const fresh = new Map(stamped.map((section) => [section.title, section]));
+  shown = previous.sections.map(
+    (section) => fresh.get(section.title) ?? { ranAt: previous.date, quick: previous.quick, ...section },
+  );
+  for (const section of stamped) if (!shown.includes(section)) shown.push(section);
+}
+const dates = [...new Set(shown.map((section) => section.ranAt))];
+const describeRun = (section: SavedSection) =>
+  `${section.ranAt}${section.quick ? ' with `--quick` (short loads, small sizes: indicative only)' : ''}`;
 const markdown = [
   '# Benchmark results',
-  `Run ${started.toISOString()}${quick ? ' with `--quick` (short loads, small sizes: indicative only)' : ''}, ` +
-    `finished in ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s. Written by \`npm run bench\`; see bench/README.md.`,
+  (dates.length === 1
+    ? `Run ${describeRun(shown[0] as SavedSection)}, finished in ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s.`
+    : `Sections from several runs: ${shown.map((section) => `${section.title}: ${describeRun(section)}`).join('; ')}.`) +
+    ' Written by `npm run bench`; see bench/README.md.',
   `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB; Node ${machine.node}. ` +
     `Packages: ${Object.entries(machine.packages)
       .map(([name, version]) => `${name} ${version}`)
       .join(', ')}.`,
-  `## Goals\n\n${goals.map(goalLine).join('\n')}`,
-  ...sections.map(sectionMarkdown),
+  `## Goals\n\n${shown.flatMap(checkGoals).map(goalLine).join('\n')}`,
+  ...shown.map(sectionMarkdown),
 ].join('\n\n');
 writeFileSync(fileURLToPath(new URL('./RESULTS.md', import.meta.url)), `${markdown}\n`);
-// Every section as data too (git-ignored), to rebuild or compare tables later.
-mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
 writeFileSync(
-  fileURLToPath(new URL(`./results/run-${started.toISOString().replaceAll(':', '-')}.json`, import.meta.url)),
-  JSON.stringify({ date: started.toISOString(), quick, machine, sections }, null, 2),
+  `${resultsDir}run-${started.toISOString().replaceAll(':', '-')}.json`,
+  JSON.stringify({ date: started.toISOString(), quick, machine, sections: shown }, null, 2),
 );
 log('wrote bench/RESULTS.md');
 

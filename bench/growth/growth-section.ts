@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+import { topSelfTime } from '../lib/cpu-profile.ts';
 import { closeBrowserConnections } from '../lib/http-browser.ts';
 import { progress, secondsSince } from '../lib/progress.ts';
 import type { Goal, SectionResult } from '../lib/report.ts';
@@ -20,9 +22,12 @@ interface GrowthPoint {
   loginMeanMs: number;
   loginP50Ms: number;
   loginFailures: number;
+  /** Share of the route server's CPU spent in GC (full runs only, from a CPU profile). */
+  routeGcShare: number | undefined;
 }
 
 const STORES: GrowthStoreKind[] = ['sqlite', 'postgres', 'redis'];
+const PROFILE_ROOT = fileURLToPath(new URL('../results/profiles/', import.meta.url));
 const sizeLabel = (size: number) => (size >= 1_000_000 ? `${size / 1_000_000}M` : `${size / 1000}k`);
 
 async function measureStore(kind: GrowthStoreKind, sizes: number[], quick: boolean): Promise<GrowthPoint[]> {
@@ -67,6 +72,13 @@ async function measureStore(kind: GrowthStoreKind, sizes: number[], quick: boole
           ? { connections: 10, warmupSeconds: 0.7, durationSeconds: 0.7, windows: 1 }
           : { connections: 10, warmupSeconds: 2, durationSeconds: 3, windows: 5 },
       );
+      // The heap grows with in-memory sessions: the profile tells what that costs in GC.
+      const profile = quick
+        ? undefined
+        : await route.profile(
+            { connections: 10, warmupSeconds: 0.1, durationSeconds: 3 },
+            `${PROFILE_ROOT}growth-${kind}-${sizeLabel(size)}`,
+          );
       const login = await measureLogins(system, {
         mode: 'continue-as',
         concurrency: 1,
@@ -81,6 +93,10 @@ async function measureStore(kind: GrowthStoreKind, sizes: number[], quick: boole
         loginMeanMs: 1000 / login.loginsPerSecond,
         loginP50Ms: login.p50Ms,
         loginFailures: login.failures,
+        routeGcShare:
+          profile === undefined
+            ? undefined
+            : (topSelfTime(profile, 1000).find((entry) => entry.frame === '(garbage collector)')?.share ?? 0),
       });
     }
   } finally {
@@ -120,6 +136,7 @@ export async function growthSection(options: GrowthOptions): Promise<SectionResu
         fmt(routeRatio, 3),
         `${fmt(point.loginMeanMs, 2)} / ${fmt(point.loginP50Ms, 2)}`,
         fmt(loginRatio, 3),
+        point.routeGcShare === undefined ? 'n/a' : `${fmt(point.routeGcShare * 100, 1)} %`,
       ]);
       if (point.routeFailures + point.loginFailures > 0) {
         notes.push(
@@ -143,8 +160,9 @@ export async function growthSection(options: GrowthOptions): Promise<SectionResu
       "accounts. *sqlite*/*postgres*: users in SQL, sessions in the client's in-memory store (ssokit keeps " +
       'sessions in a key-value store only); *redis*: sessions and cached users in Redis, provider tokens too. ' +
       'Route: mean latency (ms) / p99 of `GET /me` at 10 connections. Login: mean / p50 (ms) of a sequential ' +
-      '"continue as" login. Ratio: this size / 1k (lower is better; the goal is <= 1.10). Everything is dropped ' +
-      'afterwards.',
+      '"continue as" login. Ratio: this size / 1k (lower is better; the goal is <= 1.10). Route GC share: ' +
+      "garbage collection's share of the route server's CPU under load (V8 CPU profile, full runs). " +
+      'Everything is dropped afterwards.',
     columns: [
       'store',
       'users + sessions',
@@ -152,6 +170,7 @@ export async function growthSection(options: GrowthOptions): Promise<SectionResu
       'route ratio',
       'login mean / p50 ms',
       'login ratio',
+      'route GC share',
     ],
     rows,
     ratios,

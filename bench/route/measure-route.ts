@@ -183,6 +183,8 @@ export interface RouteBench {
   measure(options: Omit<MeasureRouteOptions, 'rounds'> & { windows: number }): Promise<RouteMeasurement>;
   /** Adds seeded sessions to the server's in-memory session store. */
   seedMemorySessions(from: number, to: number): Promise<void>;
+  /** Measures once more with the server's CPU profiled; returns the `.cpuprofile` path. */
+  profile(options: Omit<MeasureRouteOptions, 'rounds'>, directory: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -222,6 +224,12 @@ export async function openRouteBench(
     async seedMemorySessions(from, to) {
       server.child.send({ type: 'seed', from, to });
       await nextMessage(server.child, 'seeded', 300_000);
+    },
+    async profile(options, directory) {
+      await startProfiling([server.child]);
+      await measureServer(server, loader, { ...options, rounds: 1 });
+      const paths = await stopProfiling({ [scenario]: server.child }, directory);
+      return paths[scenario] as string;
     },
     async stop() {
       await Promise.all([stopChild(server.child), stopChild(loader)]);
