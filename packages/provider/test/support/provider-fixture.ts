@@ -34,6 +34,10 @@ export interface ProviderFixture {
  * A provider on an ephemeral port with an in-memory SQLite database, a settable clock, a
  * pino logger writing into memory, the two accounts and the client app of the transcripts.
  */
+// Shared by every fixture of the process: two providers on one store (shared-store tests) see
+// the same key signing, so their test clients must not hand out the same timestamp either.
+let lastPython2CallMs = 0;
+
 export async function startProviderFixture(options: ServeProviderOptions = {}): Promise<ProviderFixture> {
   const clock = { offsetMs: 0, now: () => Date.now() + clock.offsetMs };
   let raw = '';
@@ -73,17 +77,14 @@ export async function startProviderFixture(options: ServeProviderOptions = {}): 
   // Python 2 timestamps have 10 ms resolution: two calls inside 10 ms would be one signature,
   // which the replay guard refuses. A real client is that fast only under load; the test client
   // steps its clock so each call is distinct, as calls a few milliseconds apart are.
-  const python2 = (credentials: { apiKey: string; secret: string }): Python2Client => {
-    let last = 0;
-    return {
-      ...credentials,
-      providerUrl: running.url,
-      now: () => {
-        last = Math.max(last + 10, clock.now());
-        return last;
-      },
-    };
-  };
+  const python2 = (credentials: { apiKey: string; secret: string }): Python2Client => ({
+    ...credentials,
+    providerUrl: running.url,
+    now: () => {
+      lastPython2CallMs = Math.max(lastPython2CallMs + 10, clock.now());
+      return lastPython2CallMs;
+    },
+  });
   return {
     running,
     url: running.url,
