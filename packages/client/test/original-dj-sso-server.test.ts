@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { signRequest } from '@ssokit/protocol';
+import { protocolVectors } from '../../../fixtures/protocol-vectors.ts';
 import { API_KEY, SECRET_KEY, transcriptUsers } from './fixtures.ts';
 import {
   type OriginalDjSsoServer,
@@ -9,9 +9,7 @@ import {
   startOriginalDjSsoServer,
 } from './original-dj-sso-server.ts';
 
-const vectors = JSON.parse(
-  readFileSync(new URL('../../../fixtures/protocol-vectors.json', import.meta.url), 'utf8'),
-);
+const vectors = protocolVectors;
 
 async function call(
   server: OriginalDjSsoServer,
@@ -94,6 +92,7 @@ describe('the original dj-sso-server double answers as the recorded original (tr
     });
     assert.equal((await call(server, check.pathWithQuery)).body, '{"error": "request token error"}');
     const vector = vectors.auth_tokens[0];
+    assert.ok(vector, 'the fixtures hold an auth-token vector');
     assert.equal(originalAuthToken(vector.secret, vector.request_token), vector.auth_token);
   });
 

@@ -1,25 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { protocolVectors } from '../../../fixtures/protocol-vectors.ts';
 import { computeSignature, currentTimestamp, signRequest } from './request-signer.ts';
 
-interface Vector {
-  name: string;
-  apikey: string;
-  seckey: string;
-  path: string;
-  params?: [string, string][];
-  timestamp: string;
-  message: string;
-  signature: string;
-  url: string;
-  body?: string;
-  verify_only?: boolean;
-}
-
-const vectors: { cases: Vector[] } = JSON.parse(
-  readFileSync(new URL('../../../fixtures/protocol-vectors.json', import.meta.url), 'utf8'),
-);
+const vectors = protocolVectors;
 
 describe('signRequest() matches every vector of the original algorithm', () => {
   for (const vector of vectors.cases.filter((v) => !v.verify_only)) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { protocolVectors } from '../../../fixtures/protocol-vectors.ts';
 import { type ApiKeyRecord, staticApiKeySource } from './api-key-source.ts';
 import { SsoError } from './errors.ts';
 import { signRequest } from './request-signer.ts';
@@ -12,21 +12,7 @@ import {
   type SignedRequestVerifierOptions,
 } from './signed-request-verifier.ts';
 
-interface Vector {
-  name: string;
-  apikey: string;
-  seckey: string;
-  path: string;
-  params?: [string, string][];
-  timestamp: string;
-  url: string;
-  body?: string;
-  verify_only?: boolean;
-}
-
-const vectors: { cases: Vector[] } = JSON.parse(
-  readFileSync(new URL('../../../fixtures/protocol-vectors.json', import.meta.url), 'utf8'),
-);
+const vectors = protocolVectors;
 
 const NOW_SECONDS = 1_700_000_000;
 const KEY: ApiKeyRecord = {

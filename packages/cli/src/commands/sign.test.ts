@@ -1,24 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { type ProtocolVector, protocolVectors } from '../../../../fixtures/protocol-vectors.ts';
 import type { CliIo } from '../command.ts';
 import { main } from '../main.ts';
 
-interface Vector {
-  name: string;
-  apikey: string;
-  seckey: string;
-  path: string;
-  params?: [string, string][];
-  timestamp: string;
-  url: string;
-  body?: string;
-  verify_only?: boolean;
-}
-
-const vectors: { cases: Vector[] } = JSON.parse(
-  readFileSync(new URL('../../../../fixtures/protocol-vectors.json', import.meta.url), 'utf8'),
-);
+const vectors = protocolVectors;
 
 function captureIo(): CliIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -63,7 +49,7 @@ describe('ssokit sign', () => {
   });
 
   it('reads the secret from SSOKIT_SECKEY when --seckey is absent', async () => {
-    const vector = vectors.cases[0] as Vector;
+    const vector = vectors.cases[0] as ProtocolVector;
     process.env.SSOKIT_SECKEY = vector.seckey;
     try {
       const io = captureIo();
