@@ -16,8 +16,18 @@ export {
   memcachedExpiry,
   memcachedKeyValueStore,
 } from './key-value/memcached-key-value-store.ts';
-export { type MemoryKeyValueStoreOptions, memoryKeyValueStore } from './key-value/memory-key-value-store.ts';
+export {
+  DEFAULT_MEMORY_MAX_ENTRIES,
+  type MemoryKeyValueStoreOptions,
+  memoryKeyValueStore,
+} from './key-value/memory-key-value-store.ts';
 export { type RedisKeyValueStoreOptions, redisKeyValueStore } from './key-value/redis-key-value-store.ts';
+export {
+  type SqlKeyValueStore,
+  type SqlKeyValueStoreOptions,
+  sqlKeyValueStore,
+} from './key-value/sql-key-value-store.ts';
+export { DEFAULT_KEY_VALUE_TABLE, SQL_MAX_PLAIN_KEY_BYTES } from './key-value/sql-key-value-table.ts';
 export {
   DEFAULT_OPERATION_TIMEOUT_MS,
   type StoreOperationGuard,

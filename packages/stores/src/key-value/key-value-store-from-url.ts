@@ -1,12 +1,13 @@
 import type { Redis, RedisOptions } from 'ioredis';
 import type { ClientOptions, Client as MemjsClient, ServerOptions } from 'memjs';
 import { loadDriver } from '../load-driver.ts';
-import { redactUrl } from '../sql/open-sql-database.ts';
+import { openSqlDatabase, redactUrl } from '../sql/open-sql-database.ts';
 import { type StoreLogger, throttledWarn } from '../store-logger.ts';
 import type { KeyValueStore } from './key-value-store.ts';
 import { memcachedKeyValueStore } from './memcached-key-value-store.ts';
 import { type MemoryKeyValueStoreOptions, memoryKeyValueStore } from './memory-key-value-store.ts';
 import { redisKeyValueStore } from './redis-key-value-store.ts';
+import { type SqlKeyValueStoreOptions, sqlKeyValueStore } from './sql-key-value-store.ts';
 import { assertOperationTimeout, DEFAULT_OPERATION_TIMEOUT_MS } from './store-operation-guard.ts';
 
 export interface KeyValueStoreFromUrlOptions {
@@ -31,11 +32,31 @@ export interface KeyValueStoreFromUrlOptions {
    * @default undefined (no logging; failed operations still reject with STORE_UNAVAILABLE)
    */
   logger?: StoreLogger;
-  /** Options of the memory store, for `memory:`. @default {} */
+  /** Options of the memory store, for `memory:` (its `logger` defaults to `logger`). @default {} */
   memory?: MemoryKeyValueStoreOptions;
+  /** Options of the SQL store (`tableName`, `sweepIntervalMs`), for SQL URLs. @default {} */
+  sql?: Omit<SqlKeyValueStoreOptions, 'database' | 'operationTimeoutMs'>;
 }
 
-const SCHEMES = 'memory:, redis://, rediss:// or memcached://';
+const SCHEMES =
+  'memory:, redis://, rediss://, memcached://, sqlite:, postgres://, postgresql://, mysql:// or mariadb://';
+const SQL_URL = /^(sqlite:|postgres(ql)?:\/\/|(mysql|mariadb):\/\/)/;
+
+function openSql(url: string, options: KeyValueStoreFromUrlOptions): KeyValueStore {
+  const database = openSqlDatabase({ url });
+  const store = sqlKeyValueStore({
+    ...options.sql,
+    database,
+    operationTimeoutMs: options.operationTimeoutMs,
+  });
+  return {
+    ...store,
+    async close() {
+      await store.close();
+      await database.close();
+    },
+  };
+}
 
 // Reconnect forever, quickly at first, then every two seconds: the store comes back by itself
 // within about two seconds of the server.
@@ -145,7 +166,8 @@ function openMemcached(url: string, displayUrl: string, options: KeyValueStoreFr
 /**
  * Opens the key-value store a URL names: `memory:` (or no URL) for a store inside this
  * process, `redis://[user:password@]host[:port][/db]` or `rediss://…` (TLS) for Redis,
- * `memcached://[user:password@]host[:port][,host[:port]…]` for memcached. The connection is
+ * `memcached://[user:password@]host[:port][,host[:port]…]` for memcached, and `sqlite:PATH`,
+ * `postgres://…` or `mysql://…` for a table in that SQL database (`sqlKeyValueStore`). The connection is
  * the store's own: `close()` closes it. While the server is down every operation rejects
  * within `operationTimeoutMs` with `SsoError` `STORE_UNAVAILABLE` (503), and the store works
  * again by itself once the server is back.
@@ -157,10 +179,11 @@ export function keyValueStoreFromUrl(
   assertOperationTimeout(options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS, 'operationTimeoutMs');
   assertOperationTimeout(options.connectTimeoutMs ?? 3000, 'connectTimeoutMs');
   if (url === undefined || /^memory:(\/\/)?$/.test(url.trim()) || url.trim() === '') {
-    return memoryKeyValueStore(options.memory);
+    return memoryKeyValueStore({ logger: options.logger, ...options.memory });
   }
   const displayUrl = redactUrl(url);
   if (/^rediss?:\/\//i.test(url)) return openRedis(url, displayUrl, options);
   if (/^memcached:\/\//i.test(url)) return openMemcached(url, displayUrl, options);
+  if (SQL_URL.test(url)) return openSql(url, options);
   throw new TypeError(`store url must start with ${SCHEMES}, got ${displayUrl}`);
 }
