@@ -47,6 +47,10 @@ export function openSqlDatabase<Schema = unknown>(options: OpenSqlDatabaseOption
     // An idle client that loses its connection emits 'error' on the pool; without a listener
     // that would crash the process. The next query reconnects.
     pool.on('error', () => {});
+    // A client checked out by a query has no pool listener: when the server goes away in the
+    // middle of a query, the client emits 'error' besides rejecting the query, which would
+    // crash the process. The query's rejection reports the failure; the pool drops the client.
+    pool.on('connect', (client) => client.on('error', () => {}));
     db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   } else if (/^(mysql|mariadb):\/\//.test(url)) {
     const mysql = loadDriver<typeof import('mysql2')>('mysql2', `database url ${displayUrl}`);

@@ -1,0 +1,56 @@
+import { once } from 'node:events';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+
+/**
+ * A TCP proxy in front of a real database, which a test can cut off and bring back on the same
+ * port: an outage of PostgreSQL or MariaDB without stopping the server other suites use.
+ */
+export interface TcpProxy {
+  /** The port the proxy listens on (fixed at the first `start()`). */
+  readonly port: number;
+  start(): Promise<void>;
+  /** Stops listening and cuts every open connection, as a crashed server would. */
+  stop(): Promise<void>;
+}
+
+export function tcpProxy(target: { host: string; port: number }): TcpProxy {
+  let port = 0;
+  let server: Server | undefined;
+  const sockets = new Set<Socket>();
+  const track = (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+  };
+  return {
+    get port() {
+      return port;
+    },
+    async start() {
+      if (server !== undefined) throw new Error(`the proxy already listens on ${port}`);
+      const listening = createServer((client) => {
+        const upstream = connect(target);
+        track(client);
+        track(upstream);
+        client.pipe(upstream).pipe(client);
+        client.once('close', () => upstream.destroy());
+        upstream.once('close', () => client.destroy());
+      });
+      listening.listen(port, '127.0.0.1');
+      await once(listening, 'listening');
+      const address = listening.address();
+      if (address === null || typeof address === 'string') throw new Error('no TCP port');
+      port = address.port;
+      server = listening;
+    },
+    async stop() {
+      const running = server;
+      server = undefined;
+      if (running === undefined) return;
+      const closed = once(running, 'close');
+      running.close();
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+  };
+}
