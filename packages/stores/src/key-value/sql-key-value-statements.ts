@@ -33,13 +33,17 @@ export function keyValueStatements(
   const current = sql.ref(`${table}.expires_at`);
   const currentValue = sql.ref(`${table}.value`);
 
+  // The read of every authenticated request: built and compiled once, run with fresh
+  // parameters. Building and compiling a Kysely query costs more than SQLite's lookup itself.
+  const getQuery = db
+    .selectFrom(table)
+    .select('value')
+    .where('key', '=', '')
+    .where('expires_at', '>', 0)
+    .compile();
   const get = async (key: string, now: number) => {
-    const row = await db
-      .selectFrom(table)
-      .select('value')
-      .where('key', '=', key)
-      .where('expires_at', '>', now)
-      .executeTakeFirst();
+    const { rows } = await db.executeQuery({ ...getQuery, parameters: [key, now] });
+    const row = rows[0];
     return row === undefined ? undefined : decode(row.value);
   };
   const deleteKey = async (key: string) => {
