@@ -27,7 +27,7 @@ describe('warnIfPerProcessStore()', () => {
     assert.equal(lines.length, 1);
     assert.equal(lines[0]?.level, 40);
     assert.equal(lines[0]?.purpose, 'sessions');
-    assert.match(lines[0]?.msg ?? '', /per-process store.*redis:\/\/ or memcached:\/\//);
+    assert.match(lines[0]?.msg ?? '', /per-process store.*redis:\/\/, memcached:\/\/ or SQL/);
     await store.close();
   });
 

@@ -26,7 +26,8 @@ export function warnIfPerProcessStore(store: KeyValueStore, purpose: string, log
   logger.warn(
     { purpose, store: 'per-process' },
     `${purpose} are kept in a per-process store: when more than one process serves this app ` +
-      '(cluster, several containers), they are not seen by the others; use a redis:// or memcached:// store',
+      '(cluster, several containers), they are not seen by the others; use a shared store: redis://, memcached:// or SQL ' +
+      '(postgres://, mysql:// or a SQLite file)',
   );
   return true;
 }

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { type Kysely, type Migration, Migrator } from 'kysely';
+import { type Kysely, type Migration, Migrator, PostgresAdapter, sql } from 'kysely';
 
 // Kysely's migration lock is a no-op on SQLite: two connections starting together (the
 // provider and its admin CLI on one file) both try to apply the same migration and the later
@@ -10,6 +10,18 @@ const SQLITE_ATTEMPTS = 5;
 function isSqliteError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('SQLITE_');
+}
+
+/**
+ * The PostgreSQL schema new tables go to (the first of `search_path` that exists). Kysely's
+ * migrator looks for its tables in every schema unless told which: an app in schema `b`
+ * would take the migration table of another app in schema `a` for its own, skip creating it
+ * and then fail on the missing table.
+ */
+async function postgresSchema(db: Kysely<unknown>): Promise<string | undefined> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return undefined;
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  return rows[0]?.schema ?? undefined;
 }
 
 /**
@@ -25,6 +37,7 @@ export async function runMigrations(
 ): Promise<void> {
   const migrator = new Migrator({
     db,
+    migrationTableSchema: await postgresSchema(db),
     migrationTableName,
     migrationLockTableName: `${migrationTableName}_lock`,
     provider: { getMigrations: async () => migrations },
