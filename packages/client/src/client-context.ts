@@ -3,6 +3,8 @@ import {
   type KeyValueStore,
   memoryKeyValueStore,
   openSqlDatabase,
+  type SqlDatabase,
+  sqlKeyValueStore,
   warnIfPerProcessStore,
 } from '@ssokit/stores';
 import type { ResolvedClientConfig } from './config/client-config.ts';
@@ -48,13 +50,36 @@ export function buildClientContext<Extras extends object>(
   const logger = config.logger ?? defaultSsoLogger();
   const closers: (() => Promise<void>)[] = [];
 
+  // The SQL database of the `database` option, opened at most once: users and sessions
+  // ('database' for both) share its pool. One the client opened is closed after the stores.
+  let database: SqlDatabase | undefined;
+  let closeDatabase = async (): Promise<void> => {};
+  const sqlDatabase = (): SqlDatabase => {
+    if (database !== undefined) return database;
+    if (typeof config.database === 'string') {
+      const opened = openSqlDatabase({ url: config.database });
+      closeDatabase = () => opened.close();
+      database = opened;
+    } else {
+      database = config.database;
+    }
+    return database;
+  };
+
   let sessionStore: KeyValueStore;
   if (config.sessionStore === undefined) {
-    sessionStore = memoryKeyValueStore();
-    closers.push(() => sessionStore.close());
+    const memory = memoryKeyValueStore({ logger });
+    sessionStore = memory;
+    closers.push(() => memory.close());
+  } else if (config.sessionStore === 'database') {
+    const sql = sqlKeyValueStore({ database: sqlDatabase() });
+    sessionStore = sql;
+    closers.push(() => sql.close());
   } else {
     sessionStore = config.sessionStore;
   }
+  // Right for 'database' too: a SQLite file is shared by the processes that open it,
+  // an in-memory SQLite database is not.
   warnIfPerProcessStore(sessionStore, 'sessions', logger);
 
   let users: UserStore;
@@ -65,10 +90,7 @@ export function buildClientContext<Extras extends object>(
     warnIfPerProcessStore(cache, 'cached users', logger);
     users = cacheUserStore({ store: cache, ttlSeconds: config.userCacheTtlSeconds });
   } else {
-    const ownsDatabase = typeof config.database === 'string';
-    const database =
-      typeof config.database === 'string' ? openSqlDatabase({ url: config.database }) : config.database;
-    users = sqlUserStore({ database, ownsDatabase });
+    users = sqlUserStore({ database: sqlDatabase() });
     closers.push(() => users.close());
   }
 
@@ -106,6 +128,7 @@ export function buildClientContext<Extras extends object>(
     },
     async close() {
       for (const close of closers) await close();
+      await closeDatabase();
     },
   };
 }

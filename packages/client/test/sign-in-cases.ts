@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { SsoExpressConfig } from '../src/express/index.ts';
 import { API_KEY, SECRET_KEY } from './fixtures.ts';
 import {
   signIn,
@@ -23,9 +24,20 @@ export interface ProviderUnderTest {
   close(): Promise<void>;
 }
 
+export interface SignInCasesOptions {
+  /** Options of the client app, e.g. where its sessions live. @default users and sessions in memory */
+  app?: Partial<SsoExpressConfig>;
+  /** Skips the cases, with this reason (a service that is not running). @default false */
+  skip?: string | false;
+}
+
 /** Accounts every provider under test has: user1/123, user2/456, carol/789. */
-export function describeSignInAgainst(name: string, startProvider: () => Promise<ProviderUnderTest>): void {
-  describe(`sign-in against ${name}`, () => {
+export function describeSignInAgainst(
+  name: string,
+  startProvider: () => Promise<ProviderUnderTest>,
+  options: SignInCasesOptions = {},
+): void {
+  describe(`sign-in against ${name}`, { skip: options.skip ?? false }, () => {
     let provider: ProviderUnderTest;
     let app: TestApp;
 
@@ -36,6 +48,7 @@ export function describeSignInAgainst(name: string, startProvider: () => Promise
         apiKey: API_KEY,
         secretKey: SECRET_KEY,
         database: 'sqlite::memory:',
+        ...options.app,
       });
       await provider.registerClient(app.host);
     });

@@ -87,7 +87,14 @@ describe('resolveClientConfig()', () => {
       refusal({ ...valid, userStorage: 'redis' }),
       /^client\.userStorage must be "database" or "cache"/,
     );
-    assert.match(refusal({ ...valid, sessionStore: {} }), /^client\.sessionStore must be a KeyValueStore/);
+    assert.match(
+      refusal({ ...valid, sessionStore: {} }),
+      /^client\.sessionStore must be a KeyValueStore \(.*\) or "database"/,
+    );
+    assert.match(
+      refusal({ ...valid, sessionStore: 'redis' }),
+      /^client\.sessionStore must be a KeyValueStore/,
+    );
     assert.match(refusal({ ...valid, cookieName: 'a b' }), /^client\.cookieName /);
     assert.match(refusal({ ...valid, secureCookies: 'yes' }), /^client\.secureCookies /);
     assert.match(refusal({ ...valid, appUrl: 'https://app.example.com/base' }), /^client\.appUrl /);
@@ -104,12 +111,13 @@ describe('resolveClientConfig()', () => {
     );
   });
 
-  it('accepts store instances', () => {
+  it('accepts store instances, and "database" for sessions', () => {
     const store = memoryKeyValueStore();
     assert.equal(
       resolveClientConfig({ ...valid, sessionStore: store, cache: store }, noEnv).sessionStore,
       store,
     );
+    assert.equal(resolveClientConfig({ ...valid, sessionStore: 'database' }, noEnv).sessionStore, 'database');
   });
 
   it('never puts the secret in an error message', () => {

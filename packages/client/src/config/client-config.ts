@@ -64,8 +64,9 @@ export interface SsoClientConfig {
    */
   userStorage?: 'database' | 'cache';
   /**
-   * The database for `userStorage: 'database'`: an `openSqlDatabase()` result (left open by
-   * `close()`) or a URL the client opens and closes itself.
+   * The database for `userStorage: 'database'` and `sessionStore: 'database'`: an
+   * `openSqlDatabase()` result (left open by `close()`) or a URL the client opens (once, for
+   * both) and closes itself.
    * @default 'sqlite:ssokit-client.sqlite'
    */
   database?: SqlDatabase | string;
@@ -80,11 +81,13 @@ export interface SsoClientConfig {
    */
   userStore?: UserStore;
   /**
-   * Where sessions and pending sign-ins live. Use Redis or Memcached when more than one
-   * process serves: the in-memory default is per process (a warning is logged).
+   * Where sessions and pending sign-ins live: a `KeyValueStore`, or `'database'` for a table
+   * (`ssokit_key_value`) in the SQL database of the `database` option, shared with the users.
+   * Use `'database'`, Redis or Memcached when more than one process serves: the in-memory
+   * default is per process (a warning is logged) and holds at most 1,000,000 entries.
    * @default memoryKeyValueStore()
    */
-  sessionStore?: KeyValueStore;
+  sessionStore?: KeyValueStore | 'database';
   /**
    * How long a cached user lives after their last sign-in (`userStorage: 'cache'`).
    * @default 1209600 (14 days)
@@ -134,7 +137,7 @@ export interface ResolvedClientConfig {
   database: SqlDatabase | string;
   cache: KeyValueStore | undefined;
   userStore: UserStore | undefined;
-  sessionStore: KeyValueStore | undefined;
+  sessionStore: KeyValueStore | 'database' | undefined;
   userCacheTtlSeconds: number;
   sessionTtlSeconds: number;
   loginStateTtlSeconds: number;
@@ -225,7 +228,11 @@ const configSchema = z.object({
       error: 'must be a UserStore (save, get, delete, close)',
     })
     .optional(),
-  sessionStore: keyValueStore.optional(),
+  sessionStore: z
+    .union([z.literal('database'), keyValueStore], {
+      error: `must be a KeyValueStore (${KEY_VALUE_METHODS.join(', ')}) or "database"`,
+    })
+    .optional(),
   userCacheTtlSeconds: positiveNumber('a positive number of seconds').default(1_209_600),
   sessionTtlSeconds: positiveNumber('a positive number of seconds').default(1_209_600),
   loginStateTtlSeconds: positiveNumber('a positive number of seconds').default(300),
