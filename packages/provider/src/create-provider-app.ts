@@ -1,15 +1,22 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { signedApiEndpoints } from './api/signed-api-endpoints.ts';
 import { ssoApiRoutes } from './api/sso-api-routes.ts';
 import type { ProviderOptions } from './config/provider-options.ts';
 import { createProvider, type Provider } from './create-provider.ts';
-import { errorHandler } from './http/error-handler.ts';
+import { errorHandler, failureAnswerer } from './http/error-handler.ts';
 import { sendPage } from './http/page-response.ts';
+import { expressRequestContext, type RequestContext } from './http/request-context.ts';
 import { securityHeaders } from './http/security-headers.ts';
+import { ssoFastPath } from './http/sso-fast-path.ts';
 import { messagePage } from './pages/pages.ts';
 import { siteRoutes } from './sign-in/site-routes.ts';
+import { ssoLoginPage } from './sign-in/sso-login-page.ts';
 import { ssoLoginRoute } from './sign-in/sso-login-route.ts';
 
 export type ProviderApp = Express & { readonly provider: Provider };
+
+type RequestListener = (req: IncomingMessage, res: ServerResponse, next?: NextFunction) => void;
 
 function isProvider(value: ProviderOptions | Provider): value is Provider {
   return 'verifier' in value && 'requestTokens' in value;
@@ -30,23 +37,50 @@ export function createProviderApp(providerOrOptions: ProviderOptions | Provider 
   app.set('trust proxy', options.trustProxy);
 
   let warnedInsecure = false;
-  app.use((req: Request, _res: Response, next: NextFunction) => {
-    if (options.secureCookies === false && req.secure && !warnedInsecure) {
+  const warnIfInsecure = (context: RequestContext) => {
+    if (options.secureCookies === false && context.https && !warnedInsecure) {
       warnedInsecure = true;
       logger.warn(
         { option: 'secureCookies' },
         'serving https with secureCookies: false; cookies lack the Secure flag',
       );
     }
+  };
+  const api = signedApiEndpoints(provider);
+  const loginPath = `${options.prefix}login/`;
+  const loginPage = ssoLoginPage(provider);
+  const failureOptions = { logger, prefix: options.prefix, siteName: options.siteName };
+
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    warnIfInsecure(expressRequestContext(req));
     next();
   });
   app.use(securityHeaders);
-  app.use(ssoApiRoutes(provider));
-  app.use(ssoLoginRoute(provider));
+  app.use(ssoApiRoutes(api));
+  app.use(ssoLoginRoute(loginPath, loginPage, options.formBodyLimitBytes));
   app.use(siteRoutes(provider));
   app.use((_req: Request, res: Response) => {
     sendPage(res, 404, options.siteName, 'Not found', messagePage('There is no page at this address.'));
   });
-  app.use(errorHandler({ logger, prefix: options.prefix, siteName: options.siteName }));
+  app.use(errorHandler(failureOptions));
+
+  // Behind a trusted proxy only Express knows the client's address and scheme.
+  if (options.trustProxy === false) {
+    const fastPath = ssoFastPath({
+      api,
+      loginPath,
+      loginPage,
+      onRequest: warnIfInsecure,
+      onError: failureAnswerer(failureOptions),
+    });
+    // An Express app is a function that calls its own `handle`; answering the login's
+    // requests first there serves them whether the app is listened on, passed to
+    // `createServer` or mounted in another app.
+    const appWithHandle = app as unknown as { handle: RequestListener };
+    const handleWithExpress = appWithHandle.handle.bind(app);
+    appWithHandle.handle = (req, res, next) => {
+      if (!fastPath(req, res)) handleWithExpress(req, res, next);
+    };
+  }
   return Object.assign(app, { provider });
 }

@@ -1,5 +1,5 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseCookie, stringifySetCookie } from 'cookie';
-import type { Request, Response } from 'express';
 
 /**
  * Cookie names carry the `ssokit_provider_` prefix: cookies are per host, not per port, so a
@@ -9,7 +9,7 @@ export const SESSION_COOKIE = 'ssokit_provider_session';
 export const CSRF_COOKIE = 'ssokit_provider_csrf';
 
 /** One cookie of the request; undefined when absent or unreadable. */
-export function readCookie(req: Request, name: string): string | undefined {
+export function readCookie(req: IncomingMessage, name: string): string | undefined {
   const header = req.headers.cookie;
   if (header === undefined || header === '') return undefined;
   return parseCookie(header)[name];
@@ -21,8 +21,8 @@ export interface CookieSettings {
 }
 
 /** Sets an HttpOnly, SameSite=Lax cookie for the whole site. */
-export function setCookie(res: Response, name: string, value: string, settings: CookieSettings): void {
-  res.append(
+export function setCookie(res: ServerResponse, name: string, value: string, settings: CookieSettings): void {
+  res.appendHeader(
     'Set-Cookie',
     stringifySetCookie(name, value, {
       httpOnly: true,
@@ -34,8 +34,8 @@ export function setCookie(res: Response, name: string, value: string, settings: 
   );
 }
 
-export function clearCookie(res: Response, name: string, secure: boolean): void {
-  res.append(
+export function clearCookie(res: ServerResponse, name: string, secure: boolean): void {
+  res.appendHeader(
     'Set-Cookie',
     stringifySetCookie(name, '', { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: 0 }),
   );

@@ -1,32 +1,45 @@
-import type { Request, Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { renderDocument, type SafeHtml } from '../pages/html.ts';
+
+// Plain `node:http` writes, so the SSO fast path and the Express routes answer alike. No ETag:
+// every page is `Cache-Control: no-store` and carries a CSRF token or a request token.
 
 /** Sends a full HTML page. */
 export function sendPage(
-  res: Response,
+  res: ServerResponse,
   status: number,
   siteName: string,
   title: string,
   body: SafeHtml,
 ): void {
-  res.status(status).type('text/html; charset=utf-8').send(renderDocument({ title, siteName, body }));
+  const document = renderDocument({ title, siteName, body });
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'text/html; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(document));
+  res.end(document);
 }
 
 /**
  * The SSO login page's refusals, as the original sent them: status 403 and the bare text
  * (`parameter missing`) as an HTML body, which an unmodified client shows as is.
  */
-export function sendPlainRefusal(res: Response, status: number, text: string): void {
-  res.status(status).setHeader('Content-Type', 'text/html; charset=utf-8');
+export function sendPlainRefusal(res: ServerResponse, status: number, text: string): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'text/html; charset=utf-8');
   res.end(text);
 }
 
-/** `Secure` cookies: on https, or always/never when configured so. */
-export function cookiesSecure(req: Request, setting: 'auto' | boolean): boolean {
-  return setting === 'auto' ? req.secure : setting;
+/**
+ * A 302 to a URL this provider built from a parsed `URL` (already percent-encoded), with an
+ * empty body, as the original's `HttpResponseRedirect`.
+ */
+export function sendRedirect(res: ServerResponse, location: string): void {
+  res.statusCode = 302;
+  res.setHeader('Location', location);
+  res.end();
 }
 
-/** The client's address for logs and rate limits (see `trustProxy` behind a proxy). */
-export function clientAddress(req: Request): string {
-  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+/** `Secure` cookies: on https, or always/never when configured so. */
+export function cookiesSecure(https: boolean, setting: 'auto' | boolean): boolean {
+  return setting === 'auto' ? https : setting;
 }

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { STYLE_CSP_SOURCE } from '../pages/html.ts';
 
@@ -22,11 +23,16 @@ const DEFAULT_CSP = contentSecurityPolicy();
  * Headers on every response: no framing, no sniffing, no referrer (login URLs carry request
  * tokens), nothing cached (pages carry CSRF tokens, answers carry tokens and user data).
  */
-export function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
+export function setSecurityHeaders(res: ServerResponse): void {
   res.setHeader('X-Frame-Options', 'DENY');
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Referrer-Policy', 'no-referrer');
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('Content-Security-Policy', DEFAULT_CSP);
+}
+
+/** {@link setSecurityHeaders} as Express middleware. */
+export function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
+  setSecurityHeaders(res);
   next();
 }

@@ -4,7 +4,8 @@ import type { Provider } from '../create-provider.ts';
 import { clearCookie, readCookie, SESSION_COOKIE, setCookie } from '../http/cookies.ts';
 import { csrfTokenFor, csrfTokenMatches } from '../http/csrf.ts';
 import { formBody } from '../http/form-body.ts';
-import { clientAddress, cookiesSecure, sendPage } from '../http/page-response.ts';
+import { cookiesSecure, sendPage } from '../http/page-response.ts';
+import { expressRequestContext } from '../http/request-context.ts';
 import { singleParameters, splitUrl } from '../http/request-parameters.ts';
 import { homePage, loginFormPage, logoutPage, messagePage } from '../pages/pages.ts';
 import { checkSignIn } from './check-sign-in.ts';
@@ -49,23 +50,23 @@ export function siteRoutes(provider: Provider): Router {
 
   router.get('/login/', async (req, res) => {
     const next = sameSiteNext(singleParameters(splitUrl(req.originalUrl).rawQuery).get('next'));
-    const csrfToken = csrfTokenFor(req, res, cookiesSecure(req, options.secureCookies));
+    const csrfToken = csrfTokenFor(req, res, cookiesSecure(req.secure, options.secureCookies));
     sendPage(res, 200, options.siteName, 'Log in', loginFormPage({ action: '/login/', csrfToken, next }));
   });
 
   router.post('/login/', limitForms, async (req, res) => {
-    if (!csrfTokenMatches(req)) {
+    if (!csrfTokenMatches(req, req.formFields)) {
       formExpired(res);
       return;
     }
     const fields = req.formFields ?? new Map<string, string>();
     const username = fields.get('username');
     const next = sameSiteNext(fields.get('next'));
-    const secure = cookiesSecure(req, options.secureCookies);
+    const secure = cookiesSecure(req.secure, options.secureCookies);
     const result = await checkSignIn(provider, {
       username,
       password: fields.get('password'),
-      address: clientAddress(req),
+      address: expressRequestContext(req).address,
       via: 'provider',
     });
     if (result.outcome === 'success') {
@@ -101,18 +102,21 @@ export function siteRoutes(provider: Provider): Router {
 
   router.get('/logout/', async (req, res) => {
     const account = await currentAccount(req);
-    const csrfToken = csrfTokenFor(req, res, cookiesSecure(req, options.secureCookies));
+    const csrfToken = csrfTokenFor(req, res, cookiesSecure(req.secure, options.secureCookies));
     sendPage(res, 200, options.siteName, 'Log out', logoutPage(account?.username, csrfToken));
   });
 
   router.post('/logout/', limitForms, async (req, res) => {
-    if (!csrfTokenMatches(req)) {
+    if (!csrfTokenMatches(req, req.formFields)) {
       formExpired(res);
       return;
     }
     await sessions.destroy(readCookie(req, SESSION_COOKIE));
-    clearCookie(res, SESSION_COOKIE, cookiesSecure(req, options.secureCookies));
-    provider.logger.info({ event: 'logout', address: clientAddress(req) }, 'provider session ended');
+    clearCookie(res, SESSION_COOKIE, cookiesSecure(req.secure, options.secureCookies));
+    provider.logger.info(
+      { event: 'logout', address: expressRequestContext(req).address },
+      'provider session ended',
+    );
     res.redirect(302, '/');
   });
 

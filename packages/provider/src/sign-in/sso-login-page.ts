@@ -1,12 +1,12 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseQueryString, type QueryPair, urlencodePython2, WIRE_ERROR_TEXT } from '@ssokit/protocol';
-import { type Request, type Response, Router } from 'express';
 import type { Account } from '../accounts/account.ts';
 import { allowedRedirectTarget } from '../clients/redirect-target.ts';
 import type { Provider } from '../create-provider.ts';
 import { readCookie, SESSION_COOKIE } from '../http/cookies.ts';
 import { csrfTokenFor, csrfTokenMatches } from '../http/csrf.ts';
-import { formBody } from '../http/form-body.ts';
-import { clientAddress, cookiesSecure, sendPage, sendPlainRefusal } from '../http/page-response.ts';
+import { cookiesSecure, sendPage, sendPlainRefusal, sendRedirect } from '../http/page-response.ts';
+import type { RequestContext } from '../http/request-context.ts';
 import { malformedRequest, singleParameters, splitUrl } from '../http/request-parameters.ts';
 import { contentSecurityPolicy } from '../http/security-headers.ts';
 import { continueAsPage, loginFormPage, messagePage } from '../pages/pages.ts';
@@ -33,26 +33,36 @@ function withCwca(path: string, rawQuery: string, value: 'yes' | 'no'): string {
 }
 
 /**
+ * Answers one request to the SSO login page; `formFields` is the decoded body of a POST.
+ * Bad input rejects with a 400 `SsoError`, for the caller's error handling.
+ */
+export type SsoLoginPage = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: RequestContext,
+  formFields?: Map<string, string>,
+) => Promise<void>;
+
+/**
  * `{prefix}login/`: where a client app sends the browser to sign in. Checks the parameters,
  * the request token and the `next` host exactly as the original (same refusal texts), then
  * shows the login form or "Continue with current user?", binds the signed-in user to the
  * request token and sends the browser back to the client with the auth token.
- * Signing in here never starts or changes the provider's own session.
+ * Signing in here never starts or changes the provider's own session. Framework-free: served
+ * by the Express route and by the fast path in front of Express alike.
  */
-export function ssoLoginRoute(provider: Provider): Router {
+export function ssoLoginPage(provider: Provider): SsoLoginPage {
   const { options, requestTokens, clients, accounts, sessions } = provider;
-  const path = `${options.prefix}login/`;
-  const router = Router();
 
-  const currentAccount = async (req: Request): Promise<Account | undefined> => {
+  const currentAccount = async (req: IncomingMessage): Promise<Account | undefined> => {
     const session = await sessions.read(readCookie(req, SESSION_COOKIE));
     if (session === undefined) return undefined;
     const account = await accounts.findById(session.userId);
     return account?.isActive ? account : undefined;
   };
 
-  const handler = async (req: Request, res: Response) => {
-    const { path: requestPath, rawQuery } = splitUrl(req.originalUrl);
+  return async (req, res, context, formFields) => {
+    const { path: requestPath, rawQuery } = splitUrl(context.url);
     const params = singleParameters(rawQuery);
     const next = params.get('next');
     const requestToken = params.get('request_token');
@@ -84,7 +94,7 @@ export function ssoLoginRoute(provider: Provider): Router {
 
     // The form posts here, and the answer redirects on to the client: allow both.
     res.setHeader('Content-Security-Policy', contentSecurityPolicy([target.origin]));
-    const secure = cookiesSecure(req, options.secureCookies);
+    const secure = cookiesSecure(context.https, options.secureCookies);
     const minutesLeft = Math.max(1, Math.ceil((token.expiresAt - options.now()) / 60_000));
     const intro = `Signing in to ${target.host}.`;
     const showForm = (status: number, error?: string, username?: string) =>
@@ -109,7 +119,7 @@ export function ssoLoginRoute(provider: Provider): Router {
         sendPlainRefusal(res, 403, WIRE_ERROR_TEXT.INVALID_REQUEST_TOKEN);
         return;
       }
-      res.redirect(302, callbackUrl(target, requestToken, authToken));
+      sendRedirect(res, callbackUrl(target, requestToken, authToken));
     };
 
     if (req.method !== 'POST') {
@@ -123,7 +133,7 @@ export function ssoLoginRoute(provider: Provider): Router {
             username: current.username,
             outcome: 'success',
             apiKey,
-            address: clientAddress(req),
+            address: context.address,
           },
           'login continued with the provider session',
         );
@@ -148,7 +158,7 @@ export function ssoLoginRoute(provider: Provider): Router {
       return;
     }
 
-    if (!csrfTokenMatches(req)) {
+    if (!csrfTokenMatches(req, formFields)) {
       sendPage(
         res,
         403,
@@ -161,12 +171,12 @@ export function ssoLoginRoute(provider: Provider): Router {
       );
       return;
     }
-    const fields = req.formFields ?? new Map<string, string>();
+    const fields = formFields ?? new Map<string, string>();
     const username = fields.get('username');
     const result = await checkSignIn(provider, {
       username,
       password: fields.get('password'),
-      address: clientAddress(req),
+      address: context.address,
       via: 'sso',
       apiKey,
     });
@@ -191,12 +201,4 @@ export function ssoLoginRoute(provider: Provider): Router {
         return;
     }
   };
-
-  router.get(path, handler);
-  router.post(path, formBody(options.formBodyLimitBytes), handler);
-  router.all(path, (_req, res) => {
-    res.setHeader('Allow', 'GET, HEAD, POST');
-    sendPlainRefusal(res, 405, 'method not allowed');
-  });
-  return router;
 }

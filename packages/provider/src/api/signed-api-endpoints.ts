@@ -1,0 +1,101 @@
+import { isSsoError, SsoError, SsoErrorCode, WIRE_ERROR_TEXT, wireErrorJson } from '@ssokit/protocol';
+import type { Provider } from '../create-provider.ts';
+import type { RequestContext } from '../http/request-context.ts';
+import { splitUrl } from '../http/request-parameters.ts';
+import { pythonJsonDumps } from '../wire/python-json.ts';
+
+/** A JSON answer of a signed endpoint: the original's status and body, byte for byte. */
+export interface ApiAnswer {
+  status: number;
+  body: string;
+}
+
+/**
+ * One signed endpoint, free of any web framework. Refusals (bad signature, unknown token,
+ * store down) are answers; anything else rejects, for the caller's error handling.
+ */
+export type SignedApiEndpoint = (context: RequestContext) => Promise<ApiAnswer>;
+
+/**
+ * The back-channel endpoints, signed the dj-api-auth way, by full path: `reqeusttoken/` (and
+ * the correctly spelt alias) hands out a request token, `authtoken/` trades a bound one for
+ * the user. Answers and error texts are the original's. One log line per call.
+ */
+export function signedApiEndpoints(provider: Provider): Map<string, SignedApiEndpoint> {
+  const { prefix } = provider.options;
+  const { logger } = provider;
+
+  const endpoint =
+    (
+      name: string,
+      run: (apiKey: string, params: Map<string, string[]>) => Promise<string>,
+    ): SignedApiEndpoint =>
+    async (context) => {
+      const { path, rawQuery } = splitUrl(context.url);
+      let apiKey: string | undefined;
+      try {
+        const call = await provider.verifier.verify({ path, rawQuery });
+        apiKey = call.apiKey.apiKey;
+        const params = new Map<string, string[]>();
+        for (const [param, value] of call.params) params.set(param, [...(params.get(param) ?? []), value]);
+        const body = await run(apiKey, params);
+        logger.info(
+          { event: 'sso_api', endpoint: name, apiKey, outcome: 'ok', address: context.address },
+          'signed call answered',
+        );
+        return { status: 200, body };
+      } catch (error) {
+        if (!isSsoError(error)) throw error;
+        const details = {
+          event: 'sso_api',
+          endpoint: name,
+          apiKey: apiKey ?? null,
+          outcome: error.code,
+          status: error.status,
+          address: context.address,
+        };
+        if (error.status >= 500) logger.error({ ...details, err: error }, 'signed call failed');
+        else logger.warn(details, 'signed call refused');
+        return { status: error.status, body: wireErrorJson(error.wireMessage) };
+      }
+    };
+
+  const requestToken = endpoint('reqeusttoken', async (apiKey) => {
+    const { token } = await provider.requestTokens.issue(apiKey);
+    return pythonJsonDumps({ request_token: token });
+  });
+
+  const authToken = endpoint('authtoken', async (apiKey, params) => {
+    const requestTokenValues = params.get('request_token') ?? [];
+    const authTokenValues = params.get('auth_token') ?? [];
+    const [requestTokenValue] = requestTokenValues;
+    const [authTokenValue] = authTokenValues;
+    if (!requestTokenValue || !authTokenValue) {
+      throw new SsoError(SsoErrorCode.PARAMETER_MISSING, WIRE_ERROR_TEXT.PARAMETER_MISSING, { status: 403 });
+    }
+    if (requestTokenValues.length > 1 || authTokenValues.length > 1) {
+      throw new SsoError(SsoErrorCode.MALFORMED_REQUEST, 'repeated parameter', { status: 400 });
+    }
+    const userId = await provider.requestTokens.redeem(requestTokenValue, apiKey, authTokenValue);
+    const account = await provider.accounts.findById(userId);
+    // Deleted or deactivated between sign-in and this call: as if the token had never been bound.
+    if (account === undefined || !account.isActive) {
+      throw new SsoError(SsoErrorCode.REQUEST_TOKEN_ERROR, WIRE_ERROR_TEXT.REQUEST_TOKEN_ERROR, {
+        status: 403,
+      });
+    }
+    return pythonJsonDumps({ user: await provider.userJson(account) });
+  });
+
+  return new Map([
+    [`${prefix}reqeusttoken/`, requestToken],
+    [`${prefix}requesttoken/`, requestToken],
+    [`${prefix}authtoken/`, authToken],
+  ]);
+}
+
+/** Methods the signed endpoints answer; any other gets 405 with `Allow`. */
+export const SIGNED_API_METHODS = 'GET, HEAD';
+
+/** The 405 body, in the original's error shape. */
+export const METHOD_NOT_ALLOWED_BODY = wireErrorJson('method not allowed');

@@ -1,0 +1,46 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SignedApiEndpoint } from '../api/signed-api-endpoints.ts';
+import { sendApiAnswer } from '../api/sso-api-routes.ts';
+import type { SsoLoginPage } from '../sign-in/sso-login-page.ts';
+import { directRequestContext, type RequestContext } from './request-context.ts';
+import { splitUrl } from './request-parameters.ts';
+import { setSecurityHeaders } from './security-headers.ts';
+
+/** Answers a request and returns true, or returns false to leave it to Express. */
+export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+export interface FastPathRoutes {
+  api: ReadonlyMap<string, SignedApiEndpoint>;
+  loginPath: string;
+  loginPage: SsoLoginPage;
+  /** Called with each request's context before it is answered (the insecure-cookie warning). */
+  onRequest(context: RequestContext): void;
+  /** Answers what an endpoint or the page threw, as Express's error handler does. */
+  onError(error: unknown, method: string, context: RequestContext, res: ServerResponse): void;
+}
+
+/**
+ * The GETs a login makes to the provider (the two signed calls and the SSO page, four
+ * requests per login), answered straight from `node:http`. Express prepares every request
+ * (prototype swaps, a final handler, the router walk) for about as much CPU as these
+ * endpoints' own work; the answers are the same, from the same code. Left to Express: other
+ * paths and methods, paths Express would match loosely (case, trailing slash), and requests
+ * inside a parent Express app (which set `originalUrl`).
+ */
+export function ssoFastPath(routes: FastPathRoutes): FastPath {
+  return (req, res) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || 'originalUrl' in req) return false;
+    const { path } = splitUrl(req.url ?? '/');
+    const endpoint = routes.api.get(path);
+    if (endpoint === undefined && path !== routes.loginPath) return false;
+    const context = directRequestContext(req);
+    routes.onRequest(context);
+    setSecurityHeaders(res);
+    const answered =
+      endpoint === undefined
+        ? routes.loginPage(req, res, context)
+        : endpoint(context).then((answer) => sendApiAnswer(res, answer));
+    answered.catch((error: unknown) => routes.onError(error, req.method as string, context, res));
+    return true;
+  };
+}

@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import express from 'express';
+import { createProviderApp } from '../src/create-provider-app.ts';
+import { type BrowserResponse, TestBrowser } from './support/browser.ts';
+import { CALLBACK, type ProviderFixture, startProviderFixture } from './support/provider-fixture.ts';
+import { authTokenPath, loginPath, requestTokenPath } from './support/python2-sso-client.ts';
+
+// The headers a page or an answer is made of; Date, Keep-Alive and the like are the server's.
+const COMPARED_HEADERS = [
+  'allow',
+  'cache-control',
+  'content-length',
+  'content-security-policy',
+  'content-type',
+  'referrer-policy',
+  'retry-after',
+  'x-content-type-options',
+  'x-frame-options',
+];
+
+/** What must be equal between the two ways of serving: tokens, dates and ports masked. */
+function comparable(response: BrowserResponse) {
+  const mask = (text: string) =>
+    text
+      .replace(/[0-9a-f]{32,64}/g, '<token>')
+      .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<date>')
+      .replace(/127\.0\.0\.1:\d+/g, '<provider>');
+  return {
+    status: response.status,
+    headers: COMPARED_HEADERS.map((name) => [name, response.headers.get(name)]),
+    location: response.location === null ? null : mask(response.location),
+    setCookies: response.setCookies.map(mask),
+    body: mask(response.body),
+  };
+}
+
+/** One login and its refusals, as a browser and a Python 2 client send them. */
+async function loginScenario(fixture: ProviderFixture) {
+  const browser = new TestBrowser(fixture.url);
+  const backChannel = new TestBrowser(fixture.url);
+  const steps: Array<[string, BrowserResponse]> = [];
+  const step = async (name: string, response: Promise<BrowserResponse>) => {
+    const answer = await response;
+    steps.push([name, answer]);
+    return answer;
+  };
+  await step('unsigned call', backChannel.get('/sso/reqeusttoken/'));
+  await step('HEAD of a signed call', backChannel.request('HEAD', requestTokenPath(fixture.client)));
+  await step('POST to a signed endpoint', backChannel.request('POST', requestTokenPath(fixture.client)));
+  const issued = await step('request token', backChannel.get(requestTokenPath(fixture.client)));
+  const requestToken = (JSON.parse(issued.body) as { request_token: string }).request_token;
+  const page = loginPath(fixture.client, requestToken, CALLBACK);
+  await step('login page without parameters', browser.get('/sso/login/'));
+  await step('login page with a bad escape', browser.get(`${page}&x=%ZZ`));
+  await step('login form', browser.get(page));
+  const ownForm = await browser.get('/login/');
+  await browser.post('/login/', {
+    csrf_token: TestBrowser.csrfField(ownForm.body),
+    username: 'user1',
+    password: '123',
+    next: '',
+  });
+  await step('continue as', browser.get(page));
+  const continued = await step('continued', browser.get(`${page}&cwca=yes`));
+  await step('token already bound', browser.get(page));
+  const authToken = new URL(continued.location ?? '').searchParams.get('auth_token') ?? '';
+  await step('user', backChannel.get(authTokenPath(fixture.client, requestToken, authToken)));
+  await step('redeemed twice', backChannel.get(authTokenPath(fixture.client, requestToken, authToken)));
+  return steps.map(([name, response]) => [name, comparable(response)]);
+}
+
+describe('the SSO fast path in front of Express', () => {
+  let fast: ProviderFixture;
+  let viaExpress: ProviderFixture;
+  before(async () => {
+    fast = await startProviderFixture();
+    // Trusting a proxy turns the fast path off: Express alone knows the forwarded address.
+    viaExpress = await startProviderFixture({ trustProxy: 'loopback' });
+  });
+  after(async () => {
+    await fast.close();
+    await viaExpress.close();
+  });
+
+  it('answers every step of a login exactly as the Express routes do', async () => {
+    const [fastSteps, expressSteps] = [await loginScenario(fast), await loginScenario(viaExpress)];
+    assert.deepEqual(fastSteps, expressSteps);
+    // The scenario reached the end: a user was answered, then the token was gone.
+    const [, user] = fastSteps.at(-2) as [string, ReturnType<typeof comparable>];
+    assert.equal(user.status, 200);
+    assert.match(user.body, /"username": "user1"/);
+  });
+
+  it('leaves the requests of a provider mounted in another Express app to Express', async () => {
+    const parent = express();
+    parent.use(createProviderApp(fast.running.provider));
+    const server = await new Promise<Server>((resolve) => {
+      const listening = parent.listen(0, '127.0.0.1', () => resolve(listening));
+    });
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const answer = await new TestBrowser(base).get(requestTokenPath(fast.client));
+      assert.equal(answer.status, 200);
+      assert.match(answer.body, /^\{"request_token": "[0-9a-f]{32}"\}$/);
+      assert.equal(answer.headers.get('x-frame-options'), 'DENY');
+    } finally {
+      server.close();
+      server.closeAllConnections();
+    }
+  });
+});
