@@ -1,4 +1,4 @@
-import { isSsoError, SsoError } from '@ssokit/protocol';
+import { SsoError } from '@ssokit/protocol';
 import {
   type KeyValueStore,
   memoryKeyValueStore,
@@ -34,9 +34,12 @@ export interface ClientContext<Extras extends object> {
   close(): Promise<void>;
 }
 
-/** A 503 for a store that failed; the driver's error stays as `cause`, out of the message. */
+/**
+ * A 503 for a store that failed. The message is shown to visitors, so it names only what
+ * failed: the store's own error (its host, the database's complaint) stays as `cause`, for the
+ * log.
+ */
 export function storeUnavailable(error: unknown, what: string): SsoError {
-  if (isSsoError(error) && error.code === 'STORE_UNAVAILABLE') return error;
   return new SsoError('STORE_UNAVAILABLE', `the ${what} is unavailable, please try again shortly`, {
     status: 503,
     cause: error,

@@ -173,6 +173,41 @@ describe("sessionStore: 'database'", () => {
     }
   });
 
+  it('answers 503 while the database is unreachable, without its address or error on the page', async () => {
+    const provider = await startProvider();
+    // Nothing listens on port 1: every session read fails at once.
+    const app = await startTestApp({
+      providerUrl: provider.url,
+      apiKey: API_KEY,
+      secretKey: SECRET_KEY,
+      database: 'postgres://app:db-password@127.0.0.1:1/sessions',
+      sessionStore: 'database',
+    });
+    try {
+      const browser = new TestBrowser();
+      browser.setCookie('localhost', 'ssokit_session', 'A'.repeat(43));
+      const page = await browser.request(`${app.url}/private`);
+      const api = await browser.request(`${app.url}/api/data`, { accept: 'application/json' });
+      assert.equal(page.status, 503);
+      assert.equal(api.status, 503);
+      assert.deepEqual(JSON.parse(api.body), {
+        error: 'STORE_UNAVAILABLE',
+        message: 'the session store is unavailable, please try again shortly',
+      });
+      for (const body of [page.body, api.body]) {
+        assert.doesNotMatch(body, /127\.0\.0\.1|postgres|db-password|ECONNREFUSED/);
+      }
+      assert.equal(
+        (await browser.request(`${app.url}/`)).body,
+        'anonymous',
+        'pages without the user still work',
+      );
+    } finally {
+      await app.close();
+      await provider.close();
+    }
+  });
+
   it('shares a database passed in with the users and leaves it open at close()', async () => {
     const provider = await startProvider();
     const database = openSqlDatabase({ url: 'sqlite::memory:' });
