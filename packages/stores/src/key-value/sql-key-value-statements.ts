@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { isUniqueViolation } from '../sql/is-unique-violation.ts';
 import type { SqlDialectName } from '../sql/open-sql-database.ts';
-import type { KeyValueTables } from './sql-key-value-table.ts';
+import type { KeyValueRow, KeyValueTables } from './sql-key-value-table.ts';
 
 /**
  * The SQL behind each key-value operation, on stored keys and epoch-millisecond times. An
@@ -42,7 +42,10 @@ export function keyValueStatements(
     .where('expires_at', '>', 0)
     .compile();
   const get = async (key: string, now: number) => {
-    const { rows } = await db.executeQuery({ ...getQuery, parameters: [key, now] });
+    const { rows } = await db.executeQuery<Pick<KeyValueRow, 'value'>>({
+      ...getQuery,
+      parameters: [key, now],
+    });
     const row = rows[0];
     return row === undefined ? undefined : decode(row.value);
   };
