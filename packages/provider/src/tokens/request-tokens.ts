@@ -79,15 +79,17 @@ export function requestTokens(options: RequestTokensOptions): RequestTokens {
   const prefix = options.keyPrefix ?? 'ssokit:provider:';
   const now = options.now ?? Date.now;
   // Keys hold a digest, not the token, so a store dump does not contain live tokens.
-  const tokenKey = (token: string) => `${prefix}rt:${tokenDigest(token)}`;
-  const bindingKey = (token: string) => `${prefix}rt-bound:${tokenDigest(token)}`;
+  const tokenKey = (digest: string) => `${prefix}rt:${digest}`;
+  const bindingKey = (digest: string) => `${prefix}rt-bound:${digest}`;
   const remainingSeconds = (expiresAt: number) => Math.max(1, Math.ceil((expiresAt - now()) / 1000));
 
-  const liveRecord = async (token: string): Promise<TokenRecord | undefined> => {
+  /** The token's digest and live record; undefined when malformed, unknown or expired. */
+  const liveRecord = async (token: string): Promise<{ digest: string; record: TokenRecord } | undefined> => {
     if (!looksLikeHexToken(token, REQUEST_TOKEN_BYTES)) return undefined;
-    const record = parse<TokenRecord>(await store.get(tokenKey(token)));
+    const digest = tokenDigest(token);
+    const record = parse<TokenRecord>(await store.get(tokenKey(digest)));
     // The store's own TTL is in whole seconds and runs on its clock; the record's expiry is exact.
-    return record !== undefined && record.expiresAt > now() ? record : undefined;
+    return record !== undefined && record.expiresAt > now() ? { digest, record } : undefined;
   };
 
   return {
@@ -95,37 +97,37 @@ export function requestTokens(options: RequestTokensOptions): RequestTokens {
       const token = randomHexToken(REQUEST_TOKEN_BYTES);
       const expiresAt = now() + ttlMs;
       const record: TokenRecord = { apiKey, expiresAt };
-      await store.set(tokenKey(token), JSON.stringify(record), remainingSeconds(expiresAt));
+      await store.set(tokenKey(tokenDigest(token)), JSON.stringify(record), remainingSeconds(expiresAt));
       return { token, expiresAt };
     },
 
     async inspect(token) {
-      const record = await liveRecord(token);
-      if (record === undefined) return undefined;
-      const bound = (await store.get(bindingKey(token))) !== undefined;
-      return { apiKey: record.apiKey, expiresAt: record.expiresAt, bound };
+      const live = await liveRecord(token);
+      if (live === undefined) return undefined;
+      const bound = (await store.get(bindingKey(live.digest))) !== undefined;
+      return { apiKey: live.record.apiKey, expiresAt: live.record.expiresAt, bound };
     },
 
     async bind(token, userId) {
-      const record = await liveRecord(token);
-      if (record === undefined) return undefined;
+      const live = await liveRecord(token);
+      if (live === undefined) return undefined;
       const authToken = randomHexToken(AUTH_TOKEN_BYTES);
       const binding: BindingRecord = { userId, authDigest: tokenDigest(authToken) };
       const stored = await store.add(
-        bindingKey(token),
+        bindingKey(live.digest),
         JSON.stringify(binding),
-        remainingSeconds(record.expiresAt),
+        remainingSeconds(live.record.expiresAt),
       );
       return stored ? authToken : undefined;
     },
 
     async redeem(token, apiKey, authToken) {
-      const record = await liveRecord(token);
+      const live = await liveRecord(token);
       // A token asked for by another key reads as unknown: it tells that key nothing.
-      if (record === undefined || record.apiKey !== apiKey) throw apiError('REQUEST_TOKEN_NOT_FOUND');
-      const binding = parse<BindingRecord>(await store.take(bindingKey(token)));
+      if (live === undefined || live.record.apiKey !== apiKey) throw apiError('REQUEST_TOKEN_NOT_FOUND');
+      const binding = parse<BindingRecord>(await store.take(bindingKey(live.digest)));
       if (binding === undefined) throw apiError('REQUEST_TOKEN_ERROR');
-      await store.delete(tokenKey(token));
+      await store.delete(tokenKey(live.digest));
       if (!constantTimeEqual(tokenDigest(authToken), binding.authDigest)) throw apiError('AUTH_TOKEN_ERROR');
       return binding.userId;
     },
