@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { KeyValueStore } from '@ssokit/stores';
 
 /**
@@ -34,7 +34,6 @@ export class LoginStateStore {
 
   private key(browserToken: string, requestToken: string): string {
     // Hashed: the store never holds the cookie value nor the request token in the clear.
-    const digest = createHash('sha256').update(browserToken).update('\n').update(requestToken).digest('hex');
-    return `${this.keyPrefix}${digest}`;
+    return `${this.keyPrefix}${hash('sha256', `${browserToken}\n${requestToken}`, 'hex')}`;
   }
 }
