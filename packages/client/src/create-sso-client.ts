@@ -5,7 +5,14 @@ import { type BeginLoginInput, type BeginLoginResult, beginLogin } from './login
 import { type CompleteLoginInput, type CompleteLoginResult, completeLogin } from './login/complete-login.ts';
 import { safeRedirectTarget } from './login/safe-redirect.ts';
 import { clearedCookie, readCookie } from './session/session-cookies.ts';
-import { type LogoutResult, logout, readSession, type SessionLookup } from './session/session-flows.ts';
+import {
+  type LogoutResult,
+  logout,
+  lookupSession,
+  type RequestTransport,
+  readSession,
+  type SessionLookup,
+} from './session/session-flows.ts';
 import type { SsoUser, SsoUserId } from './user/sso-user.ts';
 import type { UserStore } from './user/user-store.ts';
 
@@ -34,6 +41,15 @@ export interface SsoClient<Extras extends object = Record<string, unknown>> {
   completeLogin(input: CompleteLoginInput): Promise<CompleteLoginResult<Extras>>;
   /** The session of a request from its `Cookie` header; never throws. */
   readSession(cookieHeader: string | undefined, https?: boolean): Promise<SessionLookup<Extras>>;
+  /**
+   * For framework adapters, on every request: as `readSession`, but answered at once (no
+   * promise) when the session store lives in this process. `request.secure` is read only when
+   * a cookie must be set, so a framework's request object with a `secure` getter fits.
+   */
+  lookupSession(
+    cookieHeader: string | undefined,
+    request: RequestTransport,
+  ): SessionLookup<Extras> | Promise<SessionLookup<Extras>>;
   /** The signed-in user of a `Cookie` header, or undefined (also when the store is down). */
   currentUser(cookieHeader: string | undefined): Promise<SsoUser<Extras> | undefined>;
   /** Ends the session server-side and gives the cookie removal. */
@@ -83,6 +99,7 @@ export function createSsoClient<Extras extends object = Record<string, unknown>>
     beginLogin: (input) => beginLogin(context, input),
     completeLogin: (input) => completeLogin(context, input),
     readSession: (cookieHeader, https) => readSession(context, cookieHeader, https),
+    lookupSession: (cookieHeader, request) => lookupSession(context, cookieHeader, request),
     currentUser: async (cookieHeader) => (await readSession(context, cookieHeader)).user,
     logout: (input) => logout(context, input),
     async removeUser(id) {

@@ -5,7 +5,13 @@ export {
   type SqlApiKeyStore,
   sqlApiKeyStore,
 } from './api-keys/sql-api-key-store.ts';
-export { assertTtl, type KeyValueStore } from './key-value/key-value-store.ts';
+export {
+  assertTtl,
+  GET_NOW,
+  getNowOf,
+  type KeyValueStore,
+  type KeyValueStoreWithGetNow,
+} from './key-value/key-value-store.ts';
 export {
   type KeyValueStoreFromUrlOptions,
   keyValueStoreFromUrl,

@@ -2,6 +2,7 @@ import { SsoError } from '@ssokit/protocol';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { SsoClientConfig } from '../config/client-config.ts';
 import { createSsoClient, type SsoClient } from '../create-sso-client.ts';
+import type { SessionLookup } from '../session/session-flows.ts';
 import type { RegisteredExtras } from '../user/sso-user.ts';
 import type { SsoRequestContext } from './express-request.ts';
 import { redirect, sendError } from './express-responses.ts';
@@ -126,9 +127,22 @@ export function ssoClient<Extras extends object = RegisteredExtras>(
       sendError(req, res, error, { logger, setCookies: [cleared] });
     }
   };
+  // Shared by every request whose session read worked: nothing to allocate per request.
+  const contextWithoutError: SsoRequestContext = Object.freeze({ client, loginPath, error: undefined });
+  const attach = (req: Request, res: Response, lookup: SessionLookup<Extras>) => {
+    if (lookup.setCookie !== undefined) res.append('Set-Cookie', lookup.setCookie);
+    req.user = lookup.user as Express.User | undefined;
+    req.sso =
+      lookup.error === undefined
+        ? contextWithoutError
+        : ({ client, loginPath, error: lookup.error } as SsoRequestContext);
+  };
+
   // One function rather than an Express Router: every request of the app passes here, and a
-  // Router's layer matching cost more than reading the session (measured in bench/).
-  const middleware = async (req: Request, res: Response, next: NextFunction) => {
+  // Router's layer matching cost more than reading the session (measured in bench/). Not
+  // async: with a store in this process the session is read at once, and Express then handles
+  // no promise either.
+  const middleware = (req: Request, res: Response, next: NextFunction) => {
     const method = req.method;
     if (method === 'GET' || method === 'HEAD' || method === 'POST') {
       const path = req.path;
@@ -137,10 +151,15 @@ export function ssoClient<Extras extends object = RegisteredExtras>(
       if (read && pathIs(path, settings.callbackPath)) return callback(req, res);
       if (pathIs(path, logoutPath)) return signOut(req, res);
     }
-    const lookup = await client.readSession(req.headers.cookie, req.secure);
-    if (lookup.setCookie !== undefined) res.append('Set-Cookie', lookup.setCookie);
-    req.user = lookup.user as Express.User | undefined;
-    req.sso = { client, loginPath, error: lookup.error } as SsoRequestContext;
+    // `req` is read for `secure` only when a cookie must be set.
+    const lookup = client.lookupSession(req.headers.cookie, req);
+    if (lookup instanceof Promise) {
+      return lookup.then((found) => {
+        attach(req, res, found);
+        next();
+      });
+    }
+    attach(req, res, lookup);
     next();
   };
   Object.defineProperty(middleware, 'client', { value: client, enumerable: true });

@@ -3,6 +3,7 @@ import { type ClientContext, storeUnavailable } from '../client-context.ts';
 import { describeError } from '../logging/sso-logger.ts';
 import type { SsoUser } from '../user/sso-user.ts';
 import { clearedCookie, readCookie, tokenCookie } from './session-cookies.ts';
+import type { ActiveSession } from './session-manager.ts';
 
 /** The result of reading a request's session. */
 export interface SessionLookup<Extras extends object> {
@@ -14,40 +15,80 @@ export interface SessionLookup<Extras extends object> {
   error?: SsoError;
 }
 
+/** What the per-request path needs to know of the request: whether it came over https. */
+export interface RequestTransport {
+  /** Read only when a cookie is set (rarely), so a getter such as Express's `req.secure` fits. */
+  readonly secure?: boolean | undefined;
+}
+
 const ANONYMOUS: SessionLookup<never> = Object.freeze({ user: undefined });
 
 /**
- * The per-request path: cookie -> session -> user, one store `get`. Never throws: a store
- * that is down is logged once per outage and reported in `error`.
+ * The per-request path: cookie -> session -> user, one store `get`. Answers at once when the
+ * session store lives in this process (no promise, no extra tick), otherwise with a promise.
+ * Never throws nor rejects: a store that is down is logged once per outage and reported in
+ * `error`.
  */
+export function lookupSession<Extras extends object>(
+  context: ClientContext<Extras>,
+  cookieHeader: string | undefined,
+  request: RequestTransport,
+): SessionLookup<Extras> | Promise<SessionLookup<Extras>> {
+  const token = readCookie(cookieHeader, context.config.cookieName);
+  if (token === undefined) return ANONYMOUS;
+  let session: ReturnType<ClientContext<Extras>['sessions']['readNowOrLater']>;
+  try {
+    session = context.sessions.readNowOrLater(token);
+  } catch (error) {
+    return storeFailed(context, error);
+  }
+  if (session instanceof Promise) {
+    return session.then(
+      (active) => toLookup(context, token, active, request),
+      (error: unknown) => storeFailed(context, error),
+    );
+  }
+  return toLookup(context, token, session, request);
+}
+
+/** {@link lookupSession} as a promise, for callers outside a framework's request path. */
 export async function readSession<Extras extends object>(
   context: ClientContext<Extras>,
   cookieHeader: string | undefined,
   https?: boolean,
 ): Promise<SessionLookup<Extras>> {
-  const token = readCookie(cookieHeader, context.config.cookieName);
-  if (token === undefined) return ANONYMOUS;
-  try {
-    const session = await context.sessions.read(token);
-    context.sessionStoreOutage.succeeded();
-    if (session === undefined) {
-      // A cookie for a session that is gone: have the browser drop it, once.
-      return {
-        user: undefined,
-        setCookie: clearedCookie(context.config.cookieName, { secure: context.secureCookies(https) }),
-      };
-    }
-    if (!session.renewed) return { user: session.user };
-    const maxAge = (session.expiresAt - Date.now()) / 1000;
-    const secure = context.secureCookies(https);
+  return lookupSession(context, cookieHeader, { secure: https });
+}
+
+function toLookup<Extras extends object>(
+  context: ClientContext<Extras>,
+  token: string,
+  session: ActiveSession<Extras> | undefined,
+  request: RequestTransport,
+): SessionLookup<Extras> {
+  context.sessionStoreOutage.succeeded();
+  if (session === undefined) {
+    // A cookie for a session that is gone: have the browser drop it, once.
     return {
-      user: session.user,
-      setCookie: tokenCookie(context.config.cookieName, token, maxAge, { secure }),
+      user: undefined,
+      setCookie: clearedCookie(context.config.cookieName, { secure: context.secureCookies(request.secure) }),
     };
-  } catch (error) {
-    context.sessionStoreOutage.failed(error);
-    return { user: undefined, error: storeUnavailable(error, 'session store') };
   }
+  if (!session.renewed) return { user: session.user };
+  const maxAge = (session.expiresAt - Date.now()) / 1000;
+  const secure = context.secureCookies(request.secure);
+  return {
+    user: session.user,
+    setCookie: tokenCookie(context.config.cookieName, token, maxAge, { secure }),
+  };
+}
+
+function storeFailed<Extras extends object>(
+  context: ClientContext<Extras>,
+  error: unknown,
+): SessionLookup<Extras> {
+  context.sessionStoreOutage.failed(error);
+  return { user: undefined, error: storeUnavailable(error, 'session store') };
 }
 
 /**

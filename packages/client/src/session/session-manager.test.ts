@@ -65,6 +65,29 @@ describe('SessionManager', () => {
     assert.equal(first?.user, second?.user);
   });
 
+  it('answers at once from a store in this process, and with a promise from any other', async () => {
+    const { sessions, memory } = setup();
+    const { token } = await sessions.create(user1);
+    const now = sessions.readNowOrLater(token);
+    assert.ok(!(now instanceof Promise), 'the memory store is read without a promise');
+    assert.equal(now?.user.username, 'user1');
+
+    // The same data behind a store without the synchronous read (as Redis is).
+    const remote: KeyValueStore = {
+      shared: true,
+      get: (key) => memory.get(key),
+      set: (key, value, ttl) => memory.set(key, value, ttl),
+      add: (key, value, ttl) => memory.add(key, value, ttl),
+      take: (key) => memory.take(key),
+      delete: (key) => memory.delete(key),
+      increment: (key, ttl) => memory.increment(key, ttl),
+      close: async () => {},
+    };
+    const later = new SessionManager({ store: remote, ttlSeconds: 14 * DAY }).readNowOrLater(token);
+    assert.ok(later instanceof Promise);
+    assert.equal((await later)?.user.username, 'user1');
+  });
+
   it('writes nothing on reads during the first half of the lifetime, and renews after it', async () => {
     const { sessions, writes, advance } = setup({ ttlSeconds: 10 * DAY });
     const { token, expiresAt } = await sessions.create(user1);

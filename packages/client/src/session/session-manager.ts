@@ -1,4 +1,4 @@
-import type { KeyValueStore } from '@ssokit/stores';
+import { getNowOf, type KeyValueStore } from '@ssokit/stores';
 import {
   type SsoUser,
   type SsoUserId,
@@ -24,12 +24,13 @@ export interface SessionManagerOptions {
   now?: () => number;
 }
 
+/** A live session; shared between reads, hence read-only. */
 export interface ActiveSession<Extras extends object> {
-  user: SsoUser<Extras>;
+  readonly user: SsoUser<Extras>;
   /** Expiry in epoch milliseconds. */
-  expiresAt: number;
+  readonly expiresAt: number;
   /** True when this read renewed the session: the cookie should be sent again. */
-  renewed: boolean;
+  readonly renewed: boolean;
 }
 
 interface StoredSession {
@@ -42,6 +43,17 @@ interface ParsedEntry<Extras extends object> {
   user: SsoUser<Extras>;
   userId: SsoUserId;
   expiresAt: number;
+  /** The answer to a read that renews nothing, built once: most reads allocate nothing. */
+  unrenewed: ActiveSession<Extras>;
+}
+
+function parsedEntry<Extras extends object>(
+  raw: string,
+  user: SsoUser<Extras>,
+  userId: SsoUserId,
+  expiresAt: number,
+): ParsedEntry<Extras> {
+  return { raw, user, userId, expiresAt, unrenewed: Object.freeze({ user, expiresAt, renewed: false }) };
 }
 
 // Keep at most this many session ids per user in the index that logout consults.
@@ -69,6 +81,7 @@ function parseStored(raw: string): StoredSession | undefined {
  */
 export class SessionManager<Extras extends object = Record<string, unknown>> {
   private readonly store: KeyValueStore;
+  private readonly getNow: ((key: string) => string | undefined) | undefined;
   private readonly ttlSeconds: number;
   private readonly ttlMs: number;
   private readonly keyPrefix: string;
@@ -78,6 +91,7 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
 
   constructor(options: SessionManagerOptions) {
     this.store = options.store;
+    this.getNow = getNowOf(options.store);
     this.ttlSeconds = options.ttlSeconds;
     this.ttlMs = options.ttlSeconds * 1000;
     this.keyPrefix = options.keyPrefix ?? 'ssokit_session:';
@@ -93,15 +107,33 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
     const raw = JSON.stringify({ u: user, e: expiresAt } satisfies StoredSession);
     await this.store.set(this.sessionKey(id), raw, this.ttlSeconds);
     await this.addToIndex(user.id, id);
-    this.remember(id, { raw, user: toSsoUser<Extras>(user), userId: user.id, expiresAt });
+    this.remember(id, parsedEntry(raw, toSsoUser<Extras>(user), user.id, expiresAt));
     return { token, expiresAt };
   }
 
   /** The session of a cookie token, renewed when past half its life; undefined when none. */
   async read(token: string | undefined): Promise<ActiveSession<Extras> | undefined> {
+    return this.readNowOrLater(token);
+  }
+
+  /**
+   * As `read`, but answers at once when it can: a store in this process and no renewal due
+   * (the per-request path of an adapter). Otherwise a promise. Fails as the store fails.
+   */
+  readNowOrLater(
+    token: string | undefined,
+  ): ActiveSession<Extras> | undefined | Promise<ActiveSession<Extras> | undefined> {
     if (!isWellFormedToken(token)) return undefined;
     const id = hashToken(token);
-    const raw = await this.store.get(this.sessionKey(id));
+    const key = this.sessionKey(id);
+    if (this.getNow !== undefined) return this.fromStored(id, this.getNow(key));
+    return this.store.get(key).then((raw) => this.fromStored(id, raw));
+  }
+
+  private fromStored(
+    id: string,
+    raw: string | undefined,
+  ): ActiveSession<Extras> | undefined | Promise<ActiveSession<Extras>> {
     if (raw === undefined) {
       this.parsed.delete(id);
       return undefined;
@@ -111,13 +143,12 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
     if (entry === undefined || entry.raw !== raw) {
       const stored = parseStored(raw);
       if (stored === undefined) return undefined;
-      entry = { raw, user: toSsoUser<Extras>(stored.u), userId: stored.u.id, expiresAt: stored.e };
+      entry = parsedEntry(raw, toSsoUser<Extras>(stored.u), stored.u.id, stored.e);
       this.remember(id, entry);
     }
     const now = this.now();
     if (entry.expiresAt <= now) return undefined;
-    if (entry.expiresAt - now >= this.ttlMs / 2)
-      return { user: entry.user, expiresAt: entry.expiresAt, renewed: false };
+    if (entry.expiresAt - now >= this.ttlMs / 2) return entry.unrenewed;
     return this.renew(id, entry, now);
   }
 
@@ -151,7 +182,7 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
     const expiresAt = now + this.ttlMs;
     const raw = JSON.stringify({ u: toUserRecord(entry.user), e: expiresAt } satisfies StoredSession);
     await this.store.set(this.sessionKey(id), raw, this.ttlSeconds);
-    this.remember(id, { ...entry, raw, expiresAt });
+    this.remember(id, parsedEntry(raw, entry.user, entry.userId, expiresAt));
     // The index must outlive the sessions it lists; renewals are rare, so this read is cheap.
     const index = await this.store.get(this.indexKey(entry.userId));
     if (index !== undefined) await this.store.set(this.indexKey(entry.userId), index, this.ttlSeconds);

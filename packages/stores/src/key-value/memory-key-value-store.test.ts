@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { StoreLogger } from '../store-logger.ts';
+import { GET_NOW, getNowOf } from './key-value-store.ts';
 import { memoryKeyValueStore } from './memory-key-value-store.ts';
 
 function recordingLogger(): StoreLogger & { warnings: { details: object; message: string }[] } {
@@ -76,5 +77,26 @@ describe('memoryKeyValueStore({ maxEntries })', () => {
     for (const maxEntries of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
       assert.throws(() => memoryKeyValueStore({ maxEntries }), /maxEntries must be a positive integer/);
     }
+  });
+});
+
+describe('memoryKeyValueStore synchronous get (GET_NOW)', () => {
+  it('answers what get() answers, without a promise, and nothing once expired', async () => {
+    let now = 1_000;
+    const store = memoryKeyValueStore({ now: () => now });
+    const getNow = getNowOf(store);
+    assert.ok(getNow !== undefined);
+    await store.set('k', 'v', 10);
+    assert.equal(getNow('k'), 'v');
+    assert.equal(getNow('absent'), undefined);
+    now += 10_000;
+    assert.equal(getNow('k'), undefined);
+    assert.equal(await store.get('k'), undefined);
+    await store.close();
+  });
+
+  it('is absent from a store that does not offer it', () => {
+    const { [GET_NOW]: _dropped, ...withoutGetNow } = memoryKeyValueStore();
+    assert.equal(getNowOf({ ...withoutGetNow, shared: true }), undefined);
   });
 });

@@ -1,5 +1,5 @@
 import type { StoreLogger } from '../store-logger.ts';
-import { assertTtl, type KeyValueStore } from './key-value-store.ts';
+import { assertTtl, GET_NOW, type KeyValueStoreWithGetNow } from './key-value-store.ts';
 
 interface Entry {
   value: string;
@@ -42,7 +42,7 @@ export interface MemoryKeyValueStoreOptions {
  * operation is synchronous under the hood, so `add`, `take` and `increment` are atomic.
  * Bounded by `maxEntries`; past it, the least recently written entry makes room.
  */
-export function memoryKeyValueStore(options: MemoryKeyValueStoreOptions = {}): KeyValueStore & {
+export function memoryKeyValueStore(options: MemoryKeyValueStoreOptions = {}): KeyValueStoreWithGetNow & {
   readonly size: number;
 } {
   const now = options.now ?? Date.now;
@@ -94,6 +94,9 @@ export function memoryKeyValueStore(options: MemoryKeyValueStoreOptions = {}): K
       return entries.size;
     },
     async get(key) {
+      return live(key)?.value;
+    },
+    [GET_NOW](key: string) {
       return live(key)?.value;
     },
     async set(key, value, ttlSeconds) {
