@@ -19,7 +19,8 @@ export type SignedApiEndpoint = (context: RequestContext) => Promise<ApiAnswer>;
 /**
  * The back-channel endpoints, signed the dj-api-auth way, by full path: `reqeusttoken/` (and
  * the correctly spelt alias) hands out a request token, `authtoken/` trades a bound one for
- * the user. Answers and error texts are the original's. One log line per call.
+ * the user. Answers and error texts are the original's. A refused or failed call is logged
+ * (warn, error); an answered one at debug.
  */
 export function signedApiEndpoints(provider: Provider): Map<string, SignedApiEndpoint> {
   const { prefix } = provider.options;
@@ -39,7 +40,8 @@ export function signedApiEndpoints(provider: Provider): Map<string, SignedApiEnd
         const params = new Map<string, string[]>();
         for (const [param, value] of call.params) params.set(param, [...(params.get(param) ?? []), value]);
         const body = await run(apiKey, params);
-        logger.info(
+        // Two per login, both routine: the login itself is the info line (`event: "login"`).
+        logger.debug?.(
           { event: 'sso_api', endpoint: name, apiKey, outcome: 'ok', address: context.address },
           'signed call answered',
         );

@@ -5,6 +5,8 @@ import { pino } from 'pino';
  * carry names, outcomes, API keys and addresses; never a password, secret or token.
  */
 export interface ProviderLogger {
+  /** Routine events (a signed call answered); pino drops them below its `debug` level. */
+  debug?(details: object, message: string): void;
   info(details: object, message: string): void;
   warn(details: object, message: string): void;
   error(details: object, message: string): void;
@@ -17,6 +19,7 @@ export function defaultProviderLogger(level = 'info'): ProviderLogger {
 
 /** A logger that drops everything, for embedding and tests that do not look at logs. */
 export const silentLogger: ProviderLogger = {
+  debug() {},
   info() {},
   warn() {},
   error() {},

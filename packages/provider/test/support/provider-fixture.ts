@@ -38,7 +38,10 @@ export interface ProviderFixture {
 // the same key signing, so their test clients must not hand out the same timestamp either.
 let lastPython2CallMs = 0;
 
-export async function startProviderFixture(options: ServeProviderOptions = {}): Promise<ProviderFixture> {
+export async function startProviderFixture(
+  options: ServeProviderOptions & { logLevel?: 'debug' | 'info' } = {},
+): Promise<ProviderFixture> {
+  const { logLevel = 'info', ...serveOptions } = options;
   const clock = { offsetMs: 0, now: () => Date.now() + clock.offsetMs };
   let raw = '';
   const sink = new Writable({
@@ -51,9 +54,9 @@ export async function startProviderFixture(options: ServeProviderOptions = {}): 
     port: 0,
     database: 'sqlite::memory:',
     passwordHashing: { memoryCost: 1024, timeCost: 1 },
-    logger: pino({ level: 'info' }, sink),
+    logger: pino({ level: logLevel }, sink),
     now: () => clock.now(),
-    ...options,
+    ...serveOptions,
   });
   const { provider } = running;
   await ensureAccount(provider.accounts, {
