@@ -73,9 +73,9 @@ export function createProviderApp(providerOrOptions: ProviderOptions | Provider 
       onRequest: warnIfInsecure,
       onError: failureAnswerer(failureOptions),
     });
-    // An Express app is a function that calls its own `handle`; answering the login's
-    // requests first there serves them whether the app is listened on, passed to
-    // `createServer` or mounted in another app.
+    // An Express app is a function that calls its own `handle`: answering the login's
+    // requests first there serves them whether the app is listened on or passed to
+    // `createServer` (mounted in another app, it leaves everything to Express).
     const appWithHandle = app as unknown as { handle: RequestListener };
     const handleWithExpress = appWithHandle.handle.bind(app);
     appWithHandle.handle = (req, res, next) => {
