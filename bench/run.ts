@@ -68,7 +68,14 @@ await run('route', () =>
   routeSection(
     quick
       ? { connections: 50, durationSeconds: 1, warmupSeconds: 0.5, rounds: 1, profile: false }
-      : { connections: 50, durationSeconds: 10, warmupSeconds: 3, rounds: 3, profile: true },
+      : {
+          connections: 50,
+          durationSeconds: 10,
+          warmupSeconds: 3,
+          rounds: 3,
+          profile: true,
+          instructions: { warmupRequests: 5000, requests: 8000, connections: 10 },
+        },
   ),
 );
 await run('login', async () =>
