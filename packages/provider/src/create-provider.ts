@@ -49,7 +49,8 @@ export function createProvider(options: ProviderOptions = {}): Provider {
   const database =
     typeof resolved.database === 'string' ? openSqlDatabase({ url: resolved.database }) : resolved.database;
   const ownsStore = resolved.keyValueStore === undefined;
-  const keyValueStore = resolved.keyValueStore ?? memoryKeyValueStore();
+  // With the logger, a full store (an anonymous flood of sign-in pages) is reported once.
+  const keyValueStore = resolved.keyValueStore ?? memoryKeyValueStore({ logger });
   const { keyPrefix, now } = resolved;
 
   const accounts = guardDatabaseErrors(
