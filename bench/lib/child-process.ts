@@ -1,6 +1,16 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
+let bundledEntries: ReadonlyMap<string, string> = new Map();
+
+/**
+ * From now on, children whose entry has a bundled file (`bundleChildren`) start from it with
+ * plain `node` instead of through tsx; the others still start with tsx.
+ */
+export function startChildrenFromBundle(entries: ReadonlyMap<string, string>): void {
+  bundledEntries = entries;
+}
+
 /**
  * Runs a TypeScript entry in its own Node process, pinned to one core with `taskset` when the
  * machine has it (the load generator on one core and the server on the other keeps them from
@@ -12,7 +22,11 @@ export function spawnPinned(
   core: number | undefined,
   nodeOptions: string[] = [],
 ): ChildProcess {
-  const nodeArgs = [...nodeOptions, '--import', 'tsx', entry, ...args];
+  const bundled = bundledEntries.get(entry);
+  const nodeArgs =
+    bundled === undefined
+      ? [...nodeOptions, '--import', 'tsx', entry, ...args]
+      : [...nodeOptions, '--enable-source-maps', bundled, ...args];
   const pin = core !== undefined && existsSync('/usr/bin/taskset');
   const command = pin ? '/usr/bin/taskset' : process.execPath;
   const commandArgs = pin ? ['-c', String(core), process.execPath, ...nodeArgs] : nodeArgs;
