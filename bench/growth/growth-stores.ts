@@ -21,7 +21,7 @@ export type GrowthStoreKind = 'sqlite' | 'postgres' | 'redis';
 export interface GrowthStores {
   kind: GrowthStoreKind;
   names: ClientStoreNames;
-  provider: Omit<SsokitProviderServerConfig, 'clientHost'>;
+  provider: SsokitProviderServerConfig;
   /** How many users (and sessions) are stored now. */
   size: number;
   /** Adds users and sessions until there are `size`. */

@@ -21,20 +21,24 @@ function expectSignedInRedirect(step: string, response: BrowserResponse): void {
  * flow with PKCE, claims in the ID token.
  */
 export async function startOidcLoginSystem(): Promise<RunningLoginSystem> {
+  // Both start at once and listen; then the OP learns the RP's callback URL, the RP the issuer.
   const client = spawnPinned(here('./oidc-relying-party-server.ts'), [CLIENT_ID, CLIENT_SECRET], 0);
-  const listening = await nextMessage<{ type: 'listening'; url: string; redirectUri: string }>(
-    client,
-    'listening',
-  );
-  const provider = spawnPinned(
-    here('./oidc-provider-server.ts'),
-    [CLIENT_ID, CLIENT_SECRET, listening.redirectUri],
-    1,
-  );
-  const { url: issuer } = await nextMessage<{ type: 'ready'; url: string }>(provider, 'ready');
-  client.send({ type: 'configure', issuer });
-  await nextMessage(client, 'ready');
-  const clientUrl = new URL(listening.url);
+  const provider = spawnPinned(here('./oidc-provider-server.ts'), [CLIENT_ID, CLIENT_SECRET], 1);
+  let clientUrl: URL;
+  try {
+    const [listening] = await Promise.all([
+      nextMessage<{ type: 'listening'; url: string; redirectUri: string }>(client, 'listening'),
+      nextMessage(provider, 'listening'),
+    ]);
+    provider.send({ type: 'configure', redirectUri: listening.redirectUri });
+    const { url: issuer } = await nextMessage<{ type: 'ready'; url: string }>(provider, 'ready');
+    client.send({ type: 'configure', issuer });
+    await nextMessage(client, 'ready');
+    clientUrl = new URL(listening.url);
+  } catch (error) {
+    await Promise.all([stopChild(provider), stopChild(client)]);
+    throw error;
+  }
 
   // Up to the OP's answer to /auth: a redirect to the interaction or straight back with a code.
   const startLogin = async (browser: HttpBrowser) => {

@@ -1,5 +1,7 @@
 // Child process: the OIDC baseline's OpenID Provider (oidc-provider) with an auto-consenting
-// password interaction, in memory (oidc-provider's default adapter), on 127.0.0.1.
+// password interaction, in memory (oidc-provider's default adapter), on 127.0.0.1. It listens
+// first (starting alongside the relying party), then is told the RP's callback URL, which its
+// client registration needs.
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
 import express from 'express';
@@ -7,7 +9,7 @@ import Provider from 'oidc-provider';
 import { listenOnLoopback, serveBenchChild } from '../lib/child-server.ts';
 import { benchAccounts, hashBenchPassword, verifyBenchPassword } from './bench-account.ts';
 
-const [clientId = '', clientSecret = '', redirectUri = ''] = process.argv.slice(2);
+const [clientId = '', clientSecret = ''] = process.argv.slice(2);
 const accountsById = new Map(benchAccounts.map((account) => [String(account.id), account]));
 const accountsByUsername = new Map(benchAccounts.map((account) => [account.username, account]));
 // One hash for all: every account has the same password, and verifying costs the same.
@@ -16,6 +18,16 @@ const passwordHash = await hashBenchPassword();
 const server = createServer();
 const issuer = await listenOnLoopback(server);
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+
+const redirectUri = await new Promise<string>((resolve) => {
+  const onMessage = (message: { type: string; redirectUri?: string }) => {
+    if (message.type !== 'configure' || message.redirectUri === undefined) return;
+    process.off('message', onMessage);
+    resolve(message.redirectUri);
+  };
+  process.on('message', onMessage);
+  process.send?.({ type: 'listening', url: issuer });
+});
 
 const provider = new Provider(issuer, {
   clients: [

@@ -16,7 +16,7 @@ export interface SsokitLoginSystemOptions {
   /** Unique names of the client's stores. @default fresh ones */
   names?: ClientStoreNames;
   /** The provider's accounts and stores. @default everything in memory */
-  provider?: Omit<SsokitProviderServerConfig, 'clientHost'>;
+  provider?: SsokitProviderServerConfig;
   /** Leave the client's stores in place at stop (the caller seeded and drops them). @default false */
   keepStores?: boolean;
   /** Sessions to write into the client's in-memory session store first. @default none */
@@ -34,14 +34,19 @@ export async function startSsokitLoginSystem(
     names,
     ...(options.seedMemorySessions === undefined ? {} : { seedMemorySessions: options.seedMemorySessions }),
   };
+  // Both start at once; the provider registers the client app once the app listens.
   const client = spawnPinned(here('./ssokit-client-server.ts'), [JSON.stringify(clientConfig)], 0);
-  const { url: clientBase } = await nextMessage<{ type: 'listening'; url: string }>(client, 'listening');
-  const clientUrl = new URL(clientBase);
-  const providerConfig: SsokitProviderServerConfig = { ...options.provider, clientHost: clientUrl.host };
+  const providerConfig: SsokitProviderServerConfig = options.provider ?? {};
   const provider = spawnPinned(here('./ssokit-provider-server.ts'), [JSON.stringify(providerConfig)], 1);
   const stopBoth = () => Promise.all([stopChild(provider), stopChild(client)]);
   try {
-    const { url: providerBase } = await nextMessage<{ type: 'ready'; url: string }>(provider, 'ready');
+    const [{ url: clientBase }, { url: providerBase }] = await Promise.all([
+      nextMessage<{ type: 'listening'; url: string }>(client, 'listening'),
+      nextMessage<{ type: 'ready'; url: string }>(provider, 'ready'),
+    ]);
+    const clientUrl = new URL(clientBase);
+    provider.send({ type: 'register-client', host: clientUrl.host });
+    await nextMessage(provider, 'client-registered');
     client.send({ type: 'configure', providerUrl: providerBase });
     await nextMessage(client, 'ready');
     const providerUrl = new URL(providerBase);

@@ -1,13 +1,12 @@
 // Child process: ssokit's provider (createProviderApp) on 127.0.0.1 for the login benchmarks.
-// Argument: JSON { clientHost, databaseUrl?, keyValueStoreUrl?, keyPrefix? }.
+// Argument: JSON { databaseUrl?, keyValueStoreUrl?, keyPrefix? }. It starts alongside the client
+// app and registers it once told its host (`register-client`), so neither waits for the other.
 import { createServer } from 'node:http';
 import { type KeyValueStore, keyValueStoreFromUrl } from '@ssokit/stores';
 import { listenOnLoopback, serveBenchChild } from '../lib/child-server.ts';
 import { createBenchProvider } from '../ssokit/ssokit-provider.ts';
 
 export interface SsokitProviderServerConfig {
-  /** `127.0.0.1:PORT` of the client app, the host its API key is bound to. */
-  clientHost: string;
   /** @default ':memory:' */
   databaseUrl?: string;
   /** @default the provider's in-memory store */
@@ -23,9 +22,15 @@ const provider = await createBenchProvider({
   ...(keyValueStore === undefined ? {} : { keyValueStore }),
   ...(config.keyPrefix === undefined ? {} : { keyPrefix: config.keyPrefix }),
 });
-await provider.registerClient(config.clientHost);
 const server = createServer(provider.app);
 const url = await listenOnLoopback(server);
+
+// `host` is `127.0.0.1:PORT` of the client app, the host its API key is bound to.
+process.on('message', async (message: { type: string; host?: string }) => {
+  if (message.type !== 'register-client' || message.host === undefined) return;
+  await provider.registerClient(message.host);
+  process.send?.({ type: 'client-registered' });
+});
 
 serveBenchChild(
   server,

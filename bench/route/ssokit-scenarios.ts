@@ -21,7 +21,8 @@ export function ssokitRouteScenario(kind: ClientStoreKind): RouteScenario {
     name: `ssokit-${kind}`,
     async setup(options = {}) {
       const names = options.names ?? uniqueStoreNames(`route_${kind}`);
-      const provider = await createBenchProvider();
+      // The route's user is bench account 0, the only one the provider needs.
+      const provider = await createBenchProvider({ accounts: 1 });
       const providerServer = createServer(provider.app);
       const providerUrl = await listenOnLoopback(providerServer);
       const stores = openClientStores(kind, names);

@@ -17,6 +17,11 @@ export interface BenchProviderOptions {
   keyValueStore?: KeyValueStore;
   /** @default 'ssokit:provider:' */
   keyPrefix?: string;
+  /**
+   * How many of the bench accounts to add (each costs an argon2id hash at start-up).
+   * @default all of them
+   */
+  accounts?: number;
 }
 
 export interface BenchProvider {
@@ -40,7 +45,7 @@ export async function createBenchProvider(options: BenchProviderOptions = {}): P
     logger: benchLogger('ssokit-provider'),
   });
   await app.provider.migrate();
-  for (const account of benchAccounts) {
+  for (const account of benchAccounts.slice(0, options.accounts)) {
     await ensureAccount(app.provider.accounts, {
       username: account.username,
       password: account.password,
