@@ -94,7 +94,7 @@ await run('route', () =>
 await run('login', async () =>
   loginSection({
     durationSeconds: quick ? 0.7 : 8,
-    warmupLogins: quick ? 1 : 10,
+    warmupLogins: quick ? 0 : 10,
     rounds: quick ? 1 : 2,
     concurrency: 16,
     startSsokit: () => startSsokitLoginSystem(),
