@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { stopChild } from '../lib/child-process.ts';
 import { topSelfTime } from '../lib/cpu-profile.ts';
 import { closeBrowserConnections } from '../lib/http-browser.ts';
 import { progress, secondsSince } from '../lib/progress.ts';
@@ -7,8 +8,13 @@ import { fmt, ratio } from '../lib/stats.ts';
 import type { RunningLoginSystem } from '../login/login-flow.ts';
 import { measureLogins } from '../login/measure-logins.ts';
 import { startSsokitLoginSystem } from '../login/ssokit-login-system.ts';
-import { openRouteBench, type RouteBench } from '../route/measure-route.ts';
-import { createGrowthStores, type GrowthStoreKind } from './growth-stores.ts';
+import {
+  type LoadGenerator,
+  openRouteBench,
+  type RouteBench,
+  startLoadGenerator,
+} from '../route/measure-route.ts';
+import { createGrowthStores, type GrowthStoreKind, type GrowthStores } from './growth-stores.ts';
 
 export interface GrowthOptions {
   quick: boolean;
@@ -30,82 +36,137 @@ const STORES: GrowthStoreKind[] = ['sqlite', 'postgres', 'redis'];
 const PROFILE_ROOT = fileURLToPath(new URL('../results/profiles/', import.meta.url));
 const sizeLabel = (size: number) => (size >= 1_000_000 ? `${size / 1_000_000}M` : `${size / 1000}k`);
 
-async function measureStore(kind: GrowthStoreKind, sizes: number[], quick: boolean): Promise<GrowthPoint[]> {
+/** One store's data and the servers measuring it: a route server and a login system. */
+interface StoreBench {
+  kind: GrowthStoreKind;
+  stores: GrowthStores;
+  route: RouteBench;
+  system: RunningLoginSystem;
+  close(): Promise<void>;
+}
+
+/** Fills a store to `size` and starts its servers on it (both at once). */
+async function openStoreBench(
+  kind: GrowthStoreKind,
+  size: number,
+  loader: LoadGenerator,
+): Promise<StoreBench> {
   const stores = await createGrowthStores(kind);
-  // With SQLite and PostgreSQL the client's sessions live in its in-memory store: seeded there,
-  // inside the running servers.
-  const memorySessions = kind !== 'redis';
-  const points: GrowthPoint[] = [];
   let route: RouteBench | undefined;
   let system: RunningLoginSystem | undefined;
+  const close = async () => {
+    await Promise.all([route?.stop(), system?.stop()]);
+    await stores.drop();
+  };
   try {
-    for (const size of sizes) {
+    const t0 = performance.now();
+    await stores.growTo(size);
+    // With SQLite and PostgreSQL the client's sessions live in its in-memory store: seeded
+    // there, inside the running servers.
+    const seed = kind === 'redis' ? {} : { seedMemorySessions: size };
+    const [routeStart, systemStart] = await Promise.allSettled([
+      openRouteBench(`ssokit-${kind}`, { names: stores.names, ...seed }, loader),
+      startSsokitLoginSystem({
+        clientStores: kind,
+        names: stores.names,
+        keepStores: true,
+        provider: stores.provider,
+        ...seed,
+      }),
+    ]);
+    if (routeStart.status === 'fulfilled') route = routeStart.value;
+    if (systemStart.status === 'fulfilled') system = systemStart.value;
+    if (routeStart.status === 'rejected') throw routeStart.reason;
+    if (systemStart.status === 'rejected') throw systemStart.reason;
+    if (route === undefined || system === undefined) throw new Error('growth: servers did not start');
+    progress(`growth: ${kind} at ${sizeLabel(size)}, servers up after ${secondsSince(t0)}`);
+    return { kind, stores, route, system, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function measureStore(bench: StoreBench, sizes: number[], quick: boolean): Promise<GrowthPoint[]> {
+  const { kind, stores, route, system } = bench;
+  const points: GrowthPoint[] = [];
+  for (const size of sizes) {
+    if (size > stores.size) {
       const t0 = performance.now();
       const from = stores.size;
       await stores.growTo(size);
-      if (route === undefined || system === undefined) {
-        const seed = memorySessions ? { seedMemorySessions: size } : {};
-        // Both start at once: start-up is most of a quick run's time. Whatever started is
-        // stopped in \`finally\`, also when the other failed.
-        const [routeStart, systemStart] = await Promise.allSettled([
-          openRouteBench(`ssokit-${kind}`, { names: stores.names, ...seed }),
-          startSsokitLoginSystem({
-            clientStores: kind,
-            names: stores.names,
-            keepStores: true,
-            provider: stores.provider,
-            ...seed,
-          }),
-        ]);
-        if (routeStart.status === 'fulfilled') route = routeStart.value;
-        if (systemStart.status === 'fulfilled') system = systemStart.value;
-        if (routeStart.status === 'rejected') throw routeStart.reason;
-        if (systemStart.status === 'rejected') throw systemStart.reason;
-      } else if (memorySessions) {
+      if (kind !== 'redis') {
         await route.seedMemorySessions(from, size);
         await system.seedMemorySessions?.(from, size);
       }
-      if (route === undefined || system === undefined) throw new Error('growth: servers did not start');
       progress(`growth: ${kind} at ${sizeLabel(size)} after ${secondsSince(t0)} of seeding`);
-      const routeResult = await route.measure(
-        quick
-          ? { connections: 10, warmupSeconds: 0.7, durationSeconds: 0.7, windows: 1 }
-          : { connections: 10, warmupSeconds: 2, durationSeconds: 3, windows: 5 },
-      );
-      // The heap grows with in-memory sessions: the profile tells what that costs in GC.
-      const profile = quick
-        ? undefined
-        : await route.profile(
-            { connections: 10, warmupSeconds: 0.1, durationSeconds: 3 },
-            `${PROFILE_ROOT}growth-${kind}-${sizeLabel(size)}`,
-          );
-      const login = await measureLogins(system, {
-        mode: 'continue-as',
-        concurrency: 1,
-        durationSeconds: quick ? 0.7 : 6,
-        warmupLogins: quick ? 10 : 30,
-      });
-      points.push({
-        size,
-        routeMeanMs: routeResult.meanLatencyMs,
-        routeP99Ms: routeResult.p99Ms,
-        routeFailures: routeResult.failures,
-        loginMeanMs: 1000 / login.loginsPerSecond,
-        loginP50Ms: login.p50Ms,
-        loginFailures: login.failures,
-        routeGcShare:
-          profile === undefined
-            ? undefined
-            : (topSelfTime(profile, 1000).find((entry) => entry.frame === '(garbage collector)')?.share ?? 0),
-      });
     }
-  } finally {
-    await route?.stop();
-    await system?.stop();
-    await stores.drop();
-    closeBrowserConnections();
+    const routeResult = await route.measure(
+      quick
+        ? { connections: 10, warmupSeconds: 0.5, durationSeconds: 0.5, windows: 1 }
+        : { connections: 10, warmupSeconds: 2, durationSeconds: 3, windows: 5 },
+    );
+    // The heap grows with in-memory sessions: the profile tells what that costs in GC.
+    const profile = quick
+      ? undefined
+      : await route.profile(
+          { connections: 10, warmupSeconds: 0.1, durationSeconds: 3 },
+          `${PROFILE_ROOT}growth-${kind}-${sizeLabel(size)}`,
+        );
+    const login = await measureLogins(system, {
+      mode: 'continue-as',
+      concurrency: 1,
+      durationSeconds: quick ? 0.5 : 6,
+      warmupLogins: quick ? 3 : 30,
+    });
+    points.push({
+      size,
+      routeMeanMs: routeResult.meanLatencyMs,
+      routeP99Ms: routeResult.p99Ms,
+      routeFailures: routeResult.failures,
+      loginMeanMs: 1000 / login.loginsPerSecond,
+      loginP50Ms: login.p50Ms,
+      loginFailures: login.failures,
+      routeGcShare:
+        profile === undefined
+          ? undefined
+          : (topSelfTime(profile, 1000).find((entry) => entry.frame === '(garbage collector)')?.share ?? 0),
+    });
   }
   return points;
+}
+
+/**
+ * Every store filled to the first size and its servers started, all at once (start-up is most
+ * of a quick run's time; idle servers do not disturb the one measured), one load generator for
+ * all. Each store is then measured at every size and its servers stopped before the next.
+ */
+async function measureStores(sizes: number[], quick: boolean): Promise<Map<GrowthStoreKind, GrowthPoint[]>> {
+  const loader = startLoadGenerator();
+  const t0 = performance.now();
+  const opened = await Promise.allSettled(
+    STORES.map((kind) => openStoreBench(kind, sizes[0] as number, loader)),
+  );
+  const benches = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+  const closed = new Set<StoreBench>();
+  const close = async (bench: StoreBench) => {
+    closed.add(bench);
+    await bench.close();
+    closeBrowserConnections();
+  };
+  try {
+    const failed = opened.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+    progress(`growth: ${benches.length} stores and their servers up in ${secondsSince(t0)}`);
+    const results = new Map<GrowthStoreKind, GrowthPoint[]>();
+    for (const bench of benches) {
+      results.set(bench.kind, await measureStore(bench, sizes, quick));
+      await close(bench);
+    }
+    return results;
+  } finally {
+    await Promise.all([...benches.filter((bench) => !closed.has(bench)).map(close), stopChild(loader.child)]);
+  }
 }
 
 /**
@@ -119,8 +180,9 @@ export async function growthSection(options: GrowthOptions): Promise<SectionResu
   const rows: string[][] = [];
   const notes: string[] = [];
   const goals: Goal[] = [];
+  const measured = await measureStores(sizes, options.quick);
   for (const kind of STORES) {
-    const points = await measureStore(kind, sizes, options.quick);
+    const points = measured.get(kind) ?? [];
     const base = points[0] as GrowthPoint;
     for (const point of points) {
       const routeRatio = ratio(point.routeMeanMs, base.routeMeanMs);

@@ -188,19 +188,41 @@ export interface RouteBench {
   stop(): Promise<void>;
 }
 
+/** The autocannon process, pinned to the load core; several route benches may share one. */
+export interface LoadGenerator {
+  child: ChildProcess;
+  ready: Promise<unknown>;
+}
+
+export function startLoadGenerator(): LoadGenerator {
+  const child = spawnPinned(here('./load-generator.ts'), [], LOADER_CORE);
+  const ready = nextMessage(child, 'ready');
+  // Whoever awaits `ready` sees a failure; nobody awaiting must not crash the run.
+  ready.catch(() => undefined);
+  return { child, ready };
+}
+
+/**
+ * Starts a route server for a scenario; loads come from `shared` (left running at `stop`) or
+ * from a load generator of its own.
+ */
 export async function openRouteBench(
   scenario: string,
   scenarioOptions: RouteScenarioOptions,
+  shared?: LoadGenerator,
 ): Promise<RouteBench> {
-  const loader = spawnPinned(here('./load-generator.ts'), [], LOADER_CORE);
-  let server: RunningServer;
+  const generator = shared ?? startLoadGenerator();
+  const loader = generator.child;
+  const stopOwnLoader = () => (shared === undefined ? stopChild(loader) : Promise.resolve());
+  let started: RunningServer | undefined;
   try {
-    server = await startServer(scenario, [], scenarioOptions);
-    await nextMessage(loader, 'ready');
+    started = await startServer(scenario, [], scenarioOptions);
+    await generator.ready;
   } catch (error) {
-    await stopChild(loader);
+    await Promise.all([started === undefined ? undefined : stopChild(started.child), stopOwnLoader()]);
     throw error;
   }
+  const server = started;
   let warm = false;
   return {
     async measure(options) {
@@ -232,7 +254,7 @@ export async function openRouteBench(
       return paths[scenario] as string;
     },
     async stop() {
-      await Promise.all([stopChild(server.child), stopChild(loader)]);
+      await Promise.all([stopChild(server.child), stopOwnLoader()]);
     },
   };
 }
