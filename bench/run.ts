@@ -10,6 +10,7 @@ import { closeBrowserConnections } from './lib/http-browser.ts';
 import { machineInfo } from './lib/machine-info.ts';
 import { progress as log } from './lib/progress.ts';
 import { checkGoals, goalLine, type SectionResult, sectionMarkdown } from './lib/report.ts';
+import { runCpuSeconds } from './lib/run-cpu.ts';
 import { loginSection } from './login/login-section.ts';
 import { startSsokitLoginSystem } from './login/ssokit-login-system.ts';
 import { memorySection } from './memory/memory-section.ts';
@@ -59,6 +60,7 @@ const run = async (name: SectionName, produce: () => Promise<SectionResult>) => 
   if (!wanted(name)) return;
   log(`${name}…`);
   const t0 = performance.now();
+  const cpu0 = runCpuSeconds();
   try {
     sections.push(await produce());
   } catch (error) {
@@ -74,7 +76,10 @@ const run = async (name: SectionName, produce: () => Promise<SectionResult>) => 
       notes: [`failed: ${(error as Error).message}`],
     });
   }
-  log(`${name} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  log(
+    `${name} done in ${((performance.now() - t0) / 1000).toFixed(1)} s ` +
+      `(CPU ${(runCpuSeconds() - cpu0).toFixed(1)} s, this process and its children)`,
+  );
 };
 
 await run('route', () =>
@@ -156,7 +161,10 @@ writeFileSync(
   `${resultsDir}run-${started.toISOString().replaceAll(':', '-')}.json`,
   JSON.stringify({ date: started.toISOString(), quick, machine, sections: shown }, null, 2),
 );
-log('wrote bench/RESULTS.md');
+log(
+  `wrote bench/RESULTS.md; the run took ${(performance.now() / 1000).toFixed(0)} s, ` +
+    `CPU ${runCpuSeconds().toFixed(0)} s (this process and its children)`,
+);
 
 if (values.json) {
   process.stdout.write(
