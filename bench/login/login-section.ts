@@ -22,17 +22,32 @@ export interface LoginSectionOptions {
 
 const MODES: LoginMode[] = ['continue-as', 'password'];
 
-async function argon2Timing(quick: boolean): Promise<{ sequentialMs: number; concurrentPerSecond: number }> {
+interface Argon2Timing {
+  sequentialMs: number;
+  concurrentPerSecond: number;
+}
+
+/**
+ * Starts the argon2 timing process: `ready` once it has started (and hashed), it measures when
+ * `measure` is called.
+ */
+function startArgon2Timing(quick: boolean): {
+  ready: Promise<unknown>;
+  measure(): Promise<Argon2Timing>;
+  stop(): Promise<void>;
+} {
   const child = spawnPinned(here('./argon2-timing.ts'), quick ? ['5', '16'] : ['30', '64'], 1);
-  try {
-    return await nextMessage<{ type: 'result'; sequentialMs: number; concurrentPerSecond: number }>(
-      child,
-      'result',
-      120_000,
-    );
-  } finally {
-    await stopChild(child);
-  }
+  const ready = nextMessage(child, 'ready', 120_000);
+  ready.catch(() => undefined);
+  return {
+    ready,
+    async measure() {
+      await ready;
+      child.send({ type: 'go' });
+      return nextMessage<{ type: 'result' } & Argon2Timing>(child, 'result', 120_000);
+    },
+    stop: () => stopChild(child),
+  };
 }
 
 type Key = `${string}/${LoginMode}/${number}`;
@@ -45,28 +60,39 @@ export async function loginSection(options: LoginSectionOptions): Promise<Sectio
   const starters: Array<[string, () => Promise<RunningLoginSystem>]> = [['oidc', startOidcLoginSystem]];
   if (options.startSsokit) starters.unshift(['ssokit', options.startSsokit]);
   const samples = new Map<Key, LoginMeasurement[]>();
-  for (let round = 0; round < options.rounds; round++) {
-    for (const [id, start] of starters) {
-      const system = await start();
-      try {
-        for (const mode of MODES) {
-          for (const concurrency of [1, options.concurrency]) {
-            const result = await measureLogins(system, {
-              mode,
-              concurrency,
-              durationSeconds: options.durationSeconds,
-              warmupLogins: options.warmupLogins,
-            });
-            const key: Key = `${id}/${mode}/${concurrency}`;
-            samples.set(key, [...(samples.get(key) ?? []), result]);
+  const argon2Timing = startArgon2Timing(options.durationSeconds < 3);
+  // Each system stops while the next one starts, and the argon2 timing process starts with
+  // the first: set-up and tear-down overlap, but no login is timed before the previous system
+  // is gone and the timing process is idle.
+  let stopping: Promise<unknown> = argon2Timing.ready;
+  let argon2: Argon2Timing;
+  try {
+    for (let round = 0; round < options.rounds; round++) {
+      for (const [id, start] of starters) {
+        const [system] = await Promise.all([start(), stopping]);
+        try {
+          for (const mode of MODES) {
+            for (const concurrency of [1, options.concurrency]) {
+              const result = await measureLogins(system, {
+                mode,
+                concurrency,
+                durationSeconds: options.durationSeconds,
+                warmupLogins: options.warmupLogins,
+              });
+              const key: Key = `${id}/${mode}/${concurrency}`;
+              samples.set(key, [...(samples.get(key) ?? []), result]);
+            }
           }
+        } finally {
+          stopping = system.stop();
         }
-      } finally {
-        await system.stop();
       }
     }
+    await stopping;
+    argon2 = await argon2Timing.measure();
+  } finally {
+    await Promise.all([stopping, argon2Timing.stop()]);
   }
-  const argon2 = await argon2Timing(options.durationSeconds < 3);
 
   const pick = (key: Key) => {
     const runs = samples.get(key);
