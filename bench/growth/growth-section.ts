@@ -1,19 +1,24 @@
 import { fileURLToPath } from 'node:url';
 import { stopChild } from '../lib/child-process.ts';
 import { topSelfTime } from '../lib/cpu-profile.ts';
-import { closeBrowserConnections } from '../lib/http-browser.ts';
+import { closeBrowserConnections, HttpBrowser } from '../lib/http-browser.ts';
 import { progress, secondsSince } from '../lib/progress.ts';
 import type { Goal, SectionResult } from '../lib/report.ts';
 import { fmt, ratio } from '../lib/stats.ts';
+import { benchAccount } from '../login/bench-account.ts';
 import type { RunningLoginSystem } from '../login/login-flow.ts';
 import { measureLogins } from '../login/measure-logins.ts';
 import { startSsokitLoginSystem } from '../login/ssokit-login-system.ts';
 import {
+  LOADER_CORE,
   type LoadGenerator,
-  openRouteBench,
   type RouteBench,
+  type RunningServer,
+  routeBenchOn,
+  SERVER_CORE,
   startLoadGenerator,
 } from '../route/measure-route.ts';
+import { sessionCookieAtClient } from '../ssokit/ssokit-browser-flows.ts';
 import { createGrowthStores, type GrowthStoreKind, type GrowthStores } from './growth-stores.ts';
 
 export interface GrowthOptions {
@@ -36,7 +41,7 @@ const STORES: GrowthStoreKind[] = ['sqlite', 'postgres', 'redis'];
 const PROFILE_ROOT = fileURLToPath(new URL('../results/profiles/', import.meta.url));
 const sizeLabel = (size: number) => (size >= 1_000_000 ? `${size / 1_000_000}M` : `${size / 1000}k`);
 
-/** One store's data and the servers measuring it: a route server and a login system. */
+/** One store's data and the servers measuring it: a login system, whose client app serves the route. */
 interface StoreBench {
   kind: GrowthStoreKind;
   stores: GrowthStores;
@@ -45,40 +50,46 @@ interface StoreBench {
   close(): Promise<void>;
 }
 
-/** Fills a store to `size` and starts its servers on it (both at once). */
+/**
+ * Fills a store to `size` and starts an ssokit login system on it. The route is measured on
+ * the same client app (the app a route scenario serves, one process fewer per store), which
+ * is pinned to the server core for that: its provider is idle on the load core meanwhile.
+ */
 async function openStoreBench(
   kind: GrowthStoreKind,
   size: number,
   loader: LoadGenerator,
 ): Promise<StoreBench> {
   const stores = await createGrowthStores(kind);
-  let route: RouteBench | undefined;
   let system: RunningLoginSystem | undefined;
   const close = async () => {
-    await Promise.all([route?.stop(), system?.stop()]);
+    await system?.stop();
     await stores.drop();
   };
   try {
     const t0 = performance.now();
     await stores.growTo(size);
-    // With SQLite and PostgreSQL the client's sessions live in its in-memory store: seeded
-    // there, inside the running servers.
-    const seed = kind === 'redis' ? {} : { seedMemorySessions: size };
-    const [routeStart, systemStart] = await Promise.allSettled([
-      openRouteBench(`ssokit-${kind}`, { names: stores.names, ...seed }, loader),
-      startSsokitLoginSystem({
-        clientStores: kind,
-        names: stores.names,
-        keepStores: true,
-        provider: stores.provider,
-        ...seed,
-      }),
-    ]);
-    if (routeStart.status === 'fulfilled') route = routeStart.value;
-    if (systemStart.status === 'fulfilled') system = systemStart.value;
-    if (routeStart.status === 'rejected') throw routeStart.reason;
-    if (systemStart.status === 'rejected') throw systemStart.reason;
-    if (route === undefined || system === undefined) throw new Error('growth: servers did not start');
+    system = await startSsokitLoginSystem({
+      clientStores: kind,
+      names: stores.names,
+      keepStores: true,
+      provider: stores.provider,
+      // With SQLite and PostgreSQL the client's sessions live in its in-memory store: seeded
+      // there, inside the running app.
+      ...(kind === 'redis' ? {} : { seedMemorySessions: size }),
+      cores: { client: SERVER_CORE, provider: LOADER_CORE },
+    });
+    const browser = new HttpBrowser();
+    const account = benchAccount(0);
+    await system.passwordLogin(browser, account);
+    await system.assertSignedIn(browser, account);
+    const server: RunningServer = {
+      scenario: `ssokit-${kind}`,
+      child: system.processes.client,
+      url: new URL('/me', system.clientOrigin).href,
+      cookie: sessionCookieAtClient(browser, system.clientOrigin),
+    };
+    const route = routeBenchOn(server, loader);
     progress(`growth: ${kind} at ${sizeLabel(size)}, servers up after ${secondsSince(t0)}`);
     return { kind, stores, route, system, close };
   } catch (error) {
@@ -95,10 +106,7 @@ async function measureStore(bench: StoreBench, sizes: number[], quick: boolean):
       const t0 = performance.now();
       const from = stores.size;
       await stores.growTo(size);
-      if (kind !== 'redis') {
-        await route.seedMemorySessions(from, size);
-        await system.seedMemorySessions?.(from, size);
-      }
+      if (kind !== 'redis') await system.seedMemorySessions?.(from, size);
       progress(`growth: ${kind} at ${sizeLabel(size)} after ${secondsSince(t0)} of seeding`);
     }
     const routeResult = await route.measure(
@@ -139,7 +147,7 @@ async function measureStore(bench: StoreBench, sizes: number[], quick: boolean):
 /**
  * Every store filled to the first size and its servers started, all at once (start-up is most
  * of a quick run's time; idle servers do not disturb the one measured), one load generator for
- * all. Each store is then measured at every size and its servers stopped before the next.
+ * all. Each store is then measured at every size, and all are stopped together at the end.
  */
 async function measureStores(sizes: number[], quick: boolean): Promise<Map<GrowthStoreKind, GrowthPoint[]>> {
   const loader = startLoadGenerator();
@@ -148,24 +156,16 @@ async function measureStores(sizes: number[], quick: boolean): Promise<Map<Growt
     STORES.map((kind) => openStoreBench(kind, sizes[0] as number, loader)),
   );
   const benches = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
-  const closed = new Set<StoreBench>();
-  const close = async (bench: StoreBench) => {
-    closed.add(bench);
-    await bench.close();
-    closeBrowserConnections();
-  };
   try {
     const failed = opened.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failed !== undefined) throw failed.reason;
     progress(`growth: ${benches.length} stores and their servers up in ${secondsSince(t0)}`);
     const results = new Map<GrowthStoreKind, GrowthPoint[]>();
-    for (const bench of benches) {
-      results.set(bench.kind, await measureStore(bench, sizes, quick));
-      await close(bench);
-    }
+    for (const bench of benches) results.set(bench.kind, await measureStore(bench, sizes, quick));
     return results;
   } finally {
-    await Promise.all([...benches.filter((bench) => !closed.has(bench)).map(close), stopChild(loader.child)]);
+    await Promise.all([...benches.map((bench) => bench.close()), stopChild(loader.child)]);
+    closeBrowserConnections();
   }
 }
 
@@ -221,9 +221,10 @@ export async function growthSection(options: GrowthOptions): Promise<SectionResu
       '`INSERT … SELECT generate_series` on PostgreSQL; Redis: pipelines of 10,000), and as many provider ' +
       "accounts. *sqlite*/*postgres*: users in SQL, sessions in the client's in-memory store (ssokit keeps " +
       'sessions in a key-value store only); *redis*: sessions and cached users in Redis, provider tokens too. ' +
-      'Route: mean latency (ms) / p99 of `GET /me` at 10 connections. Login: mean / p50 (ms) of a sequential ' +
+      'Route: mean latency (ms) / p99 of `GET /me` at 10 connections, served by the client app the logins go ' +
+      'to. Login: mean / p50 (ms) of a sequential ' +
       '"continue as" login. Ratio: this size / 1k (lower is better; the goal is <= 1.10). Route GC share: ' +
-      "garbage collection's share of the route server's CPU under load (V8 CPU profile, full runs). " +
+      "garbage collection's share of the client app's CPU under load (V8 CPU profile, full runs). " +
       'Everything is dropped afterwards.',
     columns: [
       'store',

@@ -21,9 +21,11 @@ export interface SsokitLoginSystemOptions {
   keepStores?: boolean;
   /** Sessions to write into the client's in-memory session store first. @default none */
   seedMemorySessions?: number;
+  /** The cores the two processes are pinned to. @default client 0, provider 1 */
+  cores?: { client: number; provider: number };
 }
 
-/** ssokit: the provider (core 1) and a client app (core 0), each in its own process. */
+/** ssokit: the provider and a client app, each in its own process pinned to a core of its own. */
 export async function startSsokitLoginSystem(
   options: SsokitLoginSystemOptions = {},
 ): Promise<RunningLoginSystem> {
@@ -35,9 +37,14 @@ export async function startSsokitLoginSystem(
     ...(options.seedMemorySessions === undefined ? {} : { seedMemorySessions: options.seedMemorySessions }),
   };
   // Both start at once; the provider registers the client app once the app listens.
-  const client = spawnPinned(here('./ssokit-client-server.ts'), [JSON.stringify(clientConfig)], 0);
+  const cores = options.cores ?? { client: 0, provider: 1 };
+  const client = spawnPinned(here('./ssokit-client-server.ts'), [JSON.stringify(clientConfig)], cores.client);
   const providerConfig: SsokitProviderServerConfig = options.provider ?? {};
-  const provider = spawnPinned(here('./ssokit-provider-server.ts'), [JSON.stringify(providerConfig)], 1);
+  const provider = spawnPinned(
+    here('./ssokit-provider-server.ts'),
+    [JSON.stringify(providerConfig)],
+    cores.provider,
+  );
   const stopBoth = () => Promise.all([stopChild(provider), stopChild(client)]);
   try {
     const [{ url: clientBase }, { url: providerBase }] = await Promise.all([

@@ -36,10 +36,12 @@ export interface MeasureRouteOptions {
   rounds: number;
 }
 
-const SERVER_CORE = 1;
-const LOADER_CORE = 0;
+/** The core a measured server is pinned to, and the load generator's. */
+export const SERVER_CORE = 1;
+export const LOADER_CORE = 0;
 
-interface RunningServer {
+/** A server answering the benchmarked `GET /me` (`url`) for the signed-in `cookie`. */
+export interface RunningServer {
   scenario: string;
   child: ChildProcess;
   url: string;
@@ -181,11 +183,8 @@ export async function profileRoute(
 /** A route server kept running across measurements (growth runs add data in between). */
 export interface RouteBench {
   measure(options: Omit<MeasureRouteOptions, 'rounds'> & { windows: number }): Promise<RouteMeasurement>;
-  /** Adds seeded sessions to the server's in-memory session store. */
-  seedMemorySessions(from: number, to: number): Promise<void>;
   /** Measures once more with the server's CPU profiled; returns the `.cpuprofile` path. */
   profile(options: Omit<MeasureRouteOptions, 'rounds'>, directory: string): Promise<string>;
-  stop(): Promise<void>;
 }
 
 /** The autocannon process, pinned to the load core; several route benches may share one. */
@@ -203,29 +202,16 @@ export function startLoadGenerator(): LoadGenerator {
 }
 
 /**
- * Starts a route server for a scenario; loads come from `shared` (left running at `stop`) or
- * from a load generator of its own.
+ * Route measurements of a server that someone else started and stops (it keeps running
+ * between them), loaded by `generator`.
  */
-export async function openRouteBench(
-  scenario: string,
-  scenarioOptions: RouteScenarioOptions,
-  shared?: LoadGenerator,
-): Promise<RouteBench> {
-  const generator = shared ?? startLoadGenerator();
+export function routeBenchOn(server: RunningServer, generator: LoadGenerator): RouteBench {
+  const { scenario } = server;
   const loader = generator.child;
-  const stopOwnLoader = () => (shared === undefined ? stopChild(loader) : Promise.resolve());
-  let started: RunningServer | undefined;
-  try {
-    started = await startServer(scenario, [], scenarioOptions);
-    await generator.ready;
-  } catch (error) {
-    await Promise.all([started === undefined ? undefined : stopChild(started.child), stopOwnLoader()]);
-    throw error;
-  }
-  const server = started;
   let warm = false;
   return {
     async measure(options) {
+      await generator.ready;
       const windows: RouteMeasurement[] = [];
       for (let i = 0; i < options.windows; i++) {
         // Warm up once per server (JIT); later windows go straight on.
@@ -243,18 +229,12 @@ export async function openRouteBench(
         failures: windows.reduce((sum, r) => sum + r.failures, 0),
       };
     },
-    async seedMemorySessions(from, to) {
-      server.child.send({ type: 'seed', from, to });
-      await nextMessage(server.child, 'seeded', 300_000);
-    },
     async profile(options, directory) {
+      await generator.ready;
       await startProfiling([server.child]);
       await measureServer(server, loader, { ...options, rounds: 1 });
       const paths = await stopProfiling({ [scenario]: server.child }, directory);
       return paths[scenario] as string;
-    },
-    async stop() {
-      await Promise.all([stopChild(server.child), stopOwnLoader()]);
     },
   };
 }

@@ -5,7 +5,7 @@ import { HttpBrowser } from '../lib/http-browser.ts';
 import { benchAccount } from '../login/bench-account.ts';
 import { type ClientStoreKind, openClientStores } from '../ssokit/client-stores.ts';
 import { dropClientStores } from '../ssokit/drop-client-stores.ts';
-import { loginAtClient } from '../ssokit/ssokit-browser-flows.ts';
+import { loginAtClient, sessionCookieAtClient } from '../ssokit/ssokit-browser-flows.ts';
 import { createBenchClientApp } from '../ssokit/ssokit-client-app.ts';
 import { createBenchProvider } from '../ssokit/ssokit-provider.ts';
 import { uniqueStoreNames } from '../ssokit/unique-names.ts';
@@ -38,14 +38,7 @@ export function ssokitRouteScenario(kind: ClientStoreKind): RouteScenario {
           clientUrl = new URL(baseUrl);
           await provider.registerClient(clientUrl.host);
           await loginAtClient(browser, clientUrl, 'password', benchAccount(0));
-          // Only the session cookie: the pending-login cookie the client leaves behind expires
-          // 5 minutes after the login, and most of a user's requests come later than that.
-          const session = browser
-            .cookieHeader(clientUrl)
-            .split('; ')
-            .find((c) => c.startsWith('ssokit_session='));
-          if (session === undefined) throw new Error('no ssokit_session cookie after the login');
-          return session;
+          return sessionCookieAtClient(browser, clientUrl);
         },
         async seedMemorySessions(from, to) {
           await seedStoreSessions(stores.sessionStore, from, to);

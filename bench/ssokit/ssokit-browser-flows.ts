@@ -87,3 +87,16 @@ export async function assertSignedInAtClient(
   if (!me.body.includes(`"${account.username}"`))
     throw new Error(`client /me answered ${me.body.slice(0, 200)}`);
 }
+
+/**
+ * The `Cookie` header of the client app's session alone: the pending-login cookie the client
+ * leaves behind expires 5 minutes after the login, and most of a user's requests come later.
+ */
+export function sessionCookieAtClient(browser: HttpBrowser, clientUrl: URL): string {
+  const session = browser
+    .cookieHeader(clientUrl)
+    .split('; ')
+    .find((c) => c.startsWith('ssokit_session='));
+  if (session === undefined) throw new Error('no ssokit_session cookie after the login');
+  return session;
+}
