@@ -4,7 +4,6 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { growthSection } from './growth/growth-section.ts';
-import { bundleChildren } from './lib/child-bundle.ts';
 import { startChildrenFromBundle } from './lib/child-process.ts';
 import { closeBrowserConnections } from './lib/http-browser.ts';
 import { machineInfo } from './lib/machine-info.ts';
@@ -50,6 +49,8 @@ mkdirSync(resultsDir, { recursive: true });
 // tsx, so that the CPU profiles it takes name the source files.
 if (quick) {
   const t0 = performance.now();
+  // Loaded here only: a full run does without esbuild.
+  const { bundleChildren } = await import('./lib/child-bundle.ts');
   const bundle = await bundleChildren(`${resultsDir}children-${process.pid}`);
   process.on('exit', bundle.remove);
   startChildrenFromBundle(bundle.entries);
