@@ -3,6 +3,7 @@ import {
   keyValueStoreFromUrl,
   memoryKeyValueStore,
   openSqlDatabase,
+  sqlKeyValueStore,
 } from '@ssokit/stores';
 import { cacheUserStore, sqlUserStore, type UserStore } from 'ssokit';
 
@@ -35,14 +36,19 @@ export interface ClientStoreNames {
   /** The users table in SQL, unique per run; dropped by whoever created it. */
   usersTable: string;
   migrationTable: string;
+  /**
+   * The sessions table in SQL (`sqlite`, `postgres`), unique per run, with its own
+   * `<sessionsTable>_migrations` table; dropped by whoever created it.
+   */
+  sessionsTable: string;
   /** The SQLite file for `sqlite`. */
   sqlitePath: string;
 }
 
 /**
- * The stores of each scenario. The client keeps sessions in a key-value store only (memory,
- * Redis, Memcached); with `sqlite` and `postgres` the users are in SQL and the sessions in the
- * client's default in-memory store, which is what such an app gets.
+ * The stores of each scenario: sessions and cached users in memory, Redis or Memcached; with
+ * `sqlite` and `postgres`, users and sessions in SQL on one database (the sessions in a
+ * `sqlKeyValueStore` table, what `sessionStore: 'database'` gives such an app).
  */
 export function openClientStores(kind: ClientStoreKind, names: ClientStoreNames): ClientStores {
   if (kind === 'memory') {
@@ -56,7 +62,7 @@ export function openClientStores(kind: ClientStoreKind, names: ClientStoreNames)
   const database = openSqlDatabase({
     url: kind === 'sqlite' ? `sqlite:${names.sqlitePath}` : serviceUrls.postgres,
   });
-  const sessionStore = memoryKeyValueStore();
+  const sessionStore = sqlKeyValueStore({ database, tableName: names.sessionsTable });
   const userStore = sqlUserStore({
     database,
     tableName: names.usersTable,
@@ -67,6 +73,7 @@ export function openClientStores(kind: ClientStoreKind, names: ClientStoreNames)
     sessionStore,
     userStore,
     async close() {
+      // The session store leaves the database open; the user store owns and closes it.
       await sessionStore.close();
       await userStore.close();
     },

@@ -22,9 +22,9 @@ export async function deleteRedisPrefix(prefix: string): Promise<number> {
 }
 
 /**
- * Removes what a scenario left behind: the run's SQL tables or SQLite file, the run's Redis
- * keys. Memcached cannot list keys: its scenarios log out (which deletes the session and the
- * user) and the rest expires.
+ * Removes what a scenario left behind: the run's SQL tables (users, sessions and their
+ * migration tables) or SQLite file, the run's Redis keys. Memcached cannot list keys: its
+ * scenarios log out (which deletes the session and the user) and the rest expires.
  */
 export async function dropClientStores(kind: ClientStoreKind, names: ClientStoreNames): Promise<void> {
   if (kind === 'sqlite') {
@@ -32,9 +32,17 @@ export async function dropClientStores(kind: ClientStoreKind, names: ClientStore
   } else if (kind === 'postgres') {
     const database = openSqlDatabase({ url: serviceUrls.postgres });
     try {
-      await sql`drop table if exists ${sql.table(names.usersTable)}`.execute(database.db);
-      await sql`drop table if exists ${sql.table(names.migrationTable)}`.execute(database.db);
-      await sql`drop table if exists ${sql.table(`${names.migrationTable}_lock`)}`.execute(database.db);
+      const sessionsMigrations = `${names.sessionsTable}_migrations`;
+      for (const table of [
+        names.usersTable,
+        names.migrationTable,
+        `${names.migrationTable}_lock`,
+        names.sessionsTable,
+        sessionsMigrations,
+        `${sessionsMigrations}_lock`,
+      ]) {
+        await sql`drop table if exists ${sql.table(table)}`.execute(database.db);
+      }
     } finally {
       await database.close();
     }

@@ -16,6 +16,8 @@ export function uniqueStoreNames(label: string): ClientStoreNames & { id: string
     keyPrefix: `bench:${id}:`,
     usersTable: `bench_${id}_users`,
     migrationTable: `bench_${id}_migrations`,
+    // At most 47 characters (sqlKeyValueStore's limit): the longest label leaves room.
+    sessionsTable: `bench_${id}_sessions`,
     sqlitePath: join(tmpdir(), `ssokit-bench-${id}.sqlite`),
   };
 }
