@@ -9,13 +9,13 @@ import { type ClientStoreNames, serviceUrls } from '../ssokit/client-stores.ts';
 import { dropClientStores } from '../ssokit/drop-client-stores.ts';
 import { uniqueStoreNames } from '../ssokit/unique-names.ts';
 import { seedRedisSessions } from './seed-key-value.ts';
-import { seedClientUsers, seedProviderAccounts } from './seed-sql.ts';
+import { seedClientSessions, seedClientUsers, seedProviderAccounts } from './seed-sql.ts';
 
 export type GrowthStoreKind = 'sqlite' | 'postgres' | 'redis';
 
 /**
- * The stores of one growth run and how to fill them: the client's users (SQL) or sessions and
- * cached users (Redis), and the provider's accounts (SQL: SQLite, or a PostgreSQL database of
+ * The stores of one growth run and how to fill them: the client's users and sessions (SQL, one
+ * database) or sessions and cached users (Redis), and the provider's accounts (SQL: SQLite, or a PostgreSQL database of
  * the run's own, since the provider's table names are fixed).
  */
 export interface GrowthStores {
@@ -83,6 +83,7 @@ export async function createGrowthStores(kind: GrowthStoreKind): Promise<GrowthS
             migrationTableName: names.migrationTable,
           }).get(0);
           await seedClientUsers(clientDb, names.usersTable, stores.size, size);
+          await seedClientSessions(clientDb, names.sessionsTable, stores.size, size);
         } finally {
           await clientDb.close();
         }

@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { SsoUserRecord } from 'ssokit';
+import type { KeyValueStore } from '@ssokit/stores';
+import { SessionManager, type SsoUserRecord } from 'ssokit';
 
 /**
  * How ssokit's client keeps sessions and cached users in a key-value store, mirrored here so
- * growth runs can write a million of them in bulk (Redis pipelines) instead of a million
- * logins. `checkSeededSession` reads one back through the real `SessionManager`, so a change
+ * growth runs can write a million of them in bulk (Redis pipelines, SQL multi-row INSERTs)
+ * instead of a million logins. `checkSeededSession` reads one back through the real `SessionManager`, so a change
  * of format in packages/client makes the bench fail instead of measuring the wrong keys.
  */
 export const SESSION_KEY_PREFIX = 'ssokit_session:';
@@ -38,6 +39,8 @@ export interface SeededSession {
   /** The cookie token (only the first one's is kept, for the format check). */
   token: string;
   entries: Array<[key: string, value: string]>;
+  /** When the entries expire, in epoch ms: what the store computes from the session TTL. */
+  expiresAt: number;
 }
 
 /**
@@ -51,6 +54,7 @@ export function seededSessionEntries(index: number, nowMs: number, withCachedUse
   const expiresAt = nowMs + SESSION_TTL_SECONDS * 1000;
   return {
     token,
+    expiresAt,
     entries: [
       [`${SESSION_KEY_PREFIX}${sessionId}`, JSON.stringify({ u: user, e: expiresAt })],
       [`${SESSION_KEY_PREFIX}user:${user.id}`, JSON.stringify([sessionId])],
@@ -59,4 +63,13 @@ export function seededSessionEntries(index: number, nowMs: number, withCachedUse
         : []),
     ],
   };
+}
+
+/** Reads a seeded session back through ssokit's SessionManager: the format still matches. */
+export async function checkSeededSession(store: KeyValueStore, token: string, index: number): Promise<void> {
+  const sessions = new SessionManager({ store, ttlSeconds: SESSION_TTL_SECONDS, parsedCacheSize: 0 });
+  const session = await sessions.read(token);
+  if (session?.user.username !== seededUser(index).username) {
+    throw new Error('a seeded session does not read back through SessionManager: the storage format changed');
+  }
 }

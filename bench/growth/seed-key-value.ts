@@ -1,8 +1,7 @@
-import { type KeyValueStore, keyValueStoreFromUrl } from '@ssokit/stores';
+import { keyValueStoreFromUrl } from '@ssokit/stores';
 import { Redis } from 'ioredis';
-import { SessionManager } from 'ssokit';
 import { serviceUrls } from '../ssokit/client-stores.ts';
-import { SESSION_TTL_SECONDS, seededSessionEntries, seededUser } from './seed-format.ts';
+import { checkSeededSession, SESSION_TTL_SECONDS, seededSessionEntries } from './seed-format.ts';
 
 const REDIS_BATCH = 10_000;
 
@@ -39,33 +38,4 @@ export async function seedRedisSessions(
     await checkSeededSession(store, firstToken, from).finally(() => store.close());
   }
   return firstToken;
-}
-
-/**
- * The same into a store in this process: the client's in-memory session store, whose users
- * are in SQL (no cached user entries).
- */
-export async function seedStoreSessions(
-  store: KeyValueStore,
-  from: number,
-  to: number,
-): Promise<string | undefined> {
-  let firstToken: string | undefined;
-  const now = Date.now();
-  for (let index = from; index < to; index++) {
-    const { token, entries } = seededSessionEntries(index, now, false);
-    firstToken ??= token;
-    for (const [key, value] of entries) await store.set(key, value, SESSION_TTL_SECONDS);
-  }
-  if (firstToken !== undefined) await checkSeededSession(store, firstToken, from);
-  return firstToken;
-}
-
-/** Reads a seeded session back through ssokit's SessionManager: the format still matches. */
-export async function checkSeededSession(store: KeyValueStore, token: string, index: number): Promise<void> {
-  const sessions = new SessionManager({ store, ttlSeconds: SESSION_TTL_SECONDS, parsedCacheSize: 0 });
-  const session = await sessions.read(token);
-  if (session?.user.username !== seededUser(index).username) {
-    throw new Error('a seeded session does not read back through SessionManager: the storage format changed');
-  }
 }

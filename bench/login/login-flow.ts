@@ -24,8 +24,6 @@ export interface RunningLoginSystem {
   passwordLogin(browser: HttpBrowser, account: BenchAccount): Promise<void>;
   /** Checks that the browser is signed in at the client app (outside the timed part). */
   assertSignedIn(browser: HttpBrowser, account: BenchAccount): Promise<void>;
-  /** Adds seeded sessions `from`..`to-1` to the client app's in-memory store (growth runs). */
-  seedMemorySessions?(from: number, to: number): Promise<void>;
   /** The client app's origin, whose cookies a new login starts without. */
   clientOrigin: URL;
   stop(): Promise<void>;

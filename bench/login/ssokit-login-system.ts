@@ -19,8 +19,6 @@ export interface SsokitLoginSystemOptions {
   provider?: SsokitProviderServerConfig;
   /** Leave the client's stores in place at stop (the caller seeded and drops them). @default false */
   keepStores?: boolean;
-  /** Sessions to write into the client's in-memory session store first. @default none */
-  seedMemorySessions?: number;
   /** The cores the two processes are pinned to. @default client 0, provider 1 */
   cores?: { client: number; provider: number };
 }
@@ -31,11 +29,7 @@ export async function startSsokitLoginSystem(
 ): Promise<RunningLoginSystem> {
   const kind = options.clientStores ?? 'memory';
   const names = options.names ?? uniqueStoreNames(`login_${kind}`);
-  const clientConfig: SsokitClientServerConfig = {
-    kind,
-    names,
-    ...(options.seedMemorySessions === undefined ? {} : { seedMemorySessions: options.seedMemorySessions }),
-  };
+  const clientConfig: SsokitClientServerConfig = { kind, names };
   // Both start at once; the provider registers the client app once the app listens.
   const cores = options.cores ?? { client: 0, provider: 1 };
   const client = spawnPinned(here('./ssokit-client-server.ts'), [JSON.stringify(clientConfig)], cores.client);
@@ -68,10 +62,6 @@ export async function startSsokitLoginSystem(
       continueAs: (browser, account) => loginAtClient(browser, clientUrl, 'continue-as', account),
       passwordLogin: (browser, account) => loginAtClient(browser, clientUrl, 'password', account),
       assertSignedIn: (browser, account) => assertSignedInAtClient(browser, clientUrl, account),
-      async seedMemorySessions(from, to) {
-        client.send({ type: 'seed', from, to });
-        await nextMessage(client, 'seeded', 300_000);
-      },
       async stop() {
         await stopBoth();
         if (options.keepStores !== true) await dropClientStores(kind, names);

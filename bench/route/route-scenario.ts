@@ -5,8 +5,6 @@ import type { ClientStoreNames } from '../ssokit/client-stores.ts';
 export interface RouteScenarioOptions {
   /** Use these (seeded) stores instead of fresh ones, and leave them in place at the end. */
   names?: ClientStoreNames;
-  /** Sessions to write into the in-memory session store before serving. */
-  seedMemorySessions?: number;
 }
 
 /** One way of serving the benchmarked route `GET /me` (authenticated or not). */
@@ -17,7 +15,5 @@ export interface RouteScenario {
     /** Signs a user in against the running server and returns the `Cookie` header to send. */
     login(baseUrl: string): Promise<string>;
     close(): Promise<void>;
-    /** Adds seeded sessions `from`..`to-1` to the in-memory session store (growth runs). */
-    seedMemorySessions?(from: number, to: number): Promise<void>;
   }>;
 }

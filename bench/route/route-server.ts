@@ -10,7 +10,7 @@ if (loadScenario === undefined) throw new Error(`unknown route scenario "${name}
 const scenario = await loadScenario();
 
 const options = JSON.parse(process.argv[3] ?? '{}') as RouteScenarioOptions;
-const { app, login, close, seedMemorySessions } = await scenario.setup(options);
+const { app, login, close } = await scenario.setup(options);
 const server = app.listen(0, '127.0.0.1');
 await new Promise((resolve) => server.once('listening', resolve));
 const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -18,13 +18,9 @@ const cookie = await login(baseUrl);
 const check = await fetch(`${baseUrl}/me`, { headers: cookie ? { cookie } : {} });
 if (check.status !== 200) throw new Error(`scenario ${name}: GET /me answered ${check.status} after login`);
 
-process.on('message', async (message: { type: string; from?: number; to?: number; path?: string }) => {
+process.on('message', async (message: { type: string; path?: string }) => {
   if (message.type === 'cpu') process.send?.({ type: 'cpu', usage: process.cpuUsage() });
   if (message.type.startsWith('profile-')) await handleProfileMessage(message);
-  if (message.type === 'seed' && seedMemorySessions !== undefined) {
-    await seedMemorySessions(message.from ?? 0, message.to ?? 0);
-    process.send?.({ type: 'seeded' });
-  }
 });
 const shutdown = async () => {
   // The scenario cleans up first: it may still need its server (ssokit logs out over HTTP).

@@ -1,5 +1,4 @@
 import { createServer } from 'node:http';
-import { seedStoreSessions } from '../growth/seed-key-value.ts';
 import { listenOnLoopback } from '../lib/child-server.ts';
 import { HttpBrowser } from '../lib/http-browser.ts';
 import { benchAccount } from '../login/bench-account.ts';
@@ -26,9 +25,6 @@ export function ssokitRouteScenario(kind: ClientStoreKind): RouteScenario {
       const providerServer = createServer(provider.app);
       const providerUrl = await listenOnLoopback(providerServer);
       const stores = openClientStores(kind, names);
-      if (options.seedMemorySessions !== undefined) {
-        await seedStoreSessions(stores.sessionStore, 0, options.seedMemorySessions);
-      }
       const app = createBenchClientApp(providerUrl, stores);
       const browser = new HttpBrowser();
       let clientUrl: URL | undefined;
@@ -39,9 +35,6 @@ export function ssokitRouteScenario(kind: ClientStoreKind): RouteScenario {
           await provider.registerClient(clientUrl.host);
           await loginAtClient(browser, clientUrl, 'password', benchAccount(0));
           return sessionCookieAtClient(browser, clientUrl);
-        },
-        async seedMemorySessions(from, to) {
-          await seedStoreSessions(stores.sessionStore, from, to);
         },
         async close() {
           // Logging out deletes the session and the user, the only way to clean Memcached.
