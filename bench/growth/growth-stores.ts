@@ -9,7 +9,8 @@ import { type ClientStoreNames, serviceUrls } from '../ssokit/client-stores.ts';
 import { dropClientStores } from '../ssokit/drop-client-stores.ts';
 import { uniqueStoreNames } from '../ssokit/unique-names.ts';
 import { seedRedisSessions } from './seed-key-value.ts';
-import { seedClientSessions, seedClientUsers, seedProviderAccounts } from './seed-sql.ts';
+import { seedClientUsers, seedProviderAccounts } from './seed-sql.ts';
+import { seedClientSessions } from './seed-sql-sessions.ts';
 
 export type GrowthStoreKind = 'sqlite' | 'postgres' | 'redis';
 

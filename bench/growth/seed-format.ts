@@ -4,16 +4,16 @@ import { SessionManager, type SsoUserRecord } from 'ssokit';
 
 /**
  * How ssokit's client keeps sessions and cached users in a key-value store, mirrored here so
- * growth runs can write a million of them in bulk (Redis pipelines, SQL multi-row INSERTs)
- * instead of a million logins. `checkSeededSession` reads one back through the real `SessionManager`, so a change
- * of format in packages/client makes the bench fail instead of measuring the wrong keys.
+ * growth runs can write a million of them in bulk (Redis pipelines, SQL INSERTs) instead of a
+ * million logins. `checkSeededSession` reads one back through the real `SessionManager`, so a
+ * change of format in packages/client makes the bench fail instead of measuring the wrong keys.
  */
 export const SESSION_KEY_PREFIX = 'ssokit_session:';
 export const USER_CACHE_KEY_PREFIX = 'sso_user_';
 export const SESSION_TTL_SECONDS = 1_209_600;
 
 /** Seeded users' ids start here, far from the provider's own account ids. */
-const SEEDED_ID_BASE = 10_000_000;
+export const SEEDED_ID_BASE = 10_000_000;
 
 /** Seeded user number `index`, with the attributes a dj-sso provider sends. */
 export function seededUser(index: number): SsoUserRecord {
@@ -35,6 +35,25 @@ export function seededUser(index: number): SsoUserRecord {
   };
 }
 
+/** A fresh salt for `seededToken`: each seeding makes tokens no other seeding makes. */
+export function newSeedSalt(): string {
+  return randomBytes(12).toString('hex');
+}
+
+/**
+ * The cookie token of seeded session `index`: base64url of SHA-256 over salt and index, 43
+ * characters as a real token (32 random bytes). Derived rather than random so that PostgreSQL
+ * can make the same tokens itself (`sha256()`), and unguessable without the salt.
+ */
+export function seededToken(salt: string, index: number): string {
+  return createHash('sha256').update(`${salt}${index}`).digest('base64url');
+}
+
+/** The stored session of a user: `SessionManager`'s JSON. */
+export function seededSessionValue(user: SsoUserRecord, expiresAt: number): string {
+  return JSON.stringify({ u: user, e: expiresAt });
+}
+
 export interface SeededSession {
   /** The cookie token (only the first one's is kept, for the format check). */
   token: string;
@@ -47,16 +66,21 @@ export interface SeededSession {
  * The key-value entries of one user's session: the session, the user's session index and,
  * when users are cached in the same store (Redis), the cached user.
  */
-export function seededSessionEntries(index: number, nowMs: number, withCachedUser: boolean): SeededSession {
+export function seededSessionEntries(
+  salt: string,
+  index: number,
+  nowMs: number,
+  withCachedUser: boolean,
+): SeededSession {
   const user = seededUser(index);
-  const token = randomBytes(32).toString('base64url');
+  const token = seededToken(salt, index);
   const sessionId = createHash('sha256').update(token).digest('hex');
   const expiresAt = nowMs + SESSION_TTL_SECONDS * 1000;
   return {
     token,
     expiresAt,
     entries: [
-      [`${SESSION_KEY_PREFIX}${sessionId}`, JSON.stringify({ u: user, e: expiresAt })],
+      [`${SESSION_KEY_PREFIX}${sessionId}`, seededSessionValue(user, expiresAt)],
       [`${SESSION_KEY_PREFIX}user:${user.id}`, JSON.stringify([sessionId])],
       ...(withCachedUser
         ? [[`${USER_CACHE_KEY_PREFIX}${user.id}`, JSON.stringify(user)] as [string, string]]

@@ -1,7 +1,7 @@
 import { keyValueStoreFromUrl } from '@ssokit/stores';
 import { Redis } from 'ioredis';
 import { serviceUrls } from '../ssokit/client-stores.ts';
-import { checkSeededSession, SESSION_TTL_SECONDS, seededSessionEntries } from './seed-format.ts';
+import { checkSeededSession, newSeedSalt, SESSION_TTL_SECONDS, seededSessionEntries } from './seed-format.ts';
 
 const REDIS_BATCH = 10_000;
 
@@ -18,11 +18,12 @@ export async function seedRedisSessions(
   let firstToken: string | undefined;
   try {
     const now = Date.now();
+    const salt = newSeedSalt();
     const ttlMs = SESSION_TTL_SECONDS * 1000;
     for (let start = from; start < to; start += REDIS_BATCH) {
       const pipeline = redis.pipeline();
       for (let index = start; index < Math.min(to, start + REDIS_BATCH); index++) {
-        const { token, entries } = seededSessionEntries(index, now, true);
+        const { token, entries } = seededSessionEntries(salt, index, now, true);
         firstToken ??= token;
         for (const [key, value] of entries) pipeline.set(`${keyPrefix}${key}`, value, 'PX', ttlMs);
       }
