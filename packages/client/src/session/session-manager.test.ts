@@ -146,6 +146,20 @@ describe('SessionManager', () => {
     assert.equal((await sessions.read(other.token))?.user.username, 'user2');
   });
 
+  it('weeds ended sessions out of a full index instead of dropping the oldest live one', async () => {
+    const { sessions, memory } = setup();
+    const tokens: string[] = [];
+    for (let i = 0; i < 100; i++) tokens.push((await sessions.create(user1)).token);
+    // Sessions 2..51 disappear behind the index's back (evicted, expired, removed by hand).
+    for (const token of tokens.slice(1, 51)) {
+      await memory.delete(`ssokit_session:${createHash('sha256').update(token).digest('hex')}`);
+    }
+    const newest = await sessions.create(user1);
+    assert.equal(await sessions.invalidateUser(1), 51);
+    assert.equal(await sessions.read(tokens[0]), undefined, 'the oldest live session was still indexed');
+    assert.equal(await sessions.read(newest.token), undefined);
+  });
+
   it('reads a corrupted stored session as no session', async () => {
     const { sessions, memory } = setup();
     const { token } = await sessions.create(user1);

@@ -190,7 +190,10 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
   }
 
   private async addToIndex(userId: SsoUserId, id: string): Promise<void> {
-    const ids = await this.liveSessionIds(userId);
+    let ids = await this.indexedSessionIds(userId);
+    // Ended and expired sessions are weeded out only when the index is full: probing every
+    // listed session at each sign-in cost a store read per session (measured in bench/).
+    if (ids.length >= MAX_INDEXED_SESSIONS) ids = await this.liveOnly(ids);
     ids.push(id);
     await this.store.set(
       this.indexKey(userId),
@@ -199,8 +202,8 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
     );
   }
 
-  /** The indexed session ids of a user that still exist (expired ones drop out here). */
-  private async liveSessionIds(userId: SsoUserId): Promise<string[]> {
+  /** The session ids listed in a user's index, live or not. */
+  private async indexedSessionIds(userId: SsoUserId): Promise<string[]> {
     const text = await this.store.get(this.indexKey(userId));
     if (text === undefined) return [];
     let ids: unknown;
@@ -209,10 +212,17 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
     } catch {
       return [];
     }
-    if (!Array.isArray(ids)) return [];
-    const candidates = ids.filter((id): id is string => typeof id === 'string');
-    const values = await Promise.all(candidates.map((id) => this.store.get(this.sessionKey(id))));
-    return candidates.filter((_, index) => values[index] !== undefined);
+    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+  }
+
+  private async liveOnly(ids: string[]): Promise<string[]> {
+    const values = await Promise.all(ids.map((id) => this.store.get(this.sessionKey(id))));
+    return ids.filter((_, index) => values[index] !== undefined);
+  }
+
+  /** The indexed session ids of a user that still exist (expired ones drop out here). */
+  private async liveSessionIds(userId: SsoUserId): Promise<string[]> {
+    return this.liveOnly(await this.indexedSessionIds(userId));
   }
 
   private remember(id: string, entry: ParsedEntry<Extras>): void {
