@@ -3,13 +3,19 @@ import { createProvider, silentLogger } from '@ssokit/provider';
 import { openSqlDatabase } from '@ssokit/stores';
 import { sql } from 'kysely';
 import { sqlUserStore } from 'ssokit';
+import { progress } from '../lib/progress.ts';
 import { hashBenchPassword } from '../login/bench-account.ts';
 import type { SsokitProviderServerConfig } from '../login/ssokit-provider-server.ts';
 import { type ClientStoreNames, serviceUrls } from '../ssokit/client-stores.ts';
 import { dropClientStores } from '../ssokit/drop-client-stores.ts';
 import { uniqueStoreNames } from '../ssokit/unique-names.ts';
 import { seedRedisSessions } from './seed-key-value.ts';
-import { seedClientUsers, seedProviderAccounts } from './seed-sql.ts';
+import {
+  PROVIDER_USERS_TABLE,
+  seedClientUsers,
+  seedProviderAccounts,
+  settleAfterSeeding,
+} from './seed-sql.ts';
 import { seedClientSessions } from './seed-sql-sessions.ts';
 
 export type GrowthStoreKind = 'sqlite' | 'postgres' | 'redis';
@@ -28,6 +34,10 @@ export interface GrowthStores {
   /** Adds users and sessions until there are `size`. */
   growTo(size: number): Promise<void>;
   drop(): Promise<void>;
+}
+
+function warnIfUnsettled(warning: string | undefined): void {
+  if (warning !== undefined) progress(`growth: ${warning}; the figures that follow include it`);
 }
 
 function postgresUrlFor(database: string): string {
@@ -69,6 +79,7 @@ export async function createGrowthStores(kind: GrowthStoreKind): Promise<GrowthS
       const providerDb = openSqlDatabase({ url: providerDatabaseUrl });
       try {
         await seedProviderAccounts(providerDb, passwordHash, stores.size, size);
+        warnIfUnsettled(await settleAfterSeeding(providerDb, [PROVIDER_USERS_TABLE]));
       } finally {
         await providerDb.close();
       }
@@ -85,6 +96,7 @@ export async function createGrowthStores(kind: GrowthStoreKind): Promise<GrowthS
           }).get(0);
           await seedClientUsers(clientDb, names.usersTable, stores.size, size);
           await seedClientSessions(clientDb, names.sessionsTable, stores.size, size);
+          warnIfUnsettled(await settleAfterSeeding(clientDb, [names.usersTable, names.sessionsTable]));
         } finally {
           await clientDb.close();
         }
