@@ -8,6 +8,7 @@ export {
 export {
   assertTtl,
   GET_NOW,
+  type GetNowResult,
   getNowOf,
   type KeyValueStore,
   type KeyValueStoreWithGetNow,

@@ -1,4 +1,4 @@
-import { getNowOf, type KeyValueStore } from '@ssokit/stores';
+import { type GetNowResult, getNowOf, type KeyValueStore } from '@ssokit/stores';
 import {
   type SsoUser,
   type SsoUserId,
@@ -81,7 +81,7 @@ function parseStored(raw: string): StoredSession | undefined {
  */
 export class SessionManager<Extras extends object = Record<string, unknown>> {
   private readonly store: KeyValueStore;
-  private readonly getNow: ((key: string) => string | undefined) | undefined;
+  private readonly getNow: ((key: string) => GetNowResult) | undefined;
   private readonly ttlSeconds: number;
   private readonly ttlMs: number;
   private readonly keyPrefix: string;
@@ -126,8 +126,9 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
     if (!isWellFormedToken(token)) return undefined;
     const id = hashToken(token);
     const key = this.sessionKey(id);
-    if (this.getNow !== undefined) return this.fromStored(id, this.getNow(key));
-    return this.store.get(key).then((raw) => this.fromStored(id, raw));
+    const raw = this.getNow !== undefined ? this.getNow(key) : this.store.get(key);
+    if (raw instanceof Promise) return raw.then((value) => this.fromStored(id, value));
+    return this.fromStored(id, raw);
   }
 
   private fromStored(

@@ -34,19 +34,24 @@ export function assertTtl(ttlSeconds: number): void {
 }
 
 /**
- * Marks a store that can answer `get` without waiting (it lives in this process). The
- * client's per-request session read then skips a promise and an Express promise handler per
- * request (measured in bench/: about a tenth of a bare Express request's instructions).
+ * Marks a store that can answer `get` without waiting (it lives in this process, or reads an
+ * embedded SQLite file synchronously). The client's per-request session read then skips a
+ * promise and an Express promise handler per request (measured in bench/: about a tenth of a
+ * bare Express request's instructions). It may still answer with a promise when it cannot
+ * answer at once (a table not created yet); it fails as `get` fails.
  */
 export const GET_NOW = Symbol('ssokit.keyValueStore.getNow');
 
+/** The value at once, or a promise of it when the store cannot answer at once. */
+export type GetNowResult = string | undefined | Promise<string | undefined>;
+
 /** A store with the synchronous `get` of {@link GET_NOW}. */
 export interface KeyValueStoreWithGetNow extends KeyValueStore {
-  [GET_NOW](key: string): string | undefined;
+  [GET_NOW](key: string): GetNowResult;
 }
 
 /** The store's synchronous `get`, when it has one. */
-export function getNowOf(store: KeyValueStore): ((key: string) => string | undefined) | undefined {
+export function getNowOf(store: KeyValueStore): ((key: string) => GetNowResult) | undefined {
   const getNow = (store as Partial<KeyValueStoreWithGetNow>)[GET_NOW];
   return getNow === undefined ? undefined : (key) => getNow.call(store, key);
 }

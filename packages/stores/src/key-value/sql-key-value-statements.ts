@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { isUniqueViolation } from '../sql/is-unique-violation.ts';
-import type { SqlDialectName } from '../sql/open-sql-database.ts';
+import type { SqlDatabase, SqlDialectName } from '../sql/open-sql-database.ts';
 import type { KeyValueRow, KeyValueTables } from './sql-key-value-table.ts';
 
 /**
@@ -10,6 +10,8 @@ import type { KeyValueRow, KeyValueTables } from './sql-key-value-table.ts';
  */
 export interface KeyValueStatements {
   get(key: string, now: number): Promise<string | undefined>;
+  /** `get` run synchronously, when the database can (SQLite's `readNow`). */
+  getNow?(key: string, now: number): string | undefined;
   set(key: string, value: string, expiresAt: number): Promise<void>;
   add(key: string, value: string, expiresAt: number, now: number): Promise<boolean>;
   take(key: string, now: number): Promise<string | undefined>;
@@ -24,6 +26,7 @@ export function keyValueStatements(
   db: Kysely<KeyValueTables>,
   dialect: SqlDialectName,
   table: string,
+  readNow?: SqlDatabase['readNow'],
 ): KeyValueStatements {
   // PostgreSQL takes bytes for a bytea column; MySQL stores a string's UTF-8 in a blob.
   const encode =
@@ -49,6 +52,13 @@ export function keyValueStatements(
     const row = rows[0];
     return row === undefined ? undefined : decode(row.value);
   };
+  const getNow =
+    readNow === undefined
+      ? undefined
+      : (key: string, now: number) => {
+          const row = readNow<Pick<KeyValueRow, 'value'>>({ ...getQuery, parameters: [key, now] })[0];
+          return row === undefined ? undefined : decode(row.value);
+        };
   const deleteKey = async (key: string) => {
     await db.deleteFrom(table).where('key', '=', key).execute();
   };
@@ -130,6 +140,7 @@ export function keyValueStatements(
       : sql`cast(cast(${currentValue} as integer) + 1 as text)`;
   return {
     get,
+    ...(getNow === undefined ? {} : { getNow }),
     delete: deleteKey,
     async set(key, value, expiresAt) {
       await db

@@ -3,20 +3,23 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { isSsoError } from '@ssokit/protocol';
 import type { Kysely } from 'kysely';
 import { openSqlDatabase, type SqlDatabase } from '../sql/open-sql-database.ts';
 import { eventually } from '../testing/eventually.ts';
 import { skipUnlessServiceRuns, testServiceUrls } from '../testing/test-services.ts';
 import { uniqueTestName } from '../testing/test-sql-database.ts';
+import { getNowOf } from './key-value-store.ts';
 import { sqlKeyValueStore } from './sql-key-value-store.ts';
 import type { KeyValueTables } from './sql-key-value-table.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'ssokit-sql-kv-'));
 after(() => rmSync(folder, { recursive: true, force: true }));
 
+const postgresSkip = await skipUnlessServiceRuns('postgres');
 const databases: { name: string; url: string; skip: string | false }[] = [
   { name: 'sqlite file', url: `sqlite:${join(folder, 'kv.sqlite')}`, skip: false },
-  { name: 'postgres', url: testServiceUrls.postgres, skip: await skipUnlessServiceRuns('postgres') },
+  { name: 'postgres', url: testServiceUrls.postgres, skip: postgresSkip },
   { name: 'mariadb', url: testServiceUrls.mysql, skip: await skipUnlessServiceRuns('mysql') },
 ];
 
@@ -165,6 +168,47 @@ for (const { name, url, skip } of databases) {
     });
   });
 }
+
+describe('sqlKeyValueStore synchronous get (GET_NOW)', () => {
+  it('answers at once on SQLite once its table exists, with a promise before, as get() does', async () => {
+    let clock = 1_800_000_000_000;
+    const database = openSqlDatabase({ url: `sqlite:${join(folder, 'now.sqlite')}` });
+    const store = sqlKeyValueStore({ database, now: () => clock });
+    const getNow = getNowOf(store);
+    assert.ok(getNow !== undefined);
+    const first = getNow('k');
+    assert.ok(first instanceof Promise, 'the table is created on first use, asynchronously');
+    assert.equal(await first, undefined);
+    await store.set('k', 'value é', 10);
+    assert.equal(getNow('k'), 'value é');
+    assert.equal(getNow('absent'), undefined);
+    clock += 10_000;
+    assert.equal(getNow('k'), undefined, 'an expired row reads as absent');
+    await store.close();
+    await database.close();
+  });
+
+  it('fails as a 503 STORE_UNAVAILABLE, thrown at once, when SQLite fails', async () => {
+    const database = openSqlDatabase({ url: `sqlite:${join(folder, 'closed.sqlite')}` });
+    const store = sqlKeyValueStore({ database });
+    await store.set('k', 'v', 10);
+    const getNow = getNowOf(store);
+    await database.close();
+    assert.throws(
+      () => getNow?.('k'),
+      (error: unknown) => isSsoError(error) && error.code === 'STORE_UNAVAILABLE',
+    );
+    await store.close();
+  });
+
+  it('is not offered on PostgreSQL, whose driver cannot answer at once', { skip: postgresSkip }, async () => {
+    const database = openSqlDatabase({ url: testServiceUrls.postgres });
+    const store = sqlKeyValueStore({ database });
+    assert.equal(getNowOf(store), undefined);
+    await store.close();
+    await database.close();
+  });
+});
 
 describe('sqlKeyValueStore options', () => {
   it('is per process (shared: false) on an in-memory SQLite database', async () => {

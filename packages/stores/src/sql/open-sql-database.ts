@@ -1,4 +1,4 @@
-import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
+import { type CompiledQuery, Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
 import { loadDriver } from '../load-driver.ts';
 import { withStatementCache } from './sqlite-statement-cache.ts';
 
@@ -9,6 +9,13 @@ export interface SqlDatabase<Schema = unknown> {
   dialect: SqlDialectName;
   /** The URL with any password replaced by `***`, safe to log. */
   displayUrl: string;
+  /**
+   * SQLite only (better-sqlite3 runs queries synchronously): the rows of a compiled read, at
+   * once. It runs outside Kysely's connection lock, so it would see the writes of a
+   * transaction in progress on the connection: for single-row reads by key of tables that no
+   * transaction writes (the session table).
+   */
+  readNow?: <Row>(query: CompiledQuery<Row>) => Row[];
   close(): Promise<void>;
 }
 
@@ -40,6 +47,7 @@ export function openSqlDatabase<Schema = unknown>(options: OpenSqlDatabaseOption
   const poolSize = options.poolSize ?? 10;
   let dialect: SqlDialectName;
   let db: Kysely<Schema>;
+  let readNow: SqlDatabase['readNow'];
   if (/^postgres(ql)?:\/\//.test(url)) {
     const pg = loadDriver<typeof import('pg')>('pg', `database url ${displayUrl}`);
     dialect = 'postgres';
@@ -71,7 +79,15 @@ export function openSqlDatabase<Schema = unknown>(options: OpenSqlDatabaseOption
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('busy_timeout = 5000');
     // Kysely prepares every query anew; the cache compiles each SQL text once.
-    db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+    const cached = withStatementCache(sqlite);
+    db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: cached }) });
+    readNow = <Row>(query: CompiledQuery<Row>) => cached.prepare(query.sql).all(query.parameters) as Row[];
   }
-  return { db, dialect, displayUrl, close: () => db.destroy() };
+  return {
+    db,
+    dialect,
+    displayUrl,
+    ...(readNow === undefined ? {} : { readNow }),
+    close: () => db.destroy(),
+  };
 }
