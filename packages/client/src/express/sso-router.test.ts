@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type KeyValueStore, memoryKeyValueStore } from '@ssokit/stores';
+import { asyncOnlyStore } from '@ssokit/stores/testing';
 import type { NextFunction, Request, Response } from 'express';
 import { SessionManager } from '../session/session-manager.ts';
 import { ssoClient } from './sso-router.ts';
@@ -61,16 +62,7 @@ describe('ssoClient() per-request path', () => {
   it('waits for a store elsewhere and then goes on with the user set', async () => {
     const memory = memoryKeyValueStore();
     const cookie = await storeWithSession(memory);
-    const remote: KeyValueStore = {
-      shared: true,
-      get: (key) => memory.get(key),
-      set: (key, value, ttl) => memory.set(key, value, ttl),
-      add: (key, value, ttl) => memory.add(key, value, ttl),
-      take: (key) => memory.take(key),
-      delete: (key) => memory.delete(key),
-      increment: (key, ttl) => memory.increment(key, ttl),
-      close: async () => {},
-    };
+    const remote = asyncOnlyStore(memory);
     const { req } = request(cookie);
     let nextCalls = 0;
     const returned = middlewareFor(remote)(req, response, (() => nextCalls++) as NextFunction);

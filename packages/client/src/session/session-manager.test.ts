@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { type KeyValueStore, memoryKeyValueStore } from '@ssokit/stores';
+import { asyncOnlyStore } from '@ssokit/stores/testing';
 import { SessionManager } from './session-manager.ts';
 
 const DAY = 86_400;
@@ -72,17 +73,7 @@ describe('SessionManager', () => {
     assert.ok(!(now instanceof Promise), 'the memory store is read without a promise');
     assert.equal(now?.user.username, 'user1');
 
-    // The same data behind a store without the synchronous read (as Redis is).
-    const remote: KeyValueStore = {
-      shared: true,
-      get: (key) => memory.get(key),
-      set: (key, value, ttl) => memory.set(key, value, ttl),
-      add: (key, value, ttl) => memory.add(key, value, ttl),
-      take: (key) => memory.take(key),
-      delete: (key) => memory.delete(key),
-      increment: (key, ttl) => memory.increment(key, ttl),
-      close: async () => {},
-    };
+    const remote = asyncOnlyStore(memory);
     const later = new SessionManager({ store: remote, ttlSeconds: 14 * DAY }).readNowOrLater(token);
     assert.ok(later instanceof Promise);
     assert.equal((await later)?.user.username, 'user1');

@@ -1,3 +1,4 @@
+export { asyncOnlyStore } from './async-only-store.ts';
 export { eventually } from './eventually.ts';
 export { type TestKeyValueStoreOptions, testKeyValueStore } from './test-key-value-store.ts';
 export { skipUnlessServiceRuns, type TestServiceName, testServiceUrls } from './test-services.ts';
