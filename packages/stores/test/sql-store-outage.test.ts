@@ -1,40 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
-import { SsoError } from '@ssokit/protocol';
 import { type KeyValueStore, openSqlDatabase, sqlKeyValueStore } from '../src/index.ts';
 import { eventually, skipUnlessServiceRuns, testServiceUrls, uniqueTestName } from '../src/testing/index.ts';
+import { assertEveryOperationUnavailable } from './outage-assertions.ts';
 import { type TcpProxy, tcpProxy } from './tcp-proxy.ts';
 
 // PostgreSQL trusts local connections here, so any password passes; it must still stay out.
 const PASSWORD = `outage-${randomBytes(8).toString('hex')}`;
-const REJECTS_WITHIN_MS = 4000;
-
-async function assertEveryOperationUnavailable(store: KeyValueStore, storeName: string): Promise<void> {
-  const operations: [string, () => Promise<unknown>][] = [
-    ['get', () => store.get('k')],
-    ['set', () => store.set('k', 'v', 60)],
-    ['add', () => store.add('k2', 'v', 60)],
-    ['take', () => store.take('k')],
-    ['delete', () => store.delete('k')],
-    ['increment', () => store.increment('n', 60)],
-  ];
-  for (const [name, operation] of operations) {
-    const started = performance.now();
-    const error = await operation().then(
-      () => undefined,
-      (rejection: unknown) => rejection,
-    );
-    const elapsed = performance.now() - started;
-    assert.ok(error instanceof SsoError, `${name}() rejects with an SsoError, got ${String(error)}`);
-    assert.equal(error.code, 'STORE_UNAVAILABLE');
-    assert.equal(error.status, 503);
-    assert.ok(error.message.startsWith(`${storeName} is unavailable: `), `${name}(): ${error.message}`);
-    assert.ok(!`${error.message} ${String(error.cause)}`.includes(PASSWORD), 'the password stays out');
-    assert.ok(elapsed < REJECTS_WITHIN_MS, `${name}() rejected after ${Math.round(elapsed)} ms`);
-  }
-}
 
 async function worksAgain(store: KeyValueStore): Promise<void> {
   await eventually(
@@ -98,7 +71,7 @@ for (const target of targets) {
         await store.set('k', 'before', 60);
         assert.equal(await store.get('k'), 'before');
         await proxy.stop();
-        await assertEveryOperationUnavailable(store, `sql store ${target.displayUrl(proxy.port)}`);
+        await assertEveryOperationUnavailable(store, `sql store ${target.displayUrl(proxy.port)}`, PASSWORD);
         await proxy.start();
         await worksAgain(store);
       } finally {
@@ -112,7 +85,7 @@ for (const target of targets) {
       const database = openSqlDatabase({ url: target.url(proxy.port) });
       const store = sqlKeyValueStore({ database, tableName: `${tableName}_late` });
       try {
-        await assertEveryOperationUnavailable(store, `sql store ${target.displayUrl(proxy.port)}`);
+        await assertEveryOperationUnavailable(store, `sql store ${target.displayUrl(proxy.port)}`, PASSWORD);
         await proxy.start();
         await worksAgain(store);
       } finally {
