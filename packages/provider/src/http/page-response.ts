@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { renderDocument, type SafeHtml } from '../pages/html.ts';
+import { messagePage } from '../pages/pages.ts';
 
 // Plain `node:http` writes, so the SSO fast path and the Express routes answer alike. No ETag:
 // every page is `Cache-Control: no-store` and carries a CSRF token or a request token.
@@ -17,6 +18,20 @@ export function sendPage(
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(document));
   res.end(document);
+}
+
+/** 403 for a form whose CSRF token does not match; `retry` names what to do again ("sign in"). */
+export function sendFormExpired(res: ServerResponse, siteName: string, retry: string): void {
+  sendPage(
+    res,
+    403,
+    siteName,
+    'Form expired',
+    messagePage(
+      'This form has expired or was not sent by this site.',
+      `Go back, reload the page and ${retry} again.`,
+    ),
+  );
 }
 
 /**

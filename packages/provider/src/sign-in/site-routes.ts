@@ -4,7 +4,7 @@ import type { Provider } from '../create-provider.ts';
 import { clearCookie, readCookie, SESSION_COOKIE, setCookie } from '../http/cookies.ts';
 import { csrfTokenFor, csrfTokenMatches } from '../http/csrf.ts';
 import { formBody } from '../http/form-body.ts';
-import { cookiesSecure, sendPage } from '../http/page-response.ts';
+import { cookiesSecure, sendFormExpired, sendPage } from '../http/page-response.ts';
 import { expressRequestContext } from '../http/request-context.ts';
 import { singleParameters, splitUrl } from '../http/request-parameters.ts';
 import { homePage, loginFormPage, logoutPage, messagePage } from '../pages/pages.ts';
@@ -32,17 +32,7 @@ export function siteRoutes(provider: Provider): Router {
     const account = await accounts.findById(session.userId);
     return account?.isActive ? account : undefined;
   };
-  const formExpired = (res: Response) =>
-    sendPage(
-      res,
-      403,
-      options.siteName,
-      'Form expired',
-      messagePage(
-        'This form has expired or was not sent by this site.',
-        'Go back, reload the page and try again.',
-      ),
-    );
+  const formExpired = (res: Response) => sendFormExpired(res, options.siteName, 'try');
 
   router.get('/', async (req, res) => {
     sendPage(res, 200, options.siteName, 'Home', homePage(await currentAccount(req)));

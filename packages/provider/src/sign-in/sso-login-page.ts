@@ -5,11 +5,17 @@ import { allowedRedirectTarget } from '../clients/redirect-target.ts';
 import type { Provider } from '../create-provider.ts';
 import { readCookie, SESSION_COOKIE } from '../http/cookies.ts';
 import { csrfTokenFor, csrfTokenMatches } from '../http/csrf.ts';
-import { cookiesSecure, sendPage, sendPlainRefusal, sendRedirect } from '../http/page-response.ts';
+import {
+  cookiesSecure,
+  sendFormExpired,
+  sendPage,
+  sendPlainRefusal,
+  sendRedirect,
+} from '../http/page-response.ts';
 import type { RequestContext } from '../http/request-context.ts';
 import { malformedRequest, singleParameters, splitUrl } from '../http/request-parameters.ts';
 import { contentSecurityPolicy } from '../http/security-headers.ts';
-import { continueAsPage, loginFormPage, messagePage } from '../pages/pages.ts';
+import { continueAsPage, loginFormPage } from '../pages/pages.ts';
 import { checkSignIn } from './check-sign-in.ts';
 
 /** The client's callback: `next` with `request_token` and `auth_token` added to its query. */
@@ -159,16 +165,7 @@ export function ssoLoginPage(provider: Provider): SsoLoginPage {
     }
 
     if (!csrfTokenMatches(req, formFields)) {
-      sendPage(
-        res,
-        403,
-        options.siteName,
-        'Form expired',
-        messagePage(
-          'This form has expired or was not sent by this site.',
-          'Go back, reload the page and sign in again.',
-        ),
-      );
+      sendFormExpired(res, options.siteName, 'sign in');
       return;
     }
     const fields = formFields ?? new Map<string, string>();
