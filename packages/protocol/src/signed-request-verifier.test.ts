@@ -308,6 +308,74 @@ describe('SignedRequestVerifier refuses bad calls with the original status and t
     assert.equal((await refusal(verifier, split(respelt))).code, 'REPLAYED_REQUEST');
   });
 
+  it('accepts any number of identical calls with identicalCalls: "accept"', async () => {
+    const verifier = verifierWith([KEY], { identicalCalls: 'accept' });
+    const request = signed('/sso/reqeusttoken/', { timestamp: '1700000000.25' });
+    for (let i = 0; i < 5; i++) await verifier.verify(split(request.pathWithQuery));
+  });
+
+  describe('with identicalCalls: { acceptWithinMs }', () => {
+    const clockAt = (start: number) => {
+      const clock = { ms: start, now: () => clock.ms };
+      return clock;
+    };
+    const mapStore = (): ReplayGuardStore & { entries: Map<string, string> } => {
+      const entries = new Map<string, string>();
+      return {
+        entries,
+        add: async (key, value) => {
+          if (entries.has(key)) return false;
+          entries.set(key, value);
+          return true;
+        },
+        get: async (key) => entries.get(key),
+      };
+    };
+    for (const [where, store] of [
+      ['in this process', () => undefined],
+      ['in a shared store', mapStore],
+    ] as const) {
+      it(`accepts an identical call inside the grace, refuses it after (${where})`, async () => {
+        const clock = clockAt(NOW_SECONDS * 1000);
+        const replayStore = store();
+        const options = {
+          identicalCalls: { acceptWithinMs: 1000 },
+          now: clock.now,
+          ...(replayStore === undefined ? {} : { replayStore }),
+        };
+        const verifier = verifierWith([KEY], options);
+        // Python 2's str(time.time()): two calls in the same 10 ms step are byte-identical.
+        const request = split(signed('/api/x/?a=1', { timestamp: '1700000000.01' }).pathWithQuery);
+        await verifier.verify(request);
+        clock.ms += 400;
+        await verifier.verify(request);
+        clock.ms += 700;
+        assert.equal((await refusal(verifier, request)).code, 'REPLAYED_REQUEST');
+        // Another process sharing the store sees the first sighting too.
+        if (replayStore !== undefined) {
+          const other = verifierWith([KEY], options);
+          assert.equal((await refusal(other, request)).code, 'REPLAYED_REQUEST');
+        }
+      });
+    }
+
+    it('needs a replay store that can get, and a positive grace', () => {
+      assert.throws(
+        () =>
+          verifierWith([KEY], {
+            identicalCalls: { acceptWithinMs: 1000 },
+            replayStore: { add: async () => true },
+          }),
+        /replayStore.get/,
+      );
+      assert.throws(() => verifierWith([KEY], { identicalCalls: { acceptWithinMs: -1 } }), /acceptWithinMs/);
+      assert.throws(
+        () => verifierWith([KEY], { identicalCalls: 'sometimes' as unknown as 'accept' }),
+        /identicalCalls/,
+      );
+    });
+  });
+
   it('does not let a call with a bad signature poison the replay guard', async () => {
     const verifier = verifierWith([KEY]);
     const genuine = signed('/api/x/?a=1');

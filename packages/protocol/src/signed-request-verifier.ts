@@ -5,6 +5,12 @@ import {
   isEndpointAllowed,
 } from './api-key-source.ts';
 import { SsoError, SsoErrorCode, WIRE_ERROR_TEXT } from './errors.ts';
+import {
+  type IdenticalCalls,
+  identicalCallGraceMs,
+  RecentSightings,
+  storedSightingWithinGrace,
+} from './identical-calls.ts';
 import { type MemoryReplayGuard, memoryReplayGuard } from './memory-replay-guard.ts';
 import { matchingSignature, signatureBytesOf } from './signature-match.ts';
 import {
@@ -16,12 +22,15 @@ import {
 } from './signed-query-scan.ts';
 import { type VerifiedCall, VerifiedSignedCall } from './verified-call.ts';
 
+export type { IdenticalCalls } from './identical-calls.ts';
 export type { VerifiedCall } from './verified-call.ts';
 
 /** Where seen signatures are remembered; a `@ssokit/stores` KeyValueStore fits. */
 export interface ReplayGuardStore {
   /** Stores the key only if absent, atomically; false when it was already there. */
   add(key: string, value: string, ttlSeconds: number): Promise<boolean>;
+  /** Reads a stored value; needed only for `identicalCalls: { acceptWithinMs }`. */
+  get?(key: string): Promise<string | undefined>;
 }
 
 export interface SignedRequestVerifierOptions {
@@ -33,6 +42,13 @@ export interface SignedRequestVerifierOptions {
    * @default an in-process, bounded {@link memoryReplayGuard}
    */
   replayStore?: ReplayGuardStore;
+  /**
+   * What a call identical to one already verified is (see {@link IdenticalCalls}): refused as a
+   * replay, accepted within a grace after the first (clients with coarse timestamps, such as
+   * Python 2's 10 ms `str(time.time())`), or always accepted (endpoints a replay cannot abuse).
+   * @default 'refuse'
+   */
+  identicalCalls?: IdenticalCalls;
   /**
    * Largest allowed difference between the call's timestamp and the server clock, in seconds.
    * @default 300
@@ -77,6 +93,9 @@ export class SignedRequestVerifier {
   readonly #maxQueryLength: number;
   readonly #now: () => number;
   readonly #driftText: string;
+  /** 0: refuse identical calls; Infinity: accept them; else the grace in milliseconds. */
+  readonly #graceMs: number;
+  readonly #recentSightings: RecentSightings | undefined;
 
   constructor(options: SignedRequestVerifierOptions) {
     if (
@@ -94,13 +113,28 @@ export class SignedRequestVerifier {
     if (!Number.isInteger(maxQueryLength) || maxQueryLength < 64) {
       throw new TypeError('SignedRequestVerifier: options.maxQueryLength must be an integer >= 64');
     }
+    const graceMs = identicalCallGraceMs(options.identicalCalls, 'SignedRequestVerifier');
+    if (graceMs > 0 && graceMs < Number.POSITIVE_INFINITY && options.replayStore !== undefined) {
+      if (typeof options.replayStore.get !== 'function') {
+        throw new TypeError(
+          'SignedRequestVerifier: options.replayStore.get is needed for identicalCalls: { acceptWithinMs }',
+        );
+      }
+    }
+    this.#graceMs = graceMs;
     this.#apiKeys = options.apiKeys;
     this.#findApiKeyNow = (
       options.apiKeys as { [FIND_API_KEY_NOW]?: (apiKey: string) => ApiKeyRecord | undefined }
     )[FIND_API_KEY_NOW];
     this.#now = options.now ?? Date.now;
-    if (options.replayStore === undefined) this.#memoryGuard = memoryReplayGuard({ now: this.#now });
+    if (options.replayStore === undefined && graceMs !== Number.POSITIVE_INFINITY) {
+      this.#memoryGuard = memoryReplayGuard({ now: this.#now });
+    }
     this.#replayStore = options.replayStore ?? (this.#memoryGuard as MemoryReplayGuard);
+    this.#recentSightings =
+      this.#memoryGuard !== undefined && graceMs > 0 && graceMs < Number.POSITIVE_INFINITY
+        ? new RecentSightings(graceMs)
+        : undefined;
     this.#maxDriftSeconds = maxDrift;
     this.#maxQueryLength = maxQueryLength;
     this.#driftText = WIRE_ERROR_TEXT.TIME_DRIFT(maxDrift);
@@ -147,6 +181,7 @@ export class SignedRequestVerifier {
     const signature = matchingSignature(record.secrets, message, request.body, received);
     if (signature === undefined) throw refused(SsoErrorCode.SIGNATURE_ERROR, WIRE_ERROR_TEXT.SIGNATURE_ERROR);
 
+    if (this.#graceMs === Number.POSITIVE_INFINITY) return new VerifiedSignedCall(record, params);
     // Only after the signature holds, so nobody can fill the guard with calls they cannot sign.
     // An HMAC is unique per call (the message holds the key and the timestamp). The in-process
     // guard takes its raw bytes: no promise, no string to build or keep.
@@ -155,8 +190,20 @@ export class SignedRequestVerifier {
     try {
       if (this.#memoryGuard !== undefined) {
         fresh = this.#memoryGuard.addBytes(signatureBytesOf(signature), ttl, nowMs);
+        if (this.#recentSightings !== undefined) {
+          if (fresh) this.#recentSightings.note(signature, nowMs);
+          else fresh = this.#recentSightings.withinGrace(signature, nowMs);
+        }
       } else {
-        fresh = await this.#replayStore.add(`${record.apiKey}:${signature}`, '1', ttl);
+        // The value is the first sighting's time, for a grace checked by any process.
+        const key = `${record.apiKey}:${signature}`;
+        fresh = await this.#replayStore.add(key, String(nowMs), ttl);
+        if (!fresh && this.#graceMs > 0) {
+          const firstSeen = await (this.#replayStore.get as (key: string) => Promise<string | undefined>)(
+            key,
+          );
+          fresh = storedSightingWithinGrace(firstSeen, nowMs, this.#graceMs);
+        }
       }
     } catch (cause) {
       throw new SsoError(SsoErrorCode.STORE_UNAVAILABLE, 'replay guard store unavailable', {
