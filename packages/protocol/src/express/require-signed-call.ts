@@ -49,6 +49,16 @@ export interface RequireSignedCallOptions extends SignedRequestVerifierOptions {
 export function requireSignedCall(options: RequireSignedCallOptions): RequestHandler {
   const verifier = new SignedRequestVerifier(options);
   const { logger } = options;
+  const identical = options.identicalCalls;
+  if (identical !== undefined && identical !== 'refuse') {
+    // A weakened default is said once at start, also without a logger.
+    const message =
+      identical === 'accept'
+        ? 'requireSignedCall(): identical signed calls are accepted, so a captured call can be sent again within the drift window'
+        : `requireSignedCall(): identical signed calls are accepted within ${identical.acceptWithinMs} ms of the first`;
+    if (logger === undefined) process.emitWarning(message);
+    else logger.warn({ identicalCalls: identical }, message);
+  }
   const except = options.except ?? [];
   // Every body is read, whatever its content type: an unread body would just fail the signature.
   const readBody = express.raw({ type: () => true, limit: options.bodyLimit ?? '100kb' });
