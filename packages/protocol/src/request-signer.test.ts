@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { protocolVectors } from '../../../fixtures/protocol-vectors.ts';
-import { computeSignature, currentTimestamp, signRequest } from './request-signer.ts';
+import { computeSignature, currentTimestamp, signRequest, timestampSource } from './request-signer.ts';
 
 const vectors = protocolVectors;
 
@@ -61,7 +61,20 @@ describe('currentTimestamp()', () => {
     assert.equal(signatures.size, 100);
   });
 
-  it('writes seconds with six decimals, as Python 2 clients send a decimal fraction', () => {
-    assert.match(currentTimestamp(), /^\d{10}\.\d{6}$/);
+  it('writes seconds with microseconds, then 12 digits of this process', () => {
+    const [first, second] = [currentTimestamp(), currentTimestamp()] as [string, string];
+    assert.match(first, /^\d{10}\.\d{18}$/);
+    assert.equal(first.slice(-12), second.slice(-12));
+    assert.ok(Math.abs(Number(first) - Date.now() / 1000) < 1);
+  });
+
+  it('gives two sources (two processes) on the same clock reading different timestamps', () => {
+    const [one, other] = [timestampSource(), timestampSource()];
+    const seen = new Set<string>();
+    for (let i = 0; i < 2000; i++) {
+      seen.add(one(1_796_145_689_910));
+      seen.add(other(1_796_145_689_910));
+    }
+    assert.equal(seen.size, 4000);
   });
 });
