@@ -34,6 +34,21 @@ describe('signRequest()', () => {
     assert.equal(signed.message, '/api/x/?b=2&a=hello+world&c=%7E&timestamp=10&apikey=k');
   });
 
+  it('leaves parameters with an empty value out, as the original client: `e=&f=1` goes out as `f=1`', () => {
+    const signed = signRequest({
+      apiKey: 'k',
+      secretKey: 's',
+      path: '/api/x/?e=&f=1&g',
+      params: [
+        ['h', ''],
+        ['i', ' '],
+      ],
+      timestamp: '10',
+    });
+    assert.equal(signed.message, '/api/x/?f=1&i=+&timestamp=10&apikey=k');
+    assert.ok(signed.pathWithQuery.startsWith(`${signed.message}&signature=`));
+  });
+
   it('signs the python2-order vector when the parameters are given in that order', () => {
     const vector = vectors.cases.find((v) => v.name === 'auth-token-python2-order');
     assert.ok(vector);

@@ -6,9 +6,12 @@ import { parseQueryString, type QueryPair, quotePlus } from './python2-form-enco
 export interface SignRequestInput {
   apiKey: string;
   secretKey: string;
-  /** Path, optionally with its own query (`/sso/authtoken/?request_token=R`), kept in order. */
+  /**
+   * Path, optionally with its own query (`/sso/authtoken/?request_token=R`), kept in order.
+   * A parameter with an empty value (`e=`, `e`) is dropped, as the original client does.
+   */
   path: string;
-  /** More parameters, appended after the path's own ones. */
+  /** More parameters, appended after the path's own ones. Blank values are left out (see above). */
   params?: readonly QueryPair[];
   /**
    * UNIX seconds as sent on the wire (decimal fraction allowed).
@@ -72,11 +75,15 @@ export function signRequest(input: SignRequestInput): SignedRequest {
   const path = queryStart === -1 ? input.path : input.path.slice(0, queryStart);
   const ownParams = queryStart === -1 ? [] : parseQueryString(input.path.slice(queryStart + 1));
   const timestamp = input.timestamp === undefined ? currentTimestamp() : String(input.timestamp);
-  // Built in one string rather than through arrays: this runs on every signed call.
+  // Built in one string rather than through arrays: this runs on every signed call. A blank
+  // value is left out of the message and the URL, as the original client does: the original
+  // server drops blank values before it recomputes, so a signature over `e=` fails there.
   let query = '';
-  for (const [name, value] of ownParams) query += `${quotePlus(name)}=${quotePlus(value)}&`;
+  for (const [name, value] of ownParams) if (value !== '') query += `${quotePlus(name)}=${quotePlus(value)}&`;
   if (input.params !== undefined) {
-    for (const [name, value] of input.params) query += `${quotePlus(name)}=${quotePlus(value)}&`;
+    for (const [name, value] of input.params) {
+      if (value !== '') query += `${quotePlus(name)}=${quotePlus(value)}&`;
+    }
   }
   const message = `${path}?${query}timestamp=${quotePlus(timestamp)}&apikey=${quotePlus(input.apiKey)}`;
   const signature = computeSignature(input.secretKey, message, input.body);

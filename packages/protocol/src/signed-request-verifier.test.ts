@@ -39,7 +39,18 @@ function split(pathWithQuery: string, body?: string): IncomingSignedRequest {
   };
 }
 
-function signed(path: string, options: { timestamp?: number | string; secret?: string; body?: string } = {}) {
+function signed(
+  path: string,
+  options: { timestamp?: number | string; secret?: string; body?: string; keepBlank?: boolean } = {},
+) {
+  if (options.keepBlank) {
+    // As a client that signs blank values (which the original server refuses) would.
+    const message = `${path}&timestamp=${options.timestamp ?? NOW_SECONDS}&apikey=${KEY.apiKey}`;
+    const signature = createHmac('sha256', options.secret ?? (KEY.secrets[0] as string))
+      .update(message)
+      .digest('base64');
+    return { message, signature, pathWithQuery: `${message}&signature=${signature}` };
+  }
   return signRequest({
     apiKey: KEY.apiKey,
     secretKey: options.secret ?? (KEY.secrets[0] as string),
@@ -160,6 +171,35 @@ describe('SignedRequestVerifier.verify()', () => {
       path,
       rawQuery: `signature=${encodeURIComponent(signature)}&${query}`,
     });
+  });
+
+  it('drops blank values before recomputing, as the original server: `e=&f=1` verifies as `f=1`', async () => {
+    const request = signed('/api/x/?f=1');
+    const [message, signature] = request.pathWithQuery.split('&signature=') as [string, string];
+    const [path, query] = message.split('?') as [string, string];
+    for (const sent of [
+      `${path}?e=&${query}&signature=${signature}`,
+      `${path}?e&${query}&&signature=${signature}&`,
+      `${path}?${query.replace('&', '&%ZZ=&')}&signature=${signature}&g=`,
+    ]) {
+      const call = await verifierWith([KEY], { identicalCalls: 'accept' }).verify(split(sent));
+      // The app sees only what the signature covered.
+      assert.deepEqual(
+        call.params.map(([name]) => name),
+        ['f', 'timestamp', 'apikey'],
+        sent,
+      );
+    }
+  });
+
+  it('refuses a signature that covers a blank value, as the original server', async () => {
+    const error = await refusal(
+      verifierWith([KEY]),
+      split(signed('/api/x/?e=&f=1', { keepBlank: true }).pathWithQuery),
+    );
+    assert.equal(error.wireMessage, 'signature error');
+    const space = await verifierWith([KEY]).verify(split(signed('/api/x/?e=+&f=1').pathWithQuery));
+    assert.deepEqual(space.params[0], ['e', ' ']);
   });
 
   it('includes the body in the signature', async () => {

@@ -18,7 +18,7 @@ import {
   parseTimestamp,
   receivedSignature,
   scanSignedQuery,
-  withoutSignature,
+  signedQueryOf,
 } from './signed-query-scan.ts';
 import { type VerifiedCall, VerifiedSignedCall } from './verified-call.ts';
 
@@ -145,8 +145,8 @@ export class SignedRequestVerifier {
     const { path, rawQuery } = request;
     if (rawQuery.length > this.#maxQueryLength) throw malformed('query string too long');
 
-    const { apiKey, timestamp, rawSignature, signatureStart, signatureEnd, params } =
-      scanSignedQuery(rawQuery);
+    const scan = scanSignedQuery(rawQuery);
+    const { apiKey, timestamp, rawSignature, params } = scan;
     if (!apiKey || !timestamp || !rawSignature) {
       throw refused(SsoErrorCode.PARAMETER_MISSING, WIRE_ERROR_TEXT.PARAMETER_MISSING);
     }
@@ -176,8 +176,9 @@ export class SignedRequestVerifier {
     }
 
     const received = receivedSignature(rawSignature);
-    // The signature covers the query exactly as the client encoded it, minus `signature`.
-    const message = `${path}?${withoutSignature(rawQuery, signatureStart, signatureEnd)}`;
+    // The signature covers the query exactly as the client encoded it, minus `signature` and
+    // blank parts (the original's rule).
+    const message = `${path}?${signedQueryOf(rawQuery, scan)}`;
     const signature = matchingSignature(record.secrets, message, request.body, received);
     if (signature === undefined) throw refused(SsoErrorCode.SIGNATURE_ERROR, WIRE_ERROR_TEXT.SIGNATURE_ERROR);
 

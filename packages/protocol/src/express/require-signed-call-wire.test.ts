@@ -105,3 +105,21 @@ describe('requireSignedCall() and clients whose timestamps are coarse (Python 2,
     }
   });
 });
+
+describe('requireSignedCall() and blank values', () => {
+  it('verifies `e=&f=1` over `f=1`, as the original server, and hands the app only `f`', async () => {
+    const { server, port } = await serve();
+    try {
+      const [message, signature] = python2Call('/api/echo/', 'f=1').split('&signature=') as [string, string];
+      const answer = await send(port, 'GET', `${message.replace('?', '?e=&')}&signature=${signature}&g`);
+      assert.equal(answer.status, 200, answer.body);
+      const { params } = JSON.parse(answer.body) as { params: [string, string][] };
+      assert.deepEqual(
+        params.map(([name]) => name),
+        ['f', 'timestamp', 'apikey'],
+      );
+    } finally {
+      close(server);
+    }
+  });
+});
