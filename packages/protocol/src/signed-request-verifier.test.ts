@@ -209,6 +209,20 @@ describe('SignedRequestVerifier.verify()', () => {
     assert.deepEqual(error.toWireBody(), { error: 'signature error' });
   });
 
+  it('verifies a chunked call over the URL alone and refuses its body bytes with 411', async () => {
+    const overUrl = signed('/api/x/');
+    await verifierWith([KEY]).verify({ ...split(overUrl.pathWithQuery, ''), chunked: true });
+    for (const request of [overUrl, signed('/api/y/', { body: 'a=1' })]) {
+      const error = await refusal(verifierWith([KEY]), {
+        ...split(request.pathWithQuery, 'a=1'),
+        chunked: true,
+      });
+      assert.equal(error.status, 411);
+      assert.equal(error.code, 'LENGTH_REQUIRED');
+      assert.equal(error.wireMessage, 'content-length required');
+    }
+  });
+
   it('verifies a call signed with any active secret of the key', async () => {
     const rotated: ApiKeyRecord = { ...KEY, secrets: ['new-secret-0123456789', 'secret-one-0123456789'] };
     const verifier = verifierWith([rotated]);

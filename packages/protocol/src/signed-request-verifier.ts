@@ -4,6 +4,7 @@ import {
   FIND_API_KEY_NOW,
   isEndpointAllowed,
 } from './api-key-source.ts';
+import type { hasBodyWithoutLength } from './body-framing.ts';
 import { SsoError, SsoErrorCode, WIRE_ERROR_TEXT } from './errors.ts';
 import {
   type IdenticalCalls,
@@ -71,6 +72,15 @@ export interface IncomingSignedRequest {
   rawQuery: string;
   /** The request body bytes, when the call has one. */
   body?: string | Uint8Array;
+  /**
+   * The body came without Content-Length (chunked; see {@link hasBodyWithoutLength}). The
+   * original server (Django) reads no such body and verifies the call over the URL alone; so
+   * does this verifier. An app must never get bytes the signature does not cover, so such a
+   * call with any body bytes is refused with 411 `content-length required`; an empty one
+   * passes, verified over the URL.
+   * @default false
+   */
+  chunked?: boolean;
 }
 
 function refused(code: SsoErrorCode, wireMessage: string, status = 403): SsoError {
@@ -144,6 +154,13 @@ export class SignedRequestVerifier {
   async verify(request: IncomingSignedRequest): Promise<VerifiedCall> {
     const { path, rawQuery } = request;
     if (rawQuery.length > this.#maxQueryLength) throw malformed('query string too long');
+    let body = request.body;
+    if (request.chunked === true) {
+      if (body !== undefined && body.length > 0) {
+        throw refused(SsoErrorCode.LENGTH_REQUIRED, 'content-length required', 411);
+      }
+      body = undefined;
+    }
 
     const scan = scanSignedQuery(rawQuery);
     const { apiKey, timestamp, rawSignature, params } = scan;
@@ -179,7 +196,7 @@ export class SignedRequestVerifier {
     // The signature covers the query exactly as the client encoded it, minus `signature` and
     // blank parts (the original's rule).
     const message = `${path}?${signedQueryOf(rawQuery, scan)}`;
-    const signature = matchingSignature(record.secrets, message, request.body, received);
+    const signature = matchingSignature(record.secrets, message, body, received);
     if (signature === undefined) throw refused(SsoErrorCode.SIGNATURE_ERROR, WIRE_ERROR_TEXT.SIGNATURE_ERROR);
 
     if (this.#graceMs === Number.POSITIVE_INFINITY) return new VerifiedSignedCall(record, params);

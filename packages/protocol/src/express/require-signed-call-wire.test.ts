@@ -123,3 +123,35 @@ describe('requireSignedCall() and blank values', () => {
     }
   });
 });
+
+describe('requireSignedCall() and a body without Content-Length (chunked)', () => {
+  let server: Server;
+  let port: number;
+  before(async () => {
+    ({ server, port } = await serve());
+  });
+  after(() => close(server));
+
+  it('answers 411 to chunked body bytes, however signed, and the app never sees them', async () => {
+    const body = '{"amount": 500}';
+    const overUrl = python2Call('/api/echo/', 'a=1');
+    const overUrlAndBody = python2Call('/api/echo/', 'a=2', body);
+    for (const path of [overUrl, overUrlAndBody]) {
+      const answer = await send(port, 'POST', path, body, { chunked: true });
+      assert.deepEqual(answer, { status: 411, body: '{"error": "content-length required"}' });
+    }
+  });
+
+  it('verifies an empty chunked body over the URL alone, as the original server', async () => {
+    const answer = await send(port, 'POST', python2Call('/api/echo/', 'a=3'), '', { chunked: true });
+    assert.equal(answer.status, 200, answer.body);
+    assert.equal((JSON.parse(answer.body) as { body: string }).body, '');
+  });
+
+  it('still verifies a body sent with Content-Length', async () => {
+    const body = '{"amount": 5}';
+    const answer = await send(port, 'POST', python2Call('/api/echo/', 'a=4', body), body);
+    assert.equal(answer.status, 200, answer.body);
+    assert.equal((JSON.parse(answer.body) as { body: string }).body, body);
+  });
+});

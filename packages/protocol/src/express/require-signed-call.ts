@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { isEndpointAllowed } from '../api-key-source.ts';
+import { hasBodyWithoutLength } from '../body-framing.ts';
 import { isSsoError } from '../errors.ts';
 import {
   SignedRequestVerifier,
@@ -89,7 +90,12 @@ export function requireSignedCall(options: RequireSignedCallOptions): RequestHan
         return;
       }
       verifier
-        .verify({ path, rawQuery: queryStart === -1 ? '' : url.slice(queryStart + 1), body })
+        .verify({
+          path,
+          rawQuery: queryStart === -1 ? '' : url.slice(queryStart + 1),
+          body,
+          chunked: hasBodyWithoutLength(req.headers),
+        })
         .then((call) => {
           req.signedCall = call;
           next();
