@@ -94,8 +94,11 @@ export function createProvider(options: ProviderOptions = {}): Provider {
       apiKeys: clients,
       maxDriftSeconds: resolved.maxDriftSeconds,
       now,
-      // Seen signatures live in the shared store, so a replay to another process fails too.
-      replayStore: { add: (key, value, ttl) => keyValueStore.add(`${keyPrefix}seen:${key}`, value, ttl) },
+      // The SSO endpoints answer identical calls as the original did: an original client signs
+      // with a 10 ms timestamp, so users who click "login" together send the same call. Sent
+      // again, `reqeusttoken/` only mints another token bound to the same key, and `authtoken/`
+      // is single-use through its request token, so a replay gains nothing (README: "Replays").
+      identicalCalls: 'accept',
     }),
     async userJson(account) {
       return await userToJson(account);
