@@ -153,7 +153,7 @@ export function describeSignInAgainst(
       assert.equal((await thief.request(`${app.url}/`)).body, 'anonymous');
     });
 
-    it('keeps the stored user while another session lives and removes it with the last one', async () => {
+    it('keeps the stored user at logout, and removeUser() ends every session and the user', async () => {
       const browserA = new TestBrowser();
       const browserB = new TestBrowser();
       await signIn(browserA, app, { username: 'carol', password: '789' });
@@ -162,7 +162,11 @@ export function describeSignInAgainst(
       await browserA.request(`${app.url}/accounts/logout`);
       assert.equal((await browserB.request(`${app.url}/`)).body, 'hello carol');
       assert.equal((await app.router.client.users.get(id))?.username, 'carol');
-      await browserB.request(`${app.url}/accounts/logout/`);
+      const browserC = new TestBrowser();
+      await signIn(browserC, app, { username: 'carol', password: '789' });
+      await app.router.client.removeUser(id);
+      assert.equal((await browserB.request(`${app.url}/`)).body, 'anonymous');
+      assert.equal((await browserC.request(`${app.url}/`)).body, 'anonymous');
       assert.equal(await app.router.client.users.get(id), undefined);
     });
 
