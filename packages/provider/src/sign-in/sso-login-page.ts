@@ -4,7 +4,6 @@ import type { Account } from '../accounts/account.ts';
 import { allowedRedirectTarget } from '../clients/redirect-target.ts';
 import type { Provider } from '../create-provider.ts';
 import { readCookie, SESSION_COOKIE } from '../http/cookies.ts';
-import { csrfTokenFor, csrfTokenMatches } from '../http/csrf.ts';
 import {
   cookiesSecure,
   sendFormExpired,
@@ -103,7 +102,7 @@ export function ssoLoginPage(provider: Provider): SsoLoginPage {
     const secure = cookiesSecure(context.https, options.secureCookies);
     const minutesLeft = Math.max(1, Math.ceil((token.expiresAt - options.now()) / 60_000));
     const intro = `Signing in to ${target.host}.`;
-    const showForm = (status: number, error?: string, username?: string) =>
+    const showForm = async (status: number, error?: string, username?: string) =>
       sendPage(
         res,
         status,
@@ -111,7 +110,7 @@ export function ssoLoginPage(provider: Provider): SsoLoginPage {
         'Sign in',
         loginFormPage({
           action: '',
-          csrfToken: csrfTokenFor(req, res, secure),
+          csrfToken: await provider.csrf.tokenFor(req, res, secure),
           next,
           minutesLeft,
           intro,
@@ -159,12 +158,12 @@ export function ssoLoginPage(provider: Provider): SsoLoginPage {
         );
       } else {
         // Includes `cwca=yes` without a provider session, where the original crashed.
-        showForm(200);
+        await showForm(200);
       }
       return;
     }
 
-    if (!csrfTokenMatches(req, formFields)) {
+    if (!(await provider.csrf.matches(req, formFields))) {
       sendFormExpired(res, options.siteName, 'sign in');
       return;
     }
@@ -183,18 +182,18 @@ export function ssoLoginPage(provider: Provider): SsoLoginPage {
         return;
       case 'rate_limited':
         res.setHeader('Retry-After', String(result.retryAfterSeconds));
-        showForm(
+        await showForm(
           429,
           `Too many failed sign-ins. Try again in ${Math.ceil(result.retryAfterSeconds / 60)} minutes.`,
           username,
         );
         return;
       case 'missing_fields':
-        showForm(200, 'Enter a username and a password.', username);
+        await showForm(200, 'Enter a username and a password.', username);
         return;
       case 'bad_credentials':
         // 200 with the form and a note, as the original answered a wrong password.
-        showForm(200, 'Please enter a correct username and password.', username);
+        await showForm(200, 'Please enter a correct username and password.', username);
         return;
     }
   };
