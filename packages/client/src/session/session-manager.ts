@@ -53,6 +53,8 @@ interface ParsedEntry<Extras extends object> {
   raw: string;
   user: SsoUser<Extras>;
   userId: SsoUserId;
+  /** `String(userId)`, built once: the key of the epoch cache, looked up on every read. */
+  userKey: string;
   expiresAt: number;
   epoch: string;
   /** The answer to a read that renews nothing, built once: most reads allocate nothing. */
@@ -70,6 +72,7 @@ function parsedEntry<Extras extends object>(
     raw,
     user,
     userId,
+    userKey: String(userId),
     expiresAt,
     epoch,
     unrenewed: Object.freeze({ user, expiresAt, renewed: false }),
@@ -197,7 +200,7 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
     }
     const now = this.now();
     if (entry.expiresAt <= now) return undefined;
-    const cached = this.epochs.get(String(entry.userId));
+    const cached = this.epochs.get(entry.userKey);
     if (cached !== undefined && now - cached.readAt < this.epochCacheMs) {
       return this.inEpoch(id, entry, cached.value, now);
     }
