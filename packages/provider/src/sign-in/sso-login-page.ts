@@ -44,9 +44,10 @@ export type SsoLoginPage = (
 
 /**
  * `{prefix}login/`: where a client app sends the browser to sign in. Checks the parameters,
- * the request token and the `next` host exactly as the original (same refusal texts), then
- * shows the login form or "Continue with current user?" (a POST form), binds the signed-in user to the
- * request token and sends the browser back to the client with the auth token.
+ * the request token and the `next` host exactly as the original (same refusal texts) and
+ * `next`'s path against the client's callback path (a 400 page), then shows the login form
+ * or "Continue with current user?" (a POST form), binds the signed-in user to the request
+ * token and sends the browser back to the client with the auth token.
  * Signing in here never starts or changes the provider's own session. Framework-free: served
  * by the Express route and by the fast path in front of Express alike.
  */
