@@ -12,6 +12,7 @@ import {
   type ResolvedProviderOptions,
   resolveProviderOptions,
 } from './config/provider-options.ts';
+import { type CsrfTokens, csrfTokens } from './http/csrf.ts';
 import { defaultProviderLogger, type ProviderLogger } from './logging/provider-logger.ts';
 import { type LoginRateLimiter, loginRateLimiter } from './rate-limit/login-rate-limiter.ts';
 import { type ProviderSessions, providerSessions } from './sessions/provider-sessions.ts';
@@ -34,6 +35,8 @@ export interface Provider {
   readonly sessions: ProviderSessions;
   readonly rateLimiter: LoginRateLimiter;
   readonly verifier: SignedRequestVerifier;
+  /** The CSRF tokens of the provider's forms (signed with a secret kept in `keyValueStore`). */
+  readonly csrf: CsrfTokens;
   /** The user JSON for an account (the `userToJson` option, or the original's shape). */
   userJson(account: Account): Promise<UserJson>;
   /** Creates or updates the tables of accounts and client registrations. */
@@ -100,6 +103,7 @@ export function createProvider(options: ProviderOptions = {}): Provider {
       // is single-use through its request token, so a replay gains nothing (README: "Replays").
       identicalCalls: 'accept',
     }),
+    csrf: csrfTokens(keyValueStore, keyPrefix, now),
     async userJson(account) {
       return await userToJson(account);
     },

@@ -63,8 +63,12 @@ async function loginScenario(fixture: ProviderFixture) {
     password: '123',
     next: '',
   });
-  await step('continue as', browser.get(page));
-  const continued = await step('continued', browser.get(`${page}&cwca=yes`));
+  const question = await step('continue as', browser.get(page));
+  await step('continue as, linked', browser.get(`${page}&cwca=yes`));
+  const continued = await step(
+    'continued',
+    browser.post(page, { csrf_token: TestBrowser.csrfField(question.body), cwca: 'yes' }),
+  );
   await step('token already bound', browser.get(page));
   const authToken = new URL(continued.location ?? '').searchParams.get('auth_token') ?? '';
   await step('user', backChannel.get(authTokenPath(fixture.client, requestToken, authToken)));

@@ -238,7 +238,7 @@ describe('login/ refuses bad requests with the original plain texts', () => {
 
   it('accepts https on the registered host:port when the registration names no scheme, as the original', async () => {
     const token = await requestToken();
-    const page = await call(loginPath(fixture.client, token, 'https://localhost:8000/elsewhere/'));
+    const page = await call(loginPath(fixture.client, token, 'https://localhost:8000/myssoclient/auth/'));
     assert.equal(page.status, 200);
   });
 
