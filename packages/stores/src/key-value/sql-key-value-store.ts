@@ -34,8 +34,11 @@ export interface SqlKeyValueStoreOptions {
    */
   sweepIntervalMs?: number;
   /**
-   * Longest wait for one operation before it fails with `STORE_UNAVAILABLE` (HTTP 503), on
-   * PostgreSQL and MySQL. SQLite answers synchronously and needs no deadline.
+   * Longest wait for one operation (which may be several queries) before it fails with
+   * `STORE_UNAVAILABLE` (HTTP 503), on PostgreSQL and MySQL. Each query and checkout also has
+   * the database's own deadline (`openSqlDatabase`'s `operationTimeoutMs`), and a stalled
+   * database fails fast through the database's circuit breaker. SQLite answers
+   * synchronously; its busy timeout is the database's deadline.
    * @default 2000
    */
   operationTimeoutMs?: number;
@@ -91,8 +94,12 @@ export function sqlKeyValueStore(options: SqlKeyValueStoreOptions): SqlKeyValueS
   const now = options.now ?? Date.now;
   const { dialect } = database;
   const storeName = `sql store ${database.displayUrl}`;
+  // The database's own breaker (one per pool, shared by everything on it) sees every query;
+  // a second one here would count each stalled operation twice.
   const guarded =
-    dialect === 'sqlite' ? sqliteGuard(storeName) : storeOperationGuard({ storeName, timeoutMs });
+    dialect === 'sqlite'
+      ? sqliteGuard(storeName)
+      : storeOperationGuard({ storeName, timeoutMs, circuitBreaker: false });
   const statements = keyValueStatements(
     database.db as Kysely<KeyValueTables>,
     dialect,
