@@ -39,7 +39,7 @@ export interface SqlKeyValueStoreOptions {
    * the database's own deadline (`openSqlDatabase`'s `operationTimeoutMs`), and a stalled
    * database fails fast through the database's circuit breaker. SQLite answers
    * synchronously; its busy timeout is the database's deadline.
-   * @default 2000
+   * @default the database's `operationTimeoutMs` (2000)
    */
   operationTimeoutMs?: number;
   /** Clock in epoch milliseconds, for tests. @default Date.now */
@@ -89,7 +89,7 @@ export function sqlKeyValueStore(options: SqlKeyValueStoreOptions): SqlKeyValueS
   assertKeyValueTableName(tableName);
   const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
   assertOperationTimeout(sweepIntervalMs, 'sqlKeyValueStore: sweepIntervalMs');
-  const timeoutMs = options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
+  const timeoutMs = options.operationTimeoutMs ?? database.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
   assertOperationTimeout(timeoutMs, 'sqlKeyValueStore: operationTimeoutMs');
   const now = options.now ?? Date.now;
   const { dialect } = database;
