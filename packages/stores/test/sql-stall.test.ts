@@ -194,6 +194,29 @@ for (const target of targets) {
       }
     });
 
+    it('a transaction that stalls fails once: no rollback waits for a second deadline on the dead connection', async () => {
+      const database = openSqlDatabase({
+        url,
+        operationTimeoutMs: DEADLINE_MS,
+        circuitBreaker: { failureThreshold: 2, coolDownMs: 60_000 },
+      });
+      try {
+        await select1(database);
+        const outcome = await settle(() =>
+          database.db.transaction().execute(async (trx) => {
+            // Begun: Kysely will roll back on this same connection after the stalled query.
+            proxy.freeze();
+            await sql`select 1`.execute(trx);
+          }),
+        );
+        assertStalledWithinDeadline(outcome, 'the transaction');
+        assert.equal(database.circuitBreaker?.state, 'closed', 'one stalled transaction is one failure');
+      } finally {
+        proxy.thaw();
+        await database.close();
+      }
+    });
+
     it('close() returns within its bound while the server is frozen', async () => {
       const database = openSqlDatabase({ url, operationTimeoutMs: DEADLINE_MS });
       await select1(database);

@@ -22,6 +22,11 @@ export function mysqlDeadlinePool(pool: Pool, deadline: SqlDeadline): MysqlPool 
   const wrap = (connection: PoolConnection): MysqlPoolConnection => {
     let broken = false;
     const query = (sql: string, parameters: unknown[], callback: QueryCallback) => {
+      // Kysely rolls a failed transaction back on the same connection: no second failure.
+      if (broken) {
+        callback(sqlTimeoutError('query', timeoutMs), []);
+        return;
+      }
       let settled = false;
       const timer = setTimeout(() => {
         settled = true;

@@ -17,10 +17,15 @@ export function pgDeadlinePool(pool: Pool, deadline: SqlDeadline): PostgresPool 
   const wrap = (client: PoolClient): PostgresPoolClient => {
     let broken: Error | undefined;
     const query = async (sql: string, parameters: readonly unknown[]) => {
+      // Kysely rolls a failed transaction back on the same connection before releasing it:
+      // on a dead connection that would wait for another deadline and count another failure.
+      if (broken !== undefined) throw broken;
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           broken = sqlTimeoutError('query', timeoutMs);
+          // pg ends a client with a query in flight by destroying its socket.
+          client.end().catch(() => undefined);
           reject(broken);
         }, timeoutMs);
       });
