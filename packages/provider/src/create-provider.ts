@@ -50,7 +50,9 @@ export function createProvider(options: ProviderOptions = {}): Provider {
   const logger = resolved.logger ?? defaultProviderLogger();
   const ownsDatabase = typeof resolved.database === 'string';
   const database =
-    typeof resolved.database === 'string' ? openSqlDatabase({ url: resolved.database }) : resolved.database;
+    typeof resolved.database === 'string'
+      ? openSqlDatabase({ url: resolved.database, operationTimeoutMs: resolved.databaseTimeoutMs, logger })
+      : resolved.database;
   const ownsStore = resolved.keyValueStore === undefined;
   // With the logger, a full store (an anonymous flood of sign-in pages) is reported once.
   const keyValueStore = resolved.keyValueStore ?? memoryKeyValueStore({ logger });

@@ -13,6 +13,7 @@ describe('resolveProviderOptions()', () => {
     assert.equal(options.database, 'sqlite:ssokit.sqlite');
     assert.equal(options.formBodyLimitBytes, 16_384);
     assert.equal(options.secureCookies, 'auto');
+    assert.equal(options.databaseTimeoutMs, 2000);
   });
 
   it('names the bad option in the error', () => {
@@ -50,6 +51,7 @@ describe('readProviderEnv()', () => {
         SSOKIT_PROVIDER_PORT: '9001',
         SSOKIT_PROVIDER_HOST: '0.0.0.0',
         SSOKIT_PROVIDER_DB: 'postgres://db/sso',
+        SSOKIT_PROVIDER_DB_TIMEOUT_MS: '1500',
         SSOKIT_PROVIDER_REDIS: 'redis://cache:6379',
         SSOKIT_PROVIDER_PREFIX: '/auth/',
         SSOKIT_PROVIDER_TRUST_PROXY: '1',
@@ -59,6 +61,7 @@ describe('readProviderEnv()', () => {
         port: 9001,
         host: '0.0.0.0',
         database: 'postgres://db/sso',
+        databaseTimeoutMs: 1500,
         keyValueStoreUrl: 'redis://cache:6379',
         prefix: '/auth/',
         trustProxy: 1,
@@ -72,6 +75,10 @@ describe('readProviderEnv()', () => {
     assert.throws(
       () => readProviderEnv({ SSOKIT_PROVIDER_PORT: 'abc' }),
       /SSOKIT_PROVIDER_PORT must be a port number/,
+    );
+    assert.throws(
+      () => readProviderEnv({ SSOKIT_PROVIDER_DB_TIMEOUT_MS: '0' }),
+      /SSOKIT_PROVIDER_DB_TIMEOUT_MS must be a positive number/,
     );
   });
 });

@@ -14,6 +14,14 @@ export interface ProviderOptions {
    */
   database?: string | SqlDatabase<unknown>;
   /**
+   * Deadline of each SQL step (pool checkout, connect, query) of a `database` given as a URL,
+   * in milliseconds: a database that is down or stalled answers 503 within it, and after
+   * repeated failures at once (a circuit breaker) until it is back. A database opened with
+   * `openSqlDatabase` keeps its own (`operationTimeoutMs`).
+   * @default 2000
+   */
+  databaseTimeoutMs?: number;
+  /**
    * Request tokens, provider sessions, rate-limit counters and seen signatures. Use Redis or
    * Memcached when several processes serve. Left open on close when passed in.
    * @default memoryKeyValueStore()
@@ -83,6 +91,7 @@ const schema = z
         objectWith<SqlDatabase<unknown>>('close', 'a database URL or an opened SqlDatabase'),
       ])
       .optional(),
+    databaseTimeoutMs: z.number().positive().max(600_000).optional(),
     keyValueStore: objectWith<KeyValueStore>('take', 'a KeyValueStore').optional(),
     keyPrefix: z.string().max(100).optional(),
     clients: objectWith<ClientRegistry>('findApiKey', 'a ClientRegistry').optional(),
@@ -127,6 +136,7 @@ const schema = z
 
 export interface ResolvedProviderOptions {
   database: string | SqlDatabase<unknown>;
+  databaseTimeoutMs: number;
   keyValueStore: KeyValueStore | undefined;
   keyPrefix: string;
   clients: ClientRegistry | undefined;
@@ -162,6 +172,7 @@ export function resolveProviderOptions(options: ProviderOptions = {}): ResolvedP
   const o = result.data;
   return {
     database: o.database ?? 'sqlite:ssokit.sqlite',
+    databaseTimeoutMs: o.databaseTimeoutMs ?? 2000,
     keyValueStore: o.keyValueStore,
     keyPrefix: o.keyPrefix ?? 'ssokit:provider:',
     clients: o.clients,

@@ -1,4 +1,6 @@
 import type { Client } from 'memjs';
+import type { CircuitBreakerOptions } from '../circuit-breaker.ts';
+import type { StoreLogger } from '../store-logger.ts';
 import { assertTtl, type KeyValueStore } from './key-value-store.ts';
 import { assertMemcachedKeyPrefix, memcachedKey } from './memcached-key.ts';
 import {
@@ -29,6 +31,16 @@ export interface MemcachedKeyValueStoreOptions {
    * @default 'memcached store HOST:PORT' from the client's servers
    */
   displayName?: string;
+  /**
+   * After this many consecutive timeouts or connection failures every operation fails at once
+   * with `STORE_UNAVAILABLE` (503, `cause.code` `CIRCUIT_OPEN`) instead of waiting for its
+   * deadline; one probe after the cool-down closes it again when the server answers. `false`
+   * turns it off.
+   * @default {} (5 consecutive failures, a probe every 5000 ms)
+   */
+  circuitBreaker?: CircuitBreakerOptions | false;
+  /** Told once when the breaker opens (warn) and closes (info). @default undefined */
+  logger?: StoreLogger;
 }
 
 const THIRTY_DAYS_SECONDS = 60 * 60 * 24 * 30;
@@ -76,7 +88,12 @@ export function memcachedKeyValueStore(options: MemcachedKeyValueStoreOptions): 
   assertMemcachedKeyPrefix(keyPrefix, 'memcachedKeyValueStore: keyPrefix');
   const timeoutMs = options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
   assertOperationTimeout(timeoutMs, 'memcachedKeyValueStore: operationTimeoutMs');
-  const guard = storeOperationGuard({ storeName: options.displayName ?? describeClient(client), timeoutMs });
+  const guard = storeOperationGuard({
+    storeName: options.displayName ?? describeClient(client),
+    timeoutMs,
+    circuitBreaker: options.circuitBreaker,
+    logger: options.logger,
+  });
   const k = (key: string) => memcachedKey(keyPrefix, key);
 
   return {

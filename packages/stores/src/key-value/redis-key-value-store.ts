@@ -1,4 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
+import type { CircuitBreakerOptions } from '../circuit-breaker.ts';
+import type { StoreLogger } from '../store-logger.ts';
 import { assertTtl, type KeyValueStore } from './key-value-store.ts';
 import {
   assertOperationTimeout,
@@ -29,6 +31,16 @@ export interface RedisKeyValueStoreOptions {
    * @default 'redis store HOST:PORT' from the client's options
    */
   displayName?: string;
+  /**
+   * After this many consecutive timeouts or connection failures every operation fails at once
+   * with `STORE_UNAVAILABLE` (503, `cause.code` `CIRCUIT_OPEN`) instead of waiting for its
+   * deadline; one probe after the cool-down closes it again when the server answers. `false`
+   * turns it off.
+   * @default {} (5 consecutive failures, a probe every 5000 ms)
+   */
+  circuitBreaker?: CircuitBreakerOptions | false;
+  /** Told once when the breaker opens (warn) and closes (info). @default undefined */
+  logger?: StoreLogger;
 }
 
 // One round trip, atomic on the server. The expiry is set when the counter is created, and
@@ -67,6 +79,8 @@ export function redisKeyValueStore(options: RedisKeyValueStoreOptions): KeyValue
   const guarded = storeOperationGuard({
     storeName: options.displayName ?? describeClient(client),
     timeoutMs,
+    circuitBreaker: options.circuitBreaker,
+    logger: options.logger,
   });
   // While ioredis waits to reconnect the server is known to be down: answer 503 at once
   // instead of queueing the command and holding the request until the deadline.
