@@ -9,7 +9,13 @@ describe('resolveProviderOptions()', () => {
     assert.equal(options.prefix, '/sso/');
     assert.equal(options.requestTokenTtlSeconds, 240);
     assert.equal(options.maxDriftSeconds, 300);
-    assert.deepEqual(options.rateLimit, { perAccount: 5, perAddress: 20, windowSeconds: 900 });
+    assert.deepEqual(options.rateLimit, {
+      perAddress: 20,
+      perAccountAndAddress: 5,
+      perAccount: 50,
+      windowSeconds: 900,
+      knownAddressSeconds: 2_592_000,
+    });
     assert.equal(options.database, 'sqlite:ssokit.sqlite');
     assert.equal(options.formBodyLimitBytes, 16_384);
     assert.equal(options.secureCookies, 'auto');

@@ -39,7 +39,11 @@ export interface ProviderOptions {
   maxDriftSeconds?: number;
   /** Life of a provider session (its own `/login/`). @default 1209600 */
   sessionTtlSeconds?: number;
-  /** Failed sign-in limits. @default { perAccount: 5, perAddress: 20, windowSeconds: 900 } */
+  /**
+   * Failed sign-in limits, each counted atomically in `keyValueStore` before the password is
+   * checked (see the README, "Limits and lockouts").
+   * @default { perAddress: 20, perAccountAndAddress: 5, perAccount: 50, windowSeconds: 900, knownAddressSeconds: 2592000 }
+   */
   rateLimit?: LoginRateLimitOptions;
   /** Replaces the user JSON sent to clients. @default the original's Django user fields */
   userToJson?: UserToJson;
@@ -101,9 +105,11 @@ const schema = z
     sessionTtlSeconds: positiveInt(31_536_000).optional(),
     rateLimit: z
       .object({
-        perAccount: positiveInt(1_000_000).optional(),
         perAddress: positiveInt(1_000_000).optional(),
+        perAccountAndAddress: positiveInt(1_000_000).optional(),
+        perAccount: positiveInt(1_000_000).optional(),
         windowSeconds: positiveInt(86_400).optional(),
+        knownAddressSeconds: positiveInt(31_536_000).optional(),
       })
       .strict()
       .optional(),
@@ -171,9 +177,11 @@ export function resolveProviderOptions(options: ProviderOptions = {}): ResolvedP
     maxDriftSeconds: o.maxDriftSeconds ?? 300,
     sessionTtlSeconds: o.sessionTtlSeconds ?? 1_209_600,
     rateLimit: {
-      perAccount: o.rateLimit?.perAccount ?? 5,
       perAddress: o.rateLimit?.perAddress ?? 20,
+      perAccountAndAddress: o.rateLimit?.perAccountAndAddress ?? 5,
+      perAccount: o.rateLimit?.perAccount ?? 50,
       windowSeconds: o.rateLimit?.windowSeconds ?? 900,
+      knownAddressSeconds: o.rateLimit?.knownAddressSeconds ?? 2_592_000,
     },
     userToJson: o.userToJson,
     logger: o.logger,
