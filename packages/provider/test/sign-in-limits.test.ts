@@ -117,6 +117,23 @@ function limitsSuite(kind: keyof typeof storeKinds, skip: string | false) {
       assert.equal((await signIn(p, 'owner', 'right-password', '198.51.100.11')).outcome, 'success');
     });
 
+    it('counts every spelling of a username that names the same account in one bucket', async () => {
+      const p = await provider();
+      for (const variant of [
+        ' owner',
+        `owner${' '.repeat(7)}`,
+        '\uff4f\uff57\uff4e\uff45\uff52',
+        '\towner\n',
+        'owner',
+      ]) {
+        assert.equal((await signIn(p, variant, 'wrong', '203.0.113.70')).outcome, 'bad_credentials', variant);
+      }
+      assert.equal((await signIn(p, 'owner', 'right-password', '203.0.113.70')).outcome, 'rate_limited');
+      // Another case is another (absent) account, as in Django: it never signs in as owner.
+      assert.equal((await signIn(p, 'OWNER', 'right-password', '198.51.100.14')).outcome, 'bad_credentials');
+      assert.equal((await signIn(p, 'owner  ', 'right-password', '198.51.100.14')).outcome, 'success');
+    });
+
     it('forgives an address its own typos once it signs in with the right password', async () => {
       const p = await provider();
       for (let i = 0; i < 4; i++) await signIn(p, 'owner', 'typo', '198.51.100.13');
