@@ -21,6 +21,20 @@ describe('resolveProviderOptions()', () => {
     assert.equal(options.secureCookies, 'auto');
   });
 
+  it('takes trustProxy as hops or proxy addresses and refuses one that does not parse', () => {
+    assert.equal(resolveProviderOptions({ trustProxy: 2 }).trustProxy, 2);
+    assert.deepEqual(resolveProviderOptions({ trustProxy: ['loopback', '10.0.0.0/8'] }).trustProxy, [
+      'loopback',
+      '10.0.0.0/8',
+    ]);
+    assert.equal(resolveProviderOptions({ trustProxy: '127.0.0.1, ::1' }).trustProxy, '127.0.0.1, ::1');
+    assert.throws(
+      () => resolveProviderOptions({ trustProxy: '10.0.0.0/8, proxy.internal' }),
+      /^TypeError: provider\.trustProxy must be a hop count or proxy addresses\/subnets \(invalid IP address: proxy\.internal\)/,
+    );
+    assert.throws(() => resolveProviderOptions({ trustProxy: -1 }), /^TypeError: provider\.trustProxy /);
+  });
+
   it('names the bad option in the error', () => {
     assert.throws(() => resolveProviderOptions({ prefix: 'sso' }), {
       name: 'TypeError',
