@@ -27,6 +27,10 @@ const storeKinds = {
   memory: async () => memoryKeyValueStore(),
   redis: async () =>
     keyValueStoreFromUrl(testServiceUrls.redis, { keyPrefix: `test:${randomBytes(6).toString('hex')}:` }),
+  memcached: async () =>
+    keyValueStoreFromUrl(`memcached://${testServiceUrls.memcached.replace(/^memcached:\/\//, '')}`, {
+      keyPrefix: `test:${randomBytes(6).toString('hex')}:`,
+    }),
 } as const;
 
 function limitsSuite(kind: keyof typeof storeKinds, skip: string | false) {
@@ -148,6 +152,7 @@ function limitsSuite(kind: keyof typeof storeKinds, skip: string | false) {
 
 limitsSuite('memory', false);
 limitsSuite('redis', await skipUnlessServiceRuns('redis'));
+limitsSuite('memcached', await skipUnlessServiceRuns('memcached'));
 
 describe('sign-ins while the accounts database is down', {
   skip: await skipUnlessServiceRuns('postgres'),
