@@ -94,7 +94,7 @@ export function createProvider(options: ProviderOptions = {}): Provider {
       keyPrefix,
       now,
     }),
-    rateLimiter: loginRateLimiter(keyValueStore, { ...resolved.rateLimit, keyPrefix }),
+    rateLimiter: loginRateLimiter(keyValueStore, { ...resolved.rateLimit, keyPrefix, logger }),
     verifier: new SignedRequestVerifier({
       apiKeys: clients,
       maxDriftSeconds: resolved.maxDriftSeconds,

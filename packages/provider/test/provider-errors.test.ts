@@ -72,7 +72,9 @@ function requestTokenPathWithPlus(): { path: string; signature: string } {
 }
 
 before(async () => {
-  fixture = await startProviderFixture({ rateLimit: { perAccount: 1000, perAddress: 1000 } });
+  fixture = await startProviderFixture({
+    rateLimit: { perAccount: 1000, perAccountAndAddress: 1000, perAddress: 1000 },
+  });
 });
 after(() => fixture.close());
 

@@ -7,7 +7,8 @@
  * - `SSOKIT_PROVIDER_DB_TIMEOUT_MS`: deadline of each SQL step, in milliseconds (default 2000)
  * - `SSOKIT_PROVIDER_REDIS`: key-value store URL, `redis://…` or `memcached://…` (default: in memory)
  * - `SSOKIT_PROVIDER_PREFIX`: SSO endpoint prefix (default `/sso/`)
- * - `SSOKIT_PROVIDER_TRUST_PROXY`: Express `trust proxy` value (`true`, a hop count or addresses)
+ * - `SSOKIT_PROVIDER_TRUST_PROXY`: the proxies trusted for client addresses: a hop count, or
+ *   comma-separated addresses/subnets (`true` is one hop); see the `trustProxy` option
  * - `SSOKIT_PROVIDER_LOG_LEVEL`: pino level (default `info`)
  *
  * Command-line flags win over these; these win over the defaults.

@@ -5,7 +5,7 @@ import { loadDriver } from '../load-driver.ts';
 import { openSqlDatabase, redactUrl } from '../sql/open-sql-database.ts';
 import { type StoreLogger, throttledWarn } from '../store-logger.ts';
 import type { KeyValueStore } from './key-value-store.ts';
-import { memcachedKeyValueStore } from './memcached-key-value-store.ts';
+import { KEY_NOT_FOUND, memcachedKeyValueStore } from './memcached-key-value-store.ts';
 import { type MemoryKeyValueStoreOptions, memoryKeyValueStore } from './memory-key-value-store.ts';
 import { redisKeyValueStore } from './redis-key-value-store.ts';
 import { type SqlKeyValueStoreOptions, sqlKeyValueStore } from './sql-key-value-store.ts';
@@ -159,9 +159,13 @@ function openMemcached(url: string, displayUrl: string, options: KeyValueStoreFr
     username,
     password,
     // memjs logs failures to the console by default; its lines name host and port only.
+    // A decrement of an absent counter is an answer, not a failure.
     logger: {
-      log: (message: unknown) =>
-        warn({ store: displayUrl, reason: String(message) }, 'memcached store failed'),
+      log: (message: unknown) => {
+        const reason = String(message);
+        if (reason === `MemJS DECREMENT: ${KEY_NOT_FOUND}`) return;
+        warn({ store: displayUrl, reason }, 'memcached store failed');
+      },
     },
   };
   const client: MemjsClient = memjs.Client.create(hosts.join(','), clientOptions);

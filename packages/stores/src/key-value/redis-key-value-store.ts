@@ -53,6 +53,13 @@ if count == 1 or redis.call('PTTL', KEYS[1]) < 0 then
 end
 return count`;
 
+// DECR keeps the key's expiry; the script never creates a key, nor goes below zero.
+const DECREMENT_SCRIPT = `
+local count = tonumber(redis.call('GET', KEYS[1]))
+if count == nil then return 0 end
+if count <= 0 then return 0 end
+return redis.call('DECR', KEYS[1])`;
+
 function describeClient(client: Redis | Cluster): string {
   if ('isCluster' in client && client.isCluster) return 'redis cluster store';
   const { host, port, path, db } = (client as Redis).options;
@@ -66,7 +73,7 @@ const ttlMs = (ttlSeconds: number) => Math.ceil(ttlSeconds * 1000);
 /**
  * A key-value store on Redis (>= 6.2, for GETDEL) over an ioredis client the caller owns.
  * Every operation is a single atomic command: `add` is `SET NX PX`, `take` is `GETDEL`,
- * `increment` a three-line Lua script.
+ * `increment` and `decrement` short Lua scripts.
  */
 export function redisKeyValueStore(options: RedisKeyValueStoreOptions): KeyValueStore {
   const { client } = options;
@@ -118,6 +125,10 @@ export function redisKeyValueStore(options: RedisKeyValueStoreOptions): KeyValue
     async increment(key, ttlSeconds) {
       assertTtl(ttlSeconds);
       const count = await guard(() => client.eval(INCREMENT_SCRIPT, 1, k(key), ttlMs(ttlSeconds)));
+      return Number(count);
+    },
+    async decrement(key) {
+      const count = await guard(() => client.eval(DECREMENT_SCRIPT, 1, k(key)));
       return Number(count);
     },
     async close() {

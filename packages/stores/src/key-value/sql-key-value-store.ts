@@ -200,6 +200,10 @@ export function sqlKeyValueStore(options: SqlKeyValueStoreOptions): SqlKeyValueS
       const stored = sqlStoredKey(key);
       return guard(() => statements.increment(stored, expiresAt(ttlSeconds), now()));
     },
+    async decrement(key) {
+      const stored = sqlStoredKey(key);
+      return guard(() => statements.decrement(stored, now()));
+    },
     sweep,
     async close() {
       clearInterval(timer);
