@@ -62,7 +62,12 @@ for (const target of targets) {
     after(() => proxy?.stop());
 
     it('a query the frozen server never answers fails within the deadline, and works again after', async () => {
-      const database = openSqlDatabase({ url, operationTimeoutMs: DEADLINE_MS, circuitBreaker: false });
+      const database = openSqlDatabase({
+        url,
+        poolSize: 2,
+        operationTimeoutMs: DEADLINE_MS,
+        circuitBreaker: false,
+      });
       try {
         await select1(database);
         proxy.freeze();

@@ -30,6 +30,7 @@ describe('resolveClientConfig()', () => {
     assert.equal(resolved.timeoutMs, 5000);
     assert.equal(resolved.userStorage, 'database');
     assert.equal(resolved.database, 'sqlite:ssokit-client.sqlite');
+    assert.equal(resolved.databaseTimeoutMs, 2000);
     assert.equal(resolved.sessionTtlSeconds, 1_209_600);
     assert.equal(resolved.userCacheTtlSeconds, 1_209_600);
     assert.equal(resolved.cookieName, 'ssokit_session');
@@ -72,6 +73,7 @@ describe('resolveClientConfig()', () => {
       'client.providerUrl is required (or set SSOKIT_URL)',
     );
     assert.match(refusal({ ...valid, apiKey: 'has space' }), /^client\.apiKey /);
+    assert.match(refusal({ ...valid, databaseTimeoutMs: 0 }), /^client\.databaseTimeoutMs /);
     assert.match(
       refusal({ ...valid, remotePrefix: 'sso' }),
       /^client\.remotePrefix must start and end with "\/"/,

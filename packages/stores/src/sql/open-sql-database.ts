@@ -25,11 +25,14 @@ export interface SqlDatabase<Schema = unknown> {
    * transaction writes (the session table).
    */
   readNow?: <Row>(query: CompiledQuery<Row>) => Row[];
-  /** The deadline of each pool checkout and query (the SQLite busy timeout), in milliseconds. */
-  operationTimeoutMs: number;
+  /**
+   * The deadline of each pool checkout and query (the SQLite busy timeout), in milliseconds;
+   * always set by `openSqlDatabase`, optional for databases wrapped by hand.
+   */
+  operationTimeoutMs?: number;
   /** PostgreSQL and MySQL: the breaker every query of this database goes through. */
   circuitBreaker?: CircuitBreaker;
-  /** Closes the pool; waits at most `operationTimeoutMs` for connections a frozen server holds. */
+  /** Closes the pool; waits at most twice `operationTimeoutMs` for connections a frozen server holds. */
   close(): Promise<void>;
 }
 

@@ -7,8 +7,9 @@ import { recordQueryFailure, type SqlDeadline, sqlTimeoutError } from './sql-dea
  * breaker in front of every checkout. The pool's own `connectionTimeoutMillis` bounds the
  * checkout; the server's `statement_timeout` cancels a slow statement on a live server. The
  * client-side timer here covers a frozen server, which answers nothing, not even a cancel:
- * a client whose query missed its deadline is released with an error, so pg-pool destroys
- * its socket instead of handing the stuck connection to the next query.
+ * a client whose query missed its deadline is ended at once (its socket destroyed), refuses
+ * further queries, and is released with an error, so pg-pool drops it instead of handing the
+ * stuck connection to the next query.
  */
 export function pgDeadlinePool(pool: Pool, deadline: SqlDeadline): PostgresPool {
   const { timeoutMs, breaker } = deadline;
@@ -48,13 +49,8 @@ export function pgDeadlinePool(pool: Pool, deadline: SqlDeadline): PostgresPool 
           : // A cursor streams rows at its reader's pace; Kysely's stream() is not used by ssokit.
             client.query(sqlOrCursor as never),
       release(destroy?: boolean) {
-        if (broken !== undefined) {
-          const error = broken;
-          broken = undefined;
-          client.release(error);
-          return;
-        }
-        client.release(destroy);
+        // With an error, pg-pool removes the client instead of keeping it for the next query.
+        client.release(broken ?? destroy);
       },
     } as PostgresPoolClient;
     return wrapper;
