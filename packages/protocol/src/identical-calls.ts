@@ -32,6 +32,18 @@ export function identicalCallGraceMs(option: IdenticalCalls | undefined, owner: 
 }
 
 /**
+ * The warning to log once at start when `identicalCalls` weakens the default (undefined when
+ * it does not), so that every adapter says the same.
+ */
+export function identicalCallsWarning(option: IdenticalCalls | undefined, owner: string): string | undefined {
+  if (option === undefined || option === 'refuse') return undefined;
+  if (option === 'accept') {
+    return `${owner}: identical signed calls are accepted, so a captured call can be sent again within the drift window`;
+  }
+  return `${owner}: identical signed calls are accepted within ${option.acceptWithinMs} ms of the first`;
+}
+
+/**
  * When each signature verified in the last `graceMs` was first seen, for the in-process guard
  * (which keeps bare fingerprints without times). Insertion order is time order, so expired
  * sightings are dropped from the front and memory follows the traffic of one grace period.
