@@ -79,7 +79,7 @@ describe('demo walkthrough in Chromium', { skip: chromiumSkipReason() }, () => {
     await page.goto(`${demo.clientUrl}/accounts/login/`);
     assert.match((await page.textContent('h2')) ?? '', /Continue with current user\?\s+user1/);
     await screenshot(page, '2-continue-as-prompt');
-    await page.getByRole('link', { name: 'continue', exact: true }).click();
+    await page.getByRole('button', { name: 'continue', exact: true }).click();
     assert.equal(await page.textContent('#username'), 'user1');
     await screenshot(page, '2-continue-as-client');
     await page.context().close();
@@ -90,7 +90,7 @@ describe('demo walkthrough in Chromium', { skip: chromiumSkipReason() }, () => {
     await page.goto(`${demo.providerUrl}/login/`);
     await signInAtProvider(page, 'user1', '123');
     await page.goto(`${demo.clientUrl}/accounts/login/`);
-    await page.getByRole('link', { name: 'switch account', exact: true }).click();
+    await page.getByRole('button', { name: 'switch account', exact: true }).click();
     await signInAtProvider(page, 'user2', '456');
     assert.equal(await page.textContent('#username'), 'user2');
     assert.match((await page.textContent('dl')) ?? '', /Two/);

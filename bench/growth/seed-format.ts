@@ -49,9 +49,9 @@ export function seededToken(salt: string, index: number): string {
   return createHash('sha256').update(`${salt}${index}`).digest('base64url');
 }
 
-/** The stored session of a user: `SessionManager`'s JSON. */
+/** The stored session of a user: `SessionManager`'s JSON (`g`: the user's session epoch, none yet). */
 export function seededSessionValue(user: SsoUserRecord, expiresAt: number): string {
-  return JSON.stringify({ u: user, e: expiresAt });
+  return JSON.stringify({ u: user, e: expiresAt, g: '' });
 }
 
 export interface SeededSession {
@@ -63,8 +63,8 @@ export interface SeededSession {
 }
 
 /**
- * The key-value entries of one user's session: the session, the user's session index and,
- * when users are cached in the same store (Redis), the cached user.
+ * The key-value entries of one user's session: the session and, when users are cached in the
+ * same store (Redis), the cached user.
  */
 export function seededSessionEntries(
   salt: string,
@@ -81,7 +81,6 @@ export function seededSessionEntries(
     expiresAt,
     entries: [
       [`${SESSION_KEY_PREFIX}${sessionId}`, seededSessionValue(user, expiresAt)],
-      [`${SESSION_KEY_PREFIX}user:${user.id}`, JSON.stringify([sessionId])],
       ...(withCachedUser
         ? [[`${USER_CACHE_KEY_PREFIX}${user.id}`, JSON.stringify(user)] as [string, string]]
         : []),

@@ -69,15 +69,14 @@ async function insertInPostgres(
         from generate_series(${start}::int, ${end}::int) as g
       ) as seeded
       cross join lateral (values
-        (${SESSION_KEY_PREFIX}::text || seeded.session_id, ${value}),
-        (${SESSION_KEY_PREFIX}::text || 'user:' || (${sql.lit(SEEDED_ID_BASE)} + seeded.g), '["' || seeded.session_id || '"]')
+        (${SESSION_KEY_PREFIX}::text || seeded.session_id, ${value})
       ) as entry(key, value)`.execute(database.db);
   }
 }
 
 /**
- * Adds the sessions of client users `from`..`to-1` (session and user index: the entries Redis
- * gets, minus the cached user) to the client's session table, in the rows `sqlKeyValueStore`
+ * Adds the sessions of client users `from`..`to-1` (the entries Redis gets, minus the cached
+ * user) to the client's session table, in the rows `sqlKeyValueStore`
  * reads: `key` as stored, `value` as text (SQLite) or UTF-8 bytes (PostgreSQL), `expires_at`
  * in epoch ms. SQLite: multi-row INSERTs of 1,000 sessions in one transaction; PostgreSQL:
  * rows built by the server. The store creates the table first, as on the client's first use;

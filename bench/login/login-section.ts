@@ -174,7 +174,7 @@ export async function loginSection(options: LoginSectionOptions): Promise<Sectio
     intro:
       'Whole logins per second, the bench process playing the browser (keep-alive, a cookie jar), provider pinned ' +
       'to core 1 and client app to core 0. *continue-as*: the browser is already signed in at the provider ' +
-      '(ssokit: "Continue as" page + `cwca=yes`; OIDC: an OP session and grant, `/auth` answers with a code at ' +
+      '(ssokit: "Continue as" page + its `cwca=yes` POST; OIDC: an OP session and grant, `/auth` answers with a code at ' +
       'once). *password*: a browser without cookies signs in with username and password each time (argon2id ' +
       'on both sides). ssokit: login -> provider page -> callback -> signed `authtoken/` call -> session. ' +
       'Baseline: oidc-provider + openid-client, code flow + PKCE, claims in the ID token (RS256), no userinfo. ' +

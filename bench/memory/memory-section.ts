@@ -57,7 +57,7 @@ export async function memorySection(options: { quick: boolean }): Promise<Sectio
       `Heap (\`heapUsed\` after two full GCs, \`--expose-gc\`) per session for ${fmt(sessions)} in-memory ` +
       `sessions, and the provider's heap around ${tokensLabel} request tokens in its memory store (the clock moved past ` +
       "their 240 s, the sweep run). The ssokit session holds the user's snapshot (id, username, the provider's " +
-      '9 attributes) and a per-user index entry; express-session + passport keeps only the user id and loads ' +
+      '9 attributes) and the epoch it began in; express-session + passport keeps only the user id and loads ' +
       'the user on each request.',
     columns: ['what', 'figure', 'baseline', 'ratio'],
     rows: [

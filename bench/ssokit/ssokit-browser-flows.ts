@@ -46,7 +46,7 @@ export async function signInAtProvider(
 
 /**
  * One login at the client app, the way a browser goes: the client's login route, the
- * provider's SSO page ("Continue as" link or login form), the client's callback. Ends when the
+ * provider's SSO page ("Continue as" button or login form), the client's callback. Ends when the
  * callback has redirected to `/me` with the session cookie.
  */
 export async function loginAtClient(
@@ -63,11 +63,15 @@ export async function loginAtClient(
   const page = expectStatus('provider sso page', await browser.get(start.location as URL), 200);
   let toCallback: BrowserResponse;
   if (mode === 'continue-as') {
-    const href = /href="([^"]*cwca=yes[^"]*)"/.exec(page.body)?.[1];
-    if (href === undefined) throw new Error('provider sso page: no "continue" link (no provider session?)');
-    toCallback = await browser.get(new URL(unescapeAttribute(href), page.url));
+    if (!page.body.includes('name="cwca" value="yes"'))
+      throw new Error('provider sso page: no "continue" button (no provider session?)');
+    // The "continue" button posts the page's form back to its own URL.
+    toCallback = await browser.postForm(page.url, {
+      csrf_token: hiddenField(page, 'csrf_token'),
+      cwca: 'yes',
+    });
   } else {
-    if (page.body.includes('cwca=yes'))
+    if (page.body.includes('name="cwca"'))
       throw new Error('provider sso page: a fresh browser was offered "continue"');
     toCallback = await submitLoginForm(browser, page, account);
   }

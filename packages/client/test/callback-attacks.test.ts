@@ -86,6 +86,30 @@ describe('the callback refuses what the original client let through', () => {
     assert.doesNotMatch(answer.body, /<script>/);
   });
 
+  it('refuses the attacker’s callback to a victim whose login cookie the attacker planted', async () => {
+    // The attacker picks a login-state value, plants it on the victim (a sibling subdomain, a
+    // plain-http answer), and starts a sign-in of their own with that same value.
+    const planted = 'P'.repeat(43);
+    const attacker = new TestBrowser();
+    attacker.setCookie('localhost', 'ssokit_session_login', planted);
+    const { callback } = await signInAtProvider(attacker, app, { username: 'user2', password: '456' });
+    assert.notEqual(attacker.cookie('localhost', 'ssokit_session_login'), planted, 'renewed at the start');
+    const victim = new TestBrowser();
+    victim.setCookie('localhost', 'ssokit_session_login', planted);
+    const answer = await victim.request(callback.location ?? '');
+    assert.equal(answer.status, 403);
+    assert.match(answer.body, /not started in this browser/);
+    assert.equal(victim.cookie('localhost', 'ssokit_session'), undefined, 'the victim is not signed in');
+  });
+
+  it('lets two sign-ins started in two tabs of one browser both finish, in either order', async () => {
+    const browser = new TestBrowser();
+    const first = await signInAtProvider(browser, app, { username: 'user1', password: '123' });
+    const second = await signInAtProvider(browser, app, { username: 'user1', password: '123' });
+    assert.equal((await browser.request(first.callback.location ?? '')).status, 302);
+    assert.equal((await browser.request(second.callback.location ?? '')).status, 302);
+  });
+
   it('answers 400 to a sign-in request without a valid Host header', async () => {
     const answer = await rawGet(app, '/accounts/login/', { host: 'evil.example/path' });
     assert.equal(answer.status, 400);

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { SsoExpressConfig } from '../src/express/index.ts';
 import { API_KEY, SECRET_KEY } from './fixtures.ts';
 import {
+  chooseOnContinuePage,
   signIn,
   signInAtProvider,
   signInAtProviderSite,
@@ -15,7 +16,7 @@ import {
   submitProviderForm,
   type TestApp,
 } from './test-app.ts';
-import { linkHref, TestBrowser } from './test-browser.ts';
+import { TestBrowser } from './test-browser.ts';
 
 export interface ProviderUnderTest {
   url: string;
@@ -83,9 +84,7 @@ export function describeSignInAgainst(
       const start = await browser.request(`${app.url}/accounts/login/`);
       const page = await browser.request(start.location ?? '');
       assert.match(page.body, /Continue with current user\? user1/);
-      const proceed = await browser.request(
-        new URL(linkHref(page.body, 'continue') ?? '', provider.url).href,
-      );
+      const proceed = await chooseOnContinuePage(browser, page, 'continue');
       const done = await browser.request(proceed.location ?? '');
       assert.equal(done.rawLocation, '/');
       assert.equal((await browser.request(`${app.url}/`)).body, 'hello user1');
@@ -96,9 +95,7 @@ export function describeSignInAgainst(
       await signInAtProviderSite(browser, provider.url, { username: 'user1', password: '123' });
       const start = await browser.request(`${app.url}/accounts/login/`);
       const page = await browser.request(start.location ?? '');
-      const form = await browser.request(
-        new URL(linkHref(page.body, 'switch account') ?? '', provider.url).href,
-      );
+      const form = await chooseOnContinuePage(browser, page, 'switch account');
       const callback = await submitProviderForm(browser, form, 'user2', '456');
       await browser.request(callback.location ?? '');
       assert.equal((await browser.request(`${app.url}/`)).body, 'hello user2');
@@ -153,7 +150,7 @@ export function describeSignInAgainst(
       assert.equal((await thief.request(`${app.url}/`)).body, 'anonymous');
     });
 
-    it('keeps the stored user while another session lives and removes it with the last one', async () => {
+    it('keeps the stored user at logout, and removeUser() ends every session and the user', async () => {
       const browserA = new TestBrowser();
       const browserB = new TestBrowser();
       await signIn(browserA, app, { username: 'carol', password: '789' });
@@ -162,7 +159,11 @@ export function describeSignInAgainst(
       await browserA.request(`${app.url}/accounts/logout`);
       assert.equal((await browserB.request(`${app.url}/`)).body, 'hello carol');
       assert.equal((await app.router.client.users.get(id))?.username, 'carol');
-      await browserB.request(`${app.url}/accounts/logout/`);
+      const browserC = new TestBrowser();
+      await signIn(browserC, app, { username: 'carol', password: '789' });
+      await app.router.client.removeUser(id);
+      assert.equal((await browserB.request(`${app.url}/`)).body, 'anonymous');
+      assert.equal((await browserC.request(`${app.url}/`)).body, 'anonymous');
       assert.equal(await app.router.client.users.get(id), undefined);
     });
 

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { requireLogin, type SsoExpressConfig, type SsoRouter, ssoClient } from '../src/express/index.ts';
 import type { SsoLogger } from '../src/logging/sso-logger.ts';
-import type { BrowserResponse, TestBrowser } from './test-browser.ts';
+import { type BrowserResponse, linkHref, type TestBrowser } from './test-browser.ts';
 
 export interface TestApp {
   /** `http://localhost:PORT`: the host name differs from the provider's 127.0.0.1, as in the transcripts. */
@@ -75,6 +75,26 @@ export async function submitProviderForm(
 ): Promise<BrowserResponse> {
   if (!/<input type="password"/.test(loginPage.body)) throw new Error(`no login form at ${loginPage.url}`);
   return browser.request(loginPage.url, { form: { ...hiddenInputs(loginPage.body), username, password } });
+}
+
+/**
+ * Picks "continue" or "switch account" on the provider's "Continue with current user?" page:
+ * a link there (the original dj-sso-server), or a button of a POST form (ssokit's provider).
+ */
+export async function chooseOnContinuePage(
+  browser: TestBrowser,
+  page: BrowserResponse,
+  label: 'continue' | 'switch account',
+): Promise<BrowserResponse> {
+  const link = linkHref(page.body, label);
+  if (link !== undefined) return browser.request(new URL(link, page.url).href);
+  const button = new RegExp(`<button [^>]*name="([^"]+)" value="([^"]*)"[^>]*>${label}</button>`).exec(
+    page.body,
+  );
+  if (button?.[1] === undefined || button[2] === undefined) {
+    throw new Error(`no "${label}" link or button at ${page.url}`);
+  }
+  return browser.request(page.url, { form: { ...hiddenInputs(page.body), [button[1]]: button[2] } });
 }
 
 /** Signs in at the provider itself (its own `/login/`), which starts a provider session. */

@@ -12,6 +12,7 @@ import {
   type ResolvedProviderOptions,
   resolveProviderOptions,
 } from './config/provider-options.ts';
+import { type CsrfTokens, csrfTokens } from './http/csrf.ts';
 import { defaultProviderLogger, type ProviderLogger } from './logging/provider-logger.ts';
 import { type LoginRateLimiter, loginRateLimiter } from './rate-limit/login-rate-limiter.ts';
 import { type ProviderSessions, providerSessions } from './sessions/provider-sessions.ts';
@@ -34,6 +35,8 @@ export interface Provider {
   readonly sessions: ProviderSessions;
   readonly rateLimiter: LoginRateLimiter;
   readonly verifier: SignedRequestVerifier;
+  /** The CSRF tokens of the provider's forms (signed with a secret kept in `keyValueStore`). */
+  readonly csrf: CsrfTokens;
   /** The user JSON for an account (the `userToJson` option, or the original's shape). */
   userJson(account: Account): Promise<UserJson>;
   /** Creates or updates the tables of accounts and client registrations. */
@@ -47,7 +50,9 @@ export function createProvider(options: ProviderOptions = {}): Provider {
   const logger = resolved.logger ?? defaultProviderLogger();
   const ownsDatabase = typeof resolved.database === 'string';
   const database =
-    typeof resolved.database === 'string' ? openSqlDatabase({ url: resolved.database }) : resolved.database;
+    typeof resolved.database === 'string'
+      ? openSqlDatabase({ url: resolved.database, operationTimeoutMs: resolved.databaseTimeoutMs, logger })
+      : resolved.database;
   const ownsStore = resolved.keyValueStore === undefined;
   // With the logger, a full store (an anonymous flood of sign-in pages) is reported once.
   const keyValueStore = resolved.keyValueStore ?? memoryKeyValueStore({ logger });
@@ -89,7 +94,7 @@ export function createProvider(options: ProviderOptions = {}): Provider {
       keyPrefix,
       now,
     }),
-    rateLimiter: loginRateLimiter(keyValueStore, { ...resolved.rateLimit, keyPrefix }),
+    rateLimiter: loginRateLimiter(keyValueStore, { ...resolved.rateLimit, keyPrefix, logger }),
     verifier: new SignedRequestVerifier({
       apiKeys: clients,
       maxDriftSeconds: resolved.maxDriftSeconds,
@@ -100,6 +105,7 @@ export function createProvider(options: ProviderOptions = {}): Provider {
       // is single-use through its request token, so a replay gains nothing (README: "Replays").
       identicalCalls: 'accept',
     }),
+    csrf: csrfTokens(keyValueStore, keyPrefix, now),
     async userJson(account) {
       return await userToJson(account);
     },

@@ -9,10 +9,11 @@ export { defaultUserToJson, type UserJson, type UserToJson } from './accounts/us
 export {
   type ClientRecord,
   type ClientRegistry,
+  DEFAULT_CALLBACK_PATH,
   ssoClientEndpoints,
   staticClientRegistry,
 } from './clients/client-registry.ts';
-export { allowedRedirectTarget } from './clients/redirect-target.ts';
+export { allowedRedirectTarget, callbackPathOf, isCallbackTarget } from './clients/redirect-target.ts';
 export { type AddClientInput, type SqlClientStore, sqlClientStore } from './clients/sql-client-store.ts';
 export { type ProviderEnv, readProviderEnv } from './config/provider-env.ts';
 export {

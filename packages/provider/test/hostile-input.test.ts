@@ -44,7 +44,9 @@ function assertClientError(status: number, expected?: number): void {
 }
 
 before(async () => {
-  fixture = await startProviderFixture({ rateLimit: { perAccount: 1000, perAddress: 1000 } });
+  fixture = await startProviderFixture({
+    rateLimit: { perAccount: 1000, perAccountAndAddress: 1000, perAddress: 1000 },
+  });
 });
 after(async () => {
   // Nothing above may have been a server error.
@@ -89,7 +91,7 @@ describe('bad input never becomes a 500', () => {
 
   it('redirects to a next with non-ASCII characters with a percent-encoded Location', async () => {
     const token = new URL(await loginUrl(), fixture.url).searchParams.get('request_token') ?? '';
-    const next = 'http://localhost:8000/café/?redirect=/é';
+    const next = 'http://localhost:8000/myssoclient/auth/?redirect=/café/é';
     const url = loginPath(fixture.client, token, next);
     const browser = new TestBrowser(fixture.url);
     const form = await browser.get(url);
@@ -101,7 +103,7 @@ describe('bad input never becomes a 500', () => {
     assert.equal(posted.status, 302);
     assert.match(
       posted.location ?? '',
-      /^http:\/\/localhost:8000\/caf%C3%A9\/\?redirect=%2F%C3%A9&request_token=/,
+      /^http:\/\/localhost:8000\/myssoclient\/auth\/\?redirect=%2Fcaf%C3%A9%2F%C3%A9&request_token=/,
     );
   });
 

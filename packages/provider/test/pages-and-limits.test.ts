@@ -13,11 +13,13 @@ async function signInOwn(browser: TestBrowser, username: string, password: strin
 describe('rate limits on failed sign-ins', () => {
   let fixture: ProviderFixture;
   before(async () => {
-    fixture = await startProviderFixture({ rateLimit: { perAccount: 3, perAddress: 5, windowSeconds: 600 } });
+    fixture = await startProviderFixture({
+      rateLimit: { perAccountAndAddress: 3, perAddress: 5, windowSeconds: 600 },
+    });
   });
   after(() => fixture.close());
 
-  it('refuses an account after 3 attempts with 429 and Retry-After, even with the right password', async () => {
+  it('refuses an account to an address after 3 failures there with 429 and Retry-After, even with the right password', async () => {
     const browser = new TestBrowser(fixture.url);
     for (let attempt = 0; attempt < 3; attempt++) {
       assert.equal((await signInOwn(browser, 'user1', 'wrong')).status, 200);
@@ -123,6 +125,26 @@ describe('pages, cookies, headers and logs', () => {
     assert.doesNotMatch(home.body, /<b>Bold/);
     const form = await browser.get(`/login/?next=${encodeURIComponent('/"><script>x</script>')}`);
     assert.match(form.body, /value="\/&quot;&gt;&lt;script&gt;x&lt;\/script&gt;"/);
+  });
+
+  it('refuses a cookie and form field pair the attacker chose, and accepts its own form', async () => {
+    // A matching pair the attacker made up (and planted as a cookie): not signed by this provider.
+    const chosen = 'c'.repeat(64);
+    for (const path of ['/login/', '/logout/']) {
+      const browser = new TestBrowser(fixture.url);
+      browser.cookies.set('ssokit_provider_csrf', chosen);
+      const answer = await browser.post(path, { csrf_token: chosen, username: 'user1', password: '123' });
+      assert.equal(answer.status, 403, path);
+      assert.match(answer.body, /This form has expired/);
+      assert.equal(browser.cookies.has('ssokit_provider_session'), false);
+    }
+    const browser = new TestBrowser(fixture.url);
+    browser.cookies.set('ssokit_provider_csrf', chosen);
+    const form = await browser.get('/login/');
+    const field = TestBrowser.csrfField(form.body);
+    assert.notEqual(field, chosen, 'the form field is not the cookie value');
+    const posted = await browser.post('/login/', { csrf_token: field, username: 'user1', password: '123' });
+    assert.equal(posted.status, 302);
   });
 
   it('signs in at /login/, returns to a same-site next only, and logs out with a POST', async () => {

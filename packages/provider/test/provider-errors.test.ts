@@ -72,7 +72,9 @@ function requestTokenPathWithPlus(): { path: string; signature: string } {
 }
 
 before(async () => {
-  fixture = await startProviderFixture({ rateLimit: { perAccount: 1000, perAddress: 1000 } });
+  fixture = await startProviderFixture({
+    rateLimit: { perAccount: 1000, perAccountAndAddress: 1000, perAddress: 1000 },
+  });
 });
 after(() => fixture.close());
 
@@ -238,7 +240,7 @@ describe('login/ refuses bad requests with the original plain texts', () => {
 
   it('accepts https on the registered host:port when the registration names no scheme, as the original', async () => {
     const token = await requestToken();
-    const page = await call(loginPath(fixture.client, token, 'https://localhost:8000/elsewhere/'));
+    const page = await call(loginPath(fixture.client, token, 'https://localhost:8000/myssoclient/auth/'));
     assert.equal(page.status, 200);
   });
 

@@ -118,16 +118,75 @@ describe('an unmodified Python 2 dj-sso-client against the provider', () => {
     const question = await browser.get(url);
     assert.equal(question.status, 200);
     assert.match(question.body, /Continue with current user\? user1/);
-    const escaped = url.replaceAll('&', '&amp;');
-    assert.ok(question.body.includes(`href="${escaped}&amp;cwca=yes"`), question.body);
-    assert.ok(question.body.includes(`href="${escaped}&amp;cwca=no"`));
+    // Continue and switch are buttons of one POST form with a CSRF token, not links.
+    assert.doesNotMatch(question.body, /cwca=/);
+    assert.match(question.body, /<form method="post" action="">/);
+    assert.match(question.body, /<button [^>]*name="cwca" value="yes"[^>]*>continue<\/button>/);
+    assert.match(question.body, /<button [^>]*name="cwca" value="no"[^>]*>switch account<\/button>/);
 
-    const continued = await browser.get(`${url}&cwca=yes`);
+    // A plain GET with cwca=yes (a link on any site) signs nobody in: it asks again.
+    const linked = await browser.get(`${url}&cwca=yes`);
+    assert.equal(linked.status, 200);
+    assert.match(linked.body, /Continue with current user\? user1/);
+    const unbound = await backChannel(fixture, authTokenPath(fixture.client, requestToken, 'f'.repeat(64)));
+    assert.equal(unbound.body, '{"error": "request token error"}');
+
+    const forged = await browser.post(url, { csrf_token: 'a'.repeat(64), cwca: 'yes' });
+    assert.equal(forged.status, 403);
+    assert.match(forged.body, /This form has expired/);
+
+    const continued = await browser.post(url, {
+      csrf_token: TestBrowser.csrfField(question.body),
+      cwca: 'yes',
+    });
     assert.equal(continued.status, 302);
     const authToken = parseCallback(continued.location, requestToken);
     const answer = await backChannel(fixture, authTokenPath(fixture.client, requestToken, authToken));
     assert.equal(answer.status, 200);
     assert.match(answer.body, /"username": "user1"/);
+  });
+
+  it('switches account with the "switch account" button: the form, then user2 for the client', async () => {
+    const browser = new TestBrowser(fixture.url);
+    const ownForm = await browser.get('/login/');
+    await browser.post('/login/', {
+      csrf_token: TestBrowser.csrfField(ownForm.body),
+      username: 'user1',
+      password: '123',
+    });
+    const requestToken = await newRequestToken(fixture);
+    const url = loginPath(fixture.client, requestToken, CALLBACK);
+    const question = await browser.get(url);
+    const form = await browser.post(url, { csrf_token: TestBrowser.csrfField(question.body), cwca: 'no' });
+    assert.equal(form.status, 200);
+    assert.match(form.body, /name="password"/);
+    const posted = await browser.post(url, {
+      csrf_token: TestBrowser.csrfField(form.body),
+      username: 'user2',
+      password: '456',
+    });
+    assert.equal(posted.status, 302);
+    const authToken = parseCallback(posted.location, requestToken);
+    const answer = await backChannel(fixture, authTokenPath(fixture.client, requestToken, authToken));
+    assert.match(answer.body, /"username": "user2"/);
+  });
+
+  it('refuses with a 400 page a next on the client host outside its callback path', async () => {
+    const requestToken = await newRequestToken(fixture);
+    const browser = new TestBrowser(fixture.url);
+    for (const next of [
+      'http://localhost:8000/admin/delete-everything/',
+      'http://localhost:8000/myssoclient/auth/../../account/',
+      'http://localhost:8000/myssoclient/auth/extra',
+      'http://localhost:8000/myssoclient/',
+    ]) {
+      const page = await browser.get(loginPath(fixture.client, requestToken, next));
+      assert.equal(page.status, 400, next);
+      assert.match(page.body, /only returns to the app’s sign-in callback/);
+      assert.match(page.body, /\/myssoclient\/auth\//);
+    }
+    const answer = await backChannel(fixture, authTokenPath(fixture.client, requestToken, 'f'.repeat(64)));
+    assert.equal(answer.body, '{"error": "request token error"}');
   });
 
   it('switches account: signs in as user2 for the client while the provider keeps user1', async () => {

@@ -88,6 +88,33 @@ describe('ssokit provider client …', () => {
     ]);
   });
 
+  it('registers the callback path of --callback-path, /myssoclient/auth/ without it', async () => {
+    const custom = await run(
+      'provider',
+      'client',
+      'add',
+      '--host',
+      'cb.example',
+      '--callback-path',
+      '/sso/callback/',
+      '--json',
+    );
+    assert.equal(custom.code, 0, custom.err);
+    assert.equal((await registration(JSON.parse(custom.out).apikey))?.callbackPath, '/sso/callback/');
+    const plain = await run('provider', 'client', 'add', '--host', 'plain.example', '--json');
+    assert.equal((await registration(JSON.parse(plain.out).apikey))?.callbackPath, undefined);
+    const text = await run('provider', 'client', 'add', '--host', 'text.example');
+    assert.match(text.out, /Callback: \/myssoclient\/auth\/ \(the original client's\)/);
+    const listed = await run('provider', 'client', 'list');
+    assert.match(listed.out, /CALLBACK/);
+    assert.match(listed.out, /cb\.example +\S+ +\/sso\/callback\//);
+    for (const bad of ['sso/callback/', '//evil.example/', '/cb?x=1', '/a b/']) {
+      const refused = await run('provider', 'client', 'add', '--host', 'x.example', '--callback-path', bad);
+      assert.equal(refused.code, 1, bad);
+      assert.match(refused.err, /callbackPath must be a path/);
+    }
+  });
+
   it('refuses a bad host or scheme', async () => {
     assert.equal((await run('provider', 'client', 'add')).code, 2);
     assert.equal((await run('provider', 'client', 'add', '--host', 'x', '--scheme', 'ftp')).code, 2);
@@ -99,8 +126,11 @@ describe('ssokit provider client …', () => {
   it('lists clients without their secrets', async () => {
     const listed = await run('provider', 'client', 'list');
     assert.equal(listed.code, 0);
-    assert.match(listed.out, /^API KEY\s+HOST\s+SCHEME\s+SECRETS\s+CREATED\s+NOTE/);
-    assert.match(listed.out, new RegExp(`${apiKey}\\s+localhost:8000\\s+any\\s+1\\s+\\S+\\s+demo`));
+    assert.match(listed.out, /^API KEY\s+HOST\s+SCHEME\s+CALLBACK\s+SECRETS\s+CREATED\s+NOTE/);
+    assert.match(
+      listed.out,
+      new RegExp(`${apiKey}\\s+localhost:8000\\s+any\\s+/myssoclient/auth/\\s+1\\s+\\S+\\s+demo`),
+    );
     assert.doesNotMatch(listed.out, /[0-9a-f]{64}/);
   });
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { pythonJsonDumps, type SqlClientStore } from '@ssokit/provider';
+import { DEFAULT_CALLBACK_PATH, pythonJsonDumps, type SqlClientStore } from '@ssokit/provider';
 import { type CliCommand, UsageError } from '../command.ts';
 import { DB_FLAG_HELP, withProviderDatabase } from './provider-database.ts';
 import { formatTable } from './provider-user-commands.ts';
@@ -21,15 +21,17 @@ function clientStoreOf(provider: { clientStore: SqlClientStore | undefined }): S
 export const providerClientAddCommand: CliCommand = {
   path: ['provider', 'client', 'add'],
   summary: 'Register a client app (prints its API key and secret)',
-  usage: `Usage: ssokit provider client add --host HOST[:PORT] [--scheme http|https] [--note N] [--json] [--db URL]
+  usage: `Usage: ssokit provider client add --host HOST[:PORT] [--scheme http|https] [--callback-path PATH] [--note N] [--json] [--db URL]
 
 Registers a client app: a new API key and secret, bound to the host of the client's URL
-(logins return only there). Put the key and secret into the client's configuration; the
+(logins return only to its callback path there). Put the key and secret into the client's configuration; the
 secret is shown only now.
 
 Options:
   --host HOST[:PORT]  host of the client app's URL, e.g. localhost:8000 (required)
   --scheme S          also require http or https for login redirects (default: either)
+  --callback-path P   the client's sign-in callback, the one path logins return to
+                      (default: /myssoclient/auth/, where the original client mounts it)
   --note N            a note for administrators
   --json              print {"apikey": …, "seckey": …, "host": …}
 ${PREFIX_FLAG_HELP}
@@ -40,6 +42,7 @@ ${DB_FLAG_HELP}`,
       options: {
         host: { type: 'string' },
         scheme: { type: 'string' },
+        'callback-path': { type: 'string' },
         note: { type: 'string' },
         json: { type: 'boolean' },
         prefix: { type: 'string' },
@@ -52,10 +55,12 @@ ${DB_FLAG_HELP}`,
     if (scheme !== undefined && scheme !== 'http' && scheme !== 'https') {
       throw new UsageError('--scheme must be http or https');
     }
+    const callbackPath = values['callback-path'];
     const client = await withProviderDatabase(values, (provider) =>
       clientStoreOf(provider).add({
         host,
         ...(scheme === undefined ? {} : { scheme }),
+        ...(callbackPath === undefined ? {} : { callbackPath }),
         ...(values.note === undefined ? {} : { note: values.note }),
       }),
     );
@@ -67,6 +72,7 @@ ${DB_FLAG_HELP}`,
     io.out(`API key:  ${client.apiKey}`);
     io.out(`Secret:   ${secret}`);
     io.out(`Host:     ${client.host ?? host}${client.scheme ? ` (${client.scheme} only)` : ''}`);
+    io.out(`Callback: ${client.callbackPath ?? `${DEFAULT_CALLBACK_PATH} (the original client's)`}`);
     io.out("The secret is shown only now; keep it in the client app's configuration.");
     return 0;
   },
@@ -90,11 +96,12 @@ ${DB_FLAG_HELP}`,
     }
     io.out(
       formatTable(
-        ['API KEY', 'HOST', 'SCHEME', 'SECRETS', 'CREATED', 'NOTE'],
+        ['API KEY', 'HOST', 'SCHEME', 'CALLBACK', 'SECRETS', 'CREATED', 'NOTE'],
         clients.map((client) => [
           client.apiKey,
           client.host ?? '-',
           client.scheme ?? 'any',
+          client.callbackPath ?? DEFAULT_CALLBACK_PATH,
           String(client.activeSecrets),
           client.createdAt.toISOString(),
           client.note ?? '',

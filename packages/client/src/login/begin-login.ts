@@ -2,7 +2,7 @@ import { SsoError, urlencodePython2 } from '@ssokit/protocol';
 import { type ClientContext, storeUnavailable } from '../client-context.ts';
 import { describeError } from '../logging/sso-logger.ts';
 import { tokenCookie } from '../session/session-cookies.ts';
-import { generateToken, isWellFormedToken } from '../session/session-token.ts';
+import { renewedLoginState } from './login-state.ts';
 import { safeRedirectTarget } from './safe-redirect.ts';
 
 export interface BeginLoginInput {
@@ -17,8 +17,10 @@ export interface BeginLoginInput {
    */
   callbackUrl?: string | undefined;
   /**
-   * The browser's pending sign-in cookie, if it has one (kept so several tabs can sign in).
-   * @default a new random one
+   * The browser's pending sign-in cookie, if it has one. The new sign-in is always bound to a
+   * new random value; the cookie's previous values are kept beside it so sign-ins started in
+   * other tabs can still finish.
+   * @default none
    */
   loginStateCookie?: string | undefined;
   /**
@@ -85,9 +87,9 @@ export async function beginLogin<Extras extends object>(
     throw error;
   }
 
-  const browserToken = isWellFormedToken(input.loginStateCookie) ? input.loginStateCookie : generateToken();
+  const loginState = renewedLoginState(input.loginStateCookie);
   try {
-    await context.loginStates.remember(browserToken, requestToken, { redirectTo });
+    await context.loginStates.remember(loginState.token, requestToken, { redirectTo });
   } catch (error) {
     context.logger.error({ err: describeError(error) }, 'could not store a pending sign-in');
     throw storeUnavailable(error, 'session store');
@@ -102,6 +104,8 @@ export async function beginLogin<Extras extends object>(
   const secure = context.secureCookies(input.https ?? callbackUrl.startsWith('https:'));
   return {
     location: `${context.api.loginPageBase()}?${query}`,
-    setCookies: [tokenCookie(context.loginCookieName, browserToken, config.loginStateTtlSeconds, { secure })],
+    setCookies: [
+      tokenCookie(context.loginCookieName, loginState.cookie, config.loginStateTtlSeconds, { secure }),
+    ],
   };
 }

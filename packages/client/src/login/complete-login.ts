@@ -3,9 +3,9 @@ import { type ClientContext, storeUnavailable } from '../client-context.ts';
 import { describeError } from '../logging/sso-logger.ts';
 import { tokenCookie } from '../session/session-cookies.ts';
 import { endSession } from '../session/session-flows.ts';
-import { isWellFormedToken } from '../session/session-token.ts';
 import { type SsoUser, type SsoUserRecord, toSsoUser } from '../user/sso-user.ts';
 import { parseCallbackQuery } from './callback-query.ts';
+import { loginStateTokens } from './login-state.ts';
 import { safeRedirectTarget } from './safe-redirect.ts';
 
 export interface CompleteLoginInput {
@@ -48,7 +48,7 @@ export async function completeLogin<Extras extends object>(
 ): Promise<CompleteLoginResult<Extras>> {
   const { config, logger } = context;
   const callback = parseCallbackQuery(input.query);
-  if (!isWellFormedToken(input.loginStateCookie)) throw notStartedHere();
+  if (loginStateTokens(input.loginStateCookie).length === 0) throw notStartedHere();
 
   let state: { redirectTo: string } | undefined;
   try {

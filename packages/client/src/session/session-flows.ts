@@ -1,6 +1,5 @@
 import type { SsoError } from '@ssokit/protocol';
 import { type ClientContext, storeUnavailable } from '../client-context.ts';
-import { describeError } from '../logging/sso-logger.ts';
 import type { SsoUser } from '../user/sso-user.ts';
 import { clearedCookie, readCookie, tokenCookie } from './session-cookies.ts';
 import type { ActiveSession } from './session-manager.ts';
@@ -92,8 +91,8 @@ function storeFailed<Extras extends object>(
 }
 
 /**
- * Ends one session; when it was the user's last one, the stored user is removed too (as the
- * original deleted the row at logout). Returns whether a session was ended.
+ * Ends one session. The stored user stays (other sessions of the user may live; it is
+ * refreshed at the next sign-in and removed by `removeUser`). Returns whether a session was ended.
  */
 export async function endSession<Extras extends object>(
   context: ClientContext<Extras>,
@@ -101,17 +100,7 @@ export async function endSession<Extras extends object>(
 ): Promise<boolean> {
   const ended = await context.sessions.invalidate(sessionToken);
   if (ended === undefined) return false;
-  if (ended.lastSession) {
-    // The session is gone, which is what signing out needs; a user row left behind is only
-    // stale data, refreshed at the next sign-in.
-    await context.users.delete(ended.userId).catch((error: unknown) => {
-      context.logger.warn({ err: describeError(error) }, 'could not remove the stored user at logout');
-    });
-  }
-  context.logger.info(
-    { event: 'logout', userId: ended.userId, lastSession: ended.lastSession },
-    'session ended',
-  );
+  context.logger.info({ event: 'logout', userId: ended.userId }, 'session ended');
   return true;
 }
 

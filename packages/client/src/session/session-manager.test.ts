@@ -106,24 +106,14 @@ describe('SessionManager', () => {
     assert.equal(await sessions.read(token), undefined);
   });
 
-  it('invalidate() ends the session and tells whether it was the user last one', async () => {
+  it('invalidate() ends the session and tells whose it was', async () => {
     const { sessions } = setup();
     const a = await sessions.create(user1);
     const b = await sessions.create(user1);
-    assert.deepEqual(await sessions.invalidate(a.token), { userId: 1, lastSession: false });
+    assert.deepEqual(await sessions.invalidate(a.token), { userId: 1 });
     assert.equal(await sessions.read(a.token), undefined);
     assert.equal((await sessions.read(b.token))?.user.id, 1);
-    assert.deepEqual(await sessions.invalidate(b.token), { userId: 1, lastSession: true });
-    assert.equal(await sessions.invalidate(b.token), undefined);
-  });
-
-  it('counts a session that expired on its own as gone when another one ends', async () => {
-    const { sessions, advance } = setup({ ttlSeconds: DAY });
-    await sessions.create(user1);
-    advance(DAY / 4);
-    const later = await sessions.create(user1);
-    advance((DAY * 3) / 4 + 1);
-    assert.deepEqual(await sessions.invalidate(later.token), { userId: 1, lastSession: true });
+    assert.equal(await sessions.invalidate(a.token), undefined);
   });
 
   it('invalidateUser() ends every session of one user and leaves the others', async () => {
@@ -131,24 +121,58 @@ describe('SessionManager', () => {
     const a = await sessions.create(user1);
     const b = await sessions.create(user1);
     const other = await sessions.create({ id: 2, username: 'user2', extras: {} });
-    assert.equal(await sessions.invalidateUser(1), 2);
+    await sessions.invalidateUser(1);
     assert.equal(await sessions.read(a.token), undefined);
     assert.equal(await sessions.read(b.token), undefined);
     assert.equal((await sessions.read(other.token))?.user.username, 'user2');
+    const again = await sessions.create(user1);
+    assert.equal((await sessions.read(again.token))?.user.id, 1, 'a sign-in after it works');
   });
 
-  it('weeds ended sessions out of a full index instead of dropping the oldest live one', async () => {
+  it('invalidateUser() is one write, however many sessions the user has', async () => {
+    const { sessions, writes } = setup();
+    for (let i = 0; i < 150; i++) await sessions.create(user1);
+    writes.length = 0;
+    await sessions.invalidateUser(1);
+    assert.deepEqual(writes, ['ssokit_session:epoch:1']);
+  });
+
+  it('a renewed session stays in its epoch and still ends with invalidateUser()', async () => {
+    const { sessions, advance } = setup({ ttlSeconds: DAY });
+    const { token } = await sessions.create(user1);
+    advance(DAY / 2 + 1);
+    assert.equal((await sessions.read(token))?.renewed, true);
+    await sessions.invalidateUser(1);
+    assert.equal(await sessions.read(token), undefined);
+  });
+
+  it('another process sees invalidateUser() once its epochCacheMs has passed, and at once with 0', async () => {
     const { sessions, memory } = setup();
-    const tokens: string[] = [];
-    for (let i = 0; i < 100; i++) tokens.push((await sessions.create(user1)).token);
-    // Sessions 2..51 disappear behind the index's back (evicted, expired, removed by hand).
-    for (const token of tokens.slice(1, 51)) {
-      await memory.delete(`ssokit_session:${createHash('sha256').update(token).digest('hex')}`);
-    }
-    const newest = await sessions.create(user1);
-    assert.equal(await sessions.invalidateUser(1), 51);
-    assert.equal(await sessions.read(tokens[0]), undefined, 'the oldest live session was still indexed');
-    assert.equal(await sessions.read(newest.token), undefined);
+    let clock = 1_800_000_000_000;
+    const cached = new SessionManager({ store: memory, ttlSeconds: DAY, now: () => clock });
+    const uncached = new SessionManager({
+      store: memory,
+      ttlSeconds: DAY,
+      now: () => clock,
+      epochCacheMs: 0,
+    });
+    const { token } = await sessions.create(user1);
+    assert.equal((await cached.read(token))?.user.id, 1);
+    assert.equal((await uncached.read(token))?.user.id, 1);
+    await sessions.invalidateUser(1);
+    assert.equal(await uncached.read(token), undefined);
+    clock += 1000;
+    assert.equal(await cached.read(token), undefined);
+  });
+
+  it('reads a session stored before epochs existed as live until the user is ended', async () => {
+    const { sessions, memory } = setup();
+    const token = 'B'.repeat(43);
+    const key = `ssokit_session:${createHash('sha256').update(token).digest('hex')}`;
+    await memory.set(key, JSON.stringify({ u: user1, e: 1_800_000_000_000 + DAY * 1000 }), DAY);
+    assert.equal((await sessions.read(token))?.user.id, 1);
+    await sessions.invalidateUser(1);
+    assert.equal(await sessions.read(token), undefined);
   });
 
   it('reads a corrupted stored session as no session', async () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { type GetNowResult, getNowOf, type KeyValueStore } from '@ssokit/stores';
 import {
   type SsoUser,
@@ -20,6 +21,14 @@ export interface SessionManagerOptions {
    * @default 10000
    */
   parsedCacheSize?: number;
+  /**
+   * How long this process trusts the session epoch of a user it read from the store (see
+   * {@link SessionManager.invalidateUser}), in milliseconds. Within it, ending every session of
+   * a user in another process can go unseen here; in this process it is seen at once. 0 reads
+   * the epoch at every request: one more store read per request.
+   * @default 1000
+   */
+  epochCacheMs?: number;
   /** Clock in milliseconds, for tests. @default Date.now */
   now?: () => number;
 }
@@ -36,13 +45,18 @@ export interface ActiveSession<Extras extends object> {
 interface StoredSession {
   u: SsoUserRecord;
   e: number;
+  /** The user's session epoch when the session began; absent (sessions of older versions) is ''. */
+  g?: string;
 }
 
 interface ParsedEntry<Extras extends object> {
   raw: string;
   user: SsoUser<Extras>;
   userId: SsoUserId;
+  /** `String(userId)`, built once: the key of the epoch cache, looked up on every read. */
+  userKey: string;
   expiresAt: number;
+  epoch: string;
   /** The answer to a read that renews nothing, built once: most reads allocate nothing. */
   unrenewed: ActiveSession<Extras>;
 }
@@ -52,12 +66,31 @@ function parsedEntry<Extras extends object>(
   user: SsoUser<Extras>,
   userId: SsoUserId,
   expiresAt: number,
+  epoch: string,
 ): ParsedEntry<Extras> {
-  return { raw, user, userId, expiresAt, unrenewed: Object.freeze({ user, expiresAt, renewed: false }) };
+  return {
+    raw,
+    user,
+    userId,
+    userKey: String(userId),
+    expiresAt,
+    epoch,
+    unrenewed: Object.freeze({ user, expiresAt, renewed: false }),
+  };
 }
 
-// Keep at most this many session ids per user in the index that logout consults.
-const MAX_INDEXED_SESSIONS = 100;
+interface CachedEpoch {
+  value: string;
+  readAt: number;
+}
+
+/**
+ * How long an epoch marker is kept. It must outlive every session it ended (those die within
+ * one session lifetime, as they can no longer be renewed); when it finally expires, sessions
+ * begun after it end too: a sign-in again a year after the account was removed, never a
+ * session coming back.
+ */
+const EPOCH_TTL_SECONDS = 400 * 86_400;
 
 function parseStored(raw: string): StoredSession | undefined {
   try {
@@ -67,7 +100,8 @@ function parseStored(raw: string): StoredSession | undefined {
     if (typeof user.username !== 'string' || (typeof user.id !== 'number' && typeof user.id !== 'string')) {
       return undefined;
     }
-    return { u: { id: user.id, username: user.username, extras: user.extras ?? {} }, e: value.e };
+    const epoch = typeof value.g === 'string' ? value.g : '';
+    return { u: { id: user.id, username: user.username, extras: user.extras ?? {} }, e: value.e, g: epoch };
   } catch {
     return undefined;
   }
@@ -76,8 +110,14 @@ function parseStored(raw: string): StoredSession | undefined {
 /**
  * Server-side sessions in a key-value store. The cookie holds a random 256-bit token; the store
  * keys the session by its SHA-256 and holds a snapshot of the user, so reading the user of a
- * request is one `get`. Each user also has an index of their session ids, which lets logout
- * tell whether it ended the user's last session.
+ * request is one `get`.
+ *
+ * Ending every session of a user is one write: each user has a session epoch (absent until
+ * first used), each session records the epoch it began in, and a session whose epoch is no
+ * longer the user's is dead. There is no per-user list of sessions to keep in step, so no
+ * number of simultaneous sign-ins can leave one out, on any store. The epoch is read with the
+ * session and trusted in this process for `epochCacheMs`, so the per-request path stays one
+ * store read; the epoch costs one more read per user and process at most once per `epochCacheMs`.
  */
 export class SessionManager<Extras extends object = Record<string, unknown>> {
   private readonly store: KeyValueStore;
@@ -86,8 +126,10 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
   private readonly ttlMs: number;
   private readonly keyPrefix: string;
   private readonly parsedCacheSize: number;
+  private readonly epochCacheMs: number;
   private readonly now: () => number;
   private readonly parsed = new Map<string, ParsedEntry<Extras>>();
+  private readonly epochs = new Map<string, CachedEpoch>();
 
   constructor(options: SessionManagerOptions) {
     this.store = options.store;
@@ -96,6 +138,10 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
     this.ttlMs = options.ttlSeconds * 1000;
     this.keyPrefix = options.keyPrefix ?? 'ssokit_session:';
     this.parsedCacheSize = options.parsedCacheSize ?? 10_000;
+    this.epochCacheMs = options.epochCacheMs ?? 1000;
+    if (!Number.isFinite(this.epochCacheMs) || this.epochCacheMs < 0) {
+      throw new TypeError(`epochCacheMs must be a number >= 0, got ${options.epochCacheMs}`);
+    }
     this.now = options.now ?? Date.now;
   }
 
@@ -103,11 +149,13 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
   async create(user: SsoUserRecord): Promise<{ token: string; expiresAt: number }> {
     const token = generateToken();
     const id = hashToken(token);
+    // Read, not cached: a session begun in an epoch this process has not seen yet would be dead.
+    const epoch = (await this.store.get(this.epochKey(user.id))) ?? '';
+    this.rememberEpoch(user.id, epoch);
     const expiresAt = this.now() + this.ttlMs;
-    const raw = JSON.stringify({ u: user, e: expiresAt } satisfies StoredSession);
+    const raw = JSON.stringify({ u: user, e: expiresAt, g: epoch } satisfies StoredSession);
     await this.store.set(this.sessionKey(id), raw, this.ttlSeconds);
-    await this.addToIndex(user.id, id);
-    this.remember(id, parsedEntry(raw, toSsoUser<Extras>(user), user.id, expiresAt));
+    this.remember(id, parsedEntry(raw, toSsoUser<Extras>(user), user.id, expiresAt, epoch));
     return { token, expiresAt };
   }
 
@@ -125,16 +173,19 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
   ): ActiveSession<Extras> | undefined | Promise<ActiveSession<Extras> | undefined> {
     if (!isWellFormedToken(token)) return undefined;
     const id = hashToken(token);
-    const key = this.sessionKey(id);
-    const raw = this.getNow !== undefined ? this.getNow(key) : this.store.get(key);
+    const raw = this.readKey(this.sessionKey(id));
     if (raw instanceof Promise) return raw.then((value) => this.fromStored(id, value));
     return this.fromStored(id, raw);
+  }
+
+  private readKey(key: string): GetNowResult {
+    return this.getNow !== undefined ? this.getNow(key) : this.store.get(key);
   }
 
   private fromStored(
     id: string,
     raw: string | undefined,
-  ): ActiveSession<Extras> | undefined | Promise<ActiveSession<Extras>> {
+  ): ActiveSession<Extras> | undefined | Promise<ActiveSession<Extras> | undefined> {
     if (raw === undefined) {
       this.parsed.delete(id);
       return undefined;
@@ -144,86 +195,83 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
     if (entry === undefined || entry.raw !== raw) {
       const stored = parseStored(raw);
       if (stored === undefined) return undefined;
-      entry = parsedEntry(raw, toSsoUser<Extras>(stored.u), stored.u.id, stored.e);
+      entry = parsedEntry(raw, toSsoUser<Extras>(stored.u), stored.u.id, stored.e, stored.g ?? '');
       this.remember(id, entry);
     }
     const now = this.now();
     if (entry.expiresAt <= now) return undefined;
+    const cached = this.epochs.get(entry.userKey);
+    if (cached !== undefined && now - cached.readAt < this.epochCacheMs) {
+      return this.inEpoch(id, entry, cached.value, now);
+    }
+    const current = this.readKey(this.epochKey(entry.userId));
+    const found = entry;
+    if (current instanceof Promise) {
+      return current.then((value) => {
+        this.rememberEpoch(found.userId, value ?? '');
+        return this.inEpoch(id, found, value ?? '', this.now());
+      });
+    }
+    this.rememberEpoch(entry.userId, current ?? '');
+    return this.inEpoch(id, entry, current ?? '', now);
+  }
+
+  private inEpoch(
+    id: string,
+    entry: ParsedEntry<Extras>,
+    epoch: string,
+    now: number,
+  ): ActiveSession<Extras> | undefined | Promise<ActiveSession<Extras>> {
+    if (entry.epoch !== epoch) {
+      this.parsed.delete(id);
+      return undefined;
+    }
     if (entry.expiresAt - now >= this.ttlMs / 2) return entry.unrenewed;
     return this.renew(id, entry, now);
   }
 
-  /** Ends the session of a token. `lastSession` tells whether the user has no other one left. */
-  async invalidate(
-    token: string | undefined,
-  ): Promise<{ userId: SsoUserId; lastSession: boolean } | undefined> {
+  /** Ends the session of a token; tells whose it was, or undefined when there was none. */
+  async invalidate(token: string | undefined): Promise<{ userId: SsoUserId } | undefined> {
     if (!isWellFormedToken(token)) return undefined;
     const id = hashToken(token);
     this.parsed.delete(id);
     const raw = await this.store.take(this.sessionKey(id));
     const stored = raw === undefined ? undefined : parseStored(raw);
     if (stored === undefined) return undefined;
-    const userId = stored.u.id;
-    const others = (await this.liveSessionIds(userId)).filter((other) => other !== id);
-    if (others.length === 0) await this.store.delete(this.indexKey(userId));
-    else await this.store.set(this.indexKey(userId), JSON.stringify(others), this.ttlSeconds);
-    return { userId, lastSession: others.length === 0 };
+    return { userId: stored.u.id };
   }
 
-  /** Ends every session of a user (sign out everywhere); returns how many there were. */
-  async invalidateUser(userId: SsoUserId): Promise<number> {
-    const ids = await this.liveSessionIds(userId);
-    await Promise.all(ids.map((id) => this.store.delete(this.sessionKey(id))));
-    for (const id of ids) this.parsed.delete(id);
-    await this.store.delete(this.indexKey(userId));
-    return ids.length;
+  /**
+   * Ends every session of a user (sign out everywhere): one write of a new random epoch, so
+   * it holds however many sessions there are and however many sign-ins run at the same time.
+   * Seen at once in this process, within `epochCacheMs` in the others.
+   */
+  async invalidateUser(userId: SsoUserId): Promise<void> {
+    const epoch = randomBytes(12).toString('base64url');
+    await this.store.set(this.epochKey(userId), epoch, EPOCH_TTL_SECONDS);
+    this.rememberEpoch(userId, epoch);
   }
 
   private async renew(id: string, entry: ParsedEntry<Extras>, now: number): Promise<ActiveSession<Extras>> {
     const expiresAt = now + this.ttlMs;
-    const raw = JSON.stringify({ u: toUserRecord(entry.user), e: expiresAt } satisfies StoredSession);
+    const raw = JSON.stringify({
+      u: toUserRecord(entry.user),
+      e: expiresAt,
+      g: entry.epoch,
+    } satisfies StoredSession);
     await this.store.set(this.sessionKey(id), raw, this.ttlSeconds);
-    this.remember(id, parsedEntry(raw, entry.user, entry.userId, expiresAt));
-    // The index must outlive the sessions it lists; renewals are rare, so this read is cheap.
-    const index = await this.store.get(this.indexKey(entry.userId));
-    if (index !== undefined) await this.store.set(this.indexKey(entry.userId), index, this.ttlSeconds);
+    this.remember(id, parsedEntry(raw, entry.user, entry.userId, expiresAt, entry.epoch));
     return { user: entry.user, expiresAt, renewed: true };
   }
 
-  private async addToIndex(userId: SsoUserId, id: string): Promise<void> {
-    let ids = await this.indexedSessionIds(userId);
-    // Ended and expired sessions are weeded out only when the index is full: probing every
-    // listed session at each sign-in cost a store read per session (measured in bench/).
-    if (ids.length >= MAX_INDEXED_SESSIONS) ids = await this.liveOnly(ids);
-    ids.push(id);
-    await this.store.set(
-      this.indexKey(userId),
-      JSON.stringify(ids.slice(-MAX_INDEXED_SESSIONS)),
-      this.ttlSeconds,
-    );
-  }
-
-  /** The session ids listed in a user's index, live or not. */
-  private async indexedSessionIds(userId: SsoUserId): Promise<string[]> {
-    const text = await this.store.get(this.indexKey(userId));
-    if (text === undefined) return [];
-    let ids: unknown;
-    try {
-      ids = JSON.parse(text);
-    } catch {
-      return [];
+  private rememberEpoch(userId: SsoUserId, value: string): void {
+    const key = String(userId);
+    this.epochs.delete(key);
+    this.epochs.set(key, { value, readAt: this.now() });
+    if (this.epochs.size > Math.max(this.parsedCacheSize, 1)) {
+      const oldest = this.epochs.keys().next().value;
+      if (oldest !== undefined) this.epochs.delete(oldest);
     }
-    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
-  }
-
-  private async liveOnly(ids: string[]): Promise<string[]> {
-    const values = await Promise.all(ids.map((id) => this.store.get(this.sessionKey(id))));
-    return ids.filter((_, index) => values[index] !== undefined);
-  }
-
-  /** The indexed session ids of a user that still exist (expired ones drop out here). */
-  private async liveSessionIds(userId: SsoUserId): Promise<string[]> {
-    return this.liveOnly(await this.indexedSessionIds(userId));
   }
 
   private remember(id: string, entry: ParsedEntry<Extras>): void {
@@ -241,7 +289,7 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
     return `${this.keyPrefix}${id}`;
   }
 
-  private indexKey(userId: SsoUserId): string {
-    return `${this.keyPrefix}user:${userId}`;
+  private epochKey(userId: SsoUserId): string {
+    return `${this.keyPrefix}epoch:${userId}`;
   }
 }

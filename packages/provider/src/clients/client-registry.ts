@@ -6,8 +6,16 @@ export interface ClientRecord extends ApiKeyRecord {
   host?: string | null;
   /** When set, login redirects must also use this scheme. */
   scheme?: 'http' | 'https' | null;
+  /**
+   * The one path of the client's host its logins return to (its callback).
+   * @default '/myssoclient/auth/' (the original client's mount)
+   */
+  callbackPath?: string | null;
   note?: string | null;
 }
+
+/** Where the original dj-sso-client mounts its callback, and ssokit's client by default. */
+export const DEFAULT_CALLBACK_PATH = '/myssoclient/auth/';
 
 /** Where the provider finds client apps: the verifier's key source, with hosts. */
 export interface ClientRegistry extends ApiKeySource {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ClientRecord } from './client-registry.ts';
-import { allowedRedirectTarget } from './redirect-target.ts';
+import { allowedRedirectTarget, isCallbackTarget } from './redirect-target.ts';
 
 const client = (host: string, scheme?: 'http' | 'https'): ClientRecord => ({
   apiKey: 'k',
@@ -58,5 +58,24 @@ describe('allowedRedirectTarget()', () => {
 
   it('refuses everything for a client without a host', () => {
     assert.equal(allowedRedirectTarget('http://localhost:8000/', { ...client('x'), host: null }), undefined);
+  });
+});
+
+describe('isCallbackTarget()', () => {
+  const at = (url: string, callbackPath?: string) =>
+    isCallbackTarget(new URL(url), { ...client('localhost:8000'), callbackPath: callbackPath ?? null });
+
+  it('accepts only the original callback path when none is registered', () => {
+    assert.equal(at('http://localhost:8000/myssoclient/auth/?redirect=/x'), true);
+    assert.equal(at('http://localhost:8000/myssoclient/auth'), false);
+    assert.equal(at('http://localhost:8000/myssoclient/auth/more'), false);
+    assert.equal(at('http://localhost:8000/account/delete/'), false);
+  });
+
+  it('accepts the registered path instead, compared after dot segments are resolved', () => {
+    assert.equal(at('http://localhost:8000/sso/cb/', '/sso/cb/'), true);
+    assert.equal(at('http://localhost:8000/myssoclient/auth/', '/sso/cb/'), false);
+    assert.equal(at('http://localhost:8000/sso/cb/../../admin/', '/sso/cb/'), false);
+    assert.equal(at('http://localhost:8000/x/../sso/cb/', '/sso/cb/'), true);
   });
 });

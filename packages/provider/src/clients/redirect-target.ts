@@ -1,4 +1,4 @@
-import type { ClientRecord } from './client-registry.ts';
+import { type ClientRecord, DEFAULT_CALLBACK_PATH } from './client-registry.ts';
 
 const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443' };
 
@@ -36,4 +36,18 @@ export function allowedRedirectTarget(next: string, client: ClientRecord): URL |
   if (registered === undefined || registered.hostname !== url.hostname) return undefined;
   const expectedPort = registered.port ?? (client.scheme ? DEFAULT_PORTS[`${client.scheme}:`] : defaultPort);
   return (url.port || defaultPort) === expectedPort ? url : undefined;
+}
+
+/** The path a client's logins must return to: its registered callback path, or the original's. */
+export function callbackPathOf(client: ClientRecord): string {
+  return client.callbackPath || DEFAULT_CALLBACK_PATH;
+}
+
+/**
+ * True when a login's `next` (already on the client's host) is the client's callback: any
+ * other page of the client would receive the signed-in browser's request and auth tokens. The
+ * path is compared as the URL parser normalised it (`/a/../b` is `/b`), exactly.
+ */
+export function isCallbackTarget(target: URL, client: ClientRecord): boolean {
+  return target.pathname === callbackPathOf(client);
 }

@@ -15,6 +15,15 @@ async function setUp() {
 }
 
 describe('sqlClientStore lookups', () => {
+  it('keeps the callback path of a registration, none when not given', async () => {
+    const { database, store } = await setUp();
+    await store.add({ host: 'cb.example', apiKey: 'callbackkey1', callbackPath: '/sso/cb/' });
+    assert.equal((await store.findApiKey('callbackkey1'))?.callbackPath, '/sso/cb/');
+    assert.equal((await store.findApiKey('cachedkey01'))?.callbackPath, undefined);
+    await assert.rejects(store.add({ host: 'x.example', callbackPath: '//evil/' }), TypeError);
+    await database.close();
+  });
+
   it('forgets a registration at once when it is removed through the store', async () => {
     const { database, store } = await setUp();
     assert.equal((await store.findApiKey('cachedkey01'))?.host, 'app.example:8000');

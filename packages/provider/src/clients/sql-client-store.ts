@@ -12,6 +12,8 @@ export interface AddClientInput {
   host: string;
   /** Also require this scheme for login redirects. @default any (as the original) */
   scheme?: 'http' | 'https';
+  /** The path of the client's sign-in callback; a login's `next` elsewhere is refused. @default '/myssoclient/auth/' */
+  callbackPath?: string;
   note?: string;
   /** @default 16 random hex characters */
   apiKey?: string;
@@ -74,6 +76,7 @@ export function sqlClientStore(options: SqlClientStoreOptions): SqlClientStore {
         host: input.host,
         allowedEndpoints,
         ...(input.scheme === undefined ? {} : { scheme: input.scheme }),
+        ...(input.callbackPath === undefined ? {} : { callbackPath: input.callbackPath }),
         ...(input.note === undefined ? {} : { note: input.note }),
         ...(input.apiKey === undefined ? {} : { apiKey: input.apiKey }),
         ...(input.secret === undefined ? {} : { secret: input.secret }),

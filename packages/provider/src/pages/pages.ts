@@ -43,19 +43,31 @@ ${timeLeft(input.minutesLeft)}`;
 
 export interface ContinueAsPageInput {
   username: string;
-  continueUrl: string;
-  switchUrl: string;
+  csrfToken: string;
   minutesLeft: number;
 }
 
-/** "Continue with current user?": two plain links, as the original, so no script is needed. */
+/**
+ * "Continue with current user?": one form posting back to the same URL (the SSO page keeps
+ * its query), its two buttons sending `cwca=yes` or `cwca=no`. The original had two links,
+ * so that any page could sign a visitor in with a plain GET; a POST needs this page's token.
+ */
 export function continueAsPage(input: ContinueAsPageInput): SafeHtml {
   return html`<h2>Continue with current user? ${input.username}</h2>
+<form method="post" action="">
+<input type="hidden" name="${CSRF_FIELD}" value="${input.csrfToken}">
 <p>
-<a class="button" href="${input.continueUrl}">continue</a>
-<a class="button secondary" href="${input.switchUrl}">switch account</a>
+<button class="button" type="submit" name="cwca" value="yes">continue</button>
+<button class="button secondary" type="submit" name="cwca" value="no">switch account</button>
 </p>
+</form>
 ${timeLeft(input.minutesLeft)}`;
+}
+
+/** The SSO page's answer to a `next` outside the client's registered callback path. */
+export function wrongCallbackPage(host: string, callbackPath: string): SafeHtml {
+  return html`<p class="error" role="alert">This sign-in link is not valid: ${host} only returns to the app’s sign-in callback (${callbackPath}).</p>
+<p class="note">Go back to the app and sign in from there. If this keeps happening, the app’s callback path differs from the one registered at this provider.</p>`;
 }
 
 export function homePage(account: Account | undefined): SafeHtml {

@@ -2,7 +2,6 @@ import { type Request, type Response, Router } from 'express';
 import type { Account } from '../accounts/account.ts';
 import type { Provider } from '../create-provider.ts';
 import { clearCookie, readCookie, SESSION_COOKIE, setCookie } from '../http/cookies.ts';
-import { csrfTokenFor, csrfTokenMatches } from '../http/csrf.ts';
 import { formBody } from '../http/form-body.ts';
 import { cookiesSecure, sendFormExpired, sendPage } from '../http/page-response.ts';
 import { expressRequestContext } from '../http/request-context.ts';
@@ -40,12 +39,16 @@ export function siteRoutes(provider: Provider): Router {
 
   router.get('/login/', async (req, res) => {
     const next = sameSiteNext(singleParameters(splitUrl(req.originalUrl).rawQuery).get('next'));
-    const csrfToken = csrfTokenFor(req, res, cookiesSecure(req.secure, options.secureCookies));
+    const csrfToken = await provider.csrf.tokenFor(
+      req,
+      res,
+      cookiesSecure(req.secure, options.secureCookies),
+    );
     sendPage(res, 200, options.siteName, 'Log in', loginFormPage({ action: '/login/', csrfToken, next }));
   });
 
   router.post('/login/', limitForms, async (req, res) => {
-    if (!csrfTokenMatches(req, req.formFields)) {
+    if (!(await provider.csrf.matches(req, req.formFields))) {
       formExpired(res);
       return;
     }
@@ -74,7 +77,7 @@ export function siteRoutes(provider: Provider): Router {
           ? 'Enter a username and a password.'
           : 'Please enter a correct username and password.';
     if (result.outcome === 'rate_limited') res.setHeader('Retry-After', String(result.retryAfterSeconds));
-    const csrfToken = csrfTokenFor(req, res, secure);
+    const csrfToken = await provider.csrf.tokenFor(req, res, secure);
     sendPage(
       res,
       result.outcome === 'rate_limited' ? 429 : 200,
@@ -92,12 +95,16 @@ export function siteRoutes(provider: Provider): Router {
 
   router.get('/logout/', async (req, res) => {
     const account = await currentAccount(req);
-    const csrfToken = csrfTokenFor(req, res, cookiesSecure(req.secure, options.secureCookies));
+    const csrfToken = await provider.csrf.tokenFor(
+      req,
+      res,
+      cookiesSecure(req.secure, options.secureCookies),
+    );
     sendPage(res, 200, options.siteName, 'Log out', logoutPage(account?.username, csrfToken));
   });
 
   router.post('/logout/', limitForms, async (req, res) => {
-    if (!csrfTokenMatches(req, req.formFields)) {
+    if (!(await provider.csrf.matches(req, req.formFields))) {
       formExpired(res);
       return;
     }

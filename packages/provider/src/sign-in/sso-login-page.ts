@@ -1,10 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseQueryString, type QueryPair, urlencodePython2, WIRE_ERROR_TEXT } from '@ssokit/protocol';
 import type { Account } from '../accounts/account.ts';
-import { allowedRedirectTarget } from '../clients/redirect-target.ts';
+import { allowedRedirectTarget, callbackPathOf, isCallbackTarget } from '../clients/redirect-target.ts';
 import type { Provider } from '../create-provider.ts';
 import { readCookie, SESSION_COOKIE } from '../http/cookies.ts';
-import { csrfTokenFor, csrfTokenMatches } from '../http/csrf.ts';
 import {
   cookiesSecure,
   sendFormExpired,
@@ -15,7 +14,7 @@ import {
 import type { RequestContext } from '../http/request-context.ts';
 import { malformedRequest, singleParameters, splitUrl } from '../http/request-parameters.ts';
 import { contentSecurityPolicy } from '../http/security-headers.ts';
-import { continueAsPage, loginFormPage } from '../pages/pages.ts';
+import { continueAsPage, loginFormPage, wrongCallbackPage } from '../pages/pages.ts';
 import { checkSignIn } from './check-sign-in.ts';
 
 /** The client's callback: `next` with `request_token` and `auth_token` added to its query. */
@@ -32,12 +31,6 @@ function callbackUrl(target: URL, requestToken: string, authToken: string): stri
   return `${target.origin}${target.pathname}?${urlencodePython2(pairs)}${target.hash}`;
 }
 
-/** The page's own URL with `cwca` set, as the original's "continue" / "switch account" links. */
-function withCwca(path: string, rawQuery: string, value: 'yes' | 'no'): string {
-  const kept = rawQuery.split('&').filter((part) => part !== '' && !/^cwca(=|$)/.test(part));
-  return `${path}?${[...kept, `cwca=${value}`].join('&')}`;
-}
-
 /**
  * Answers one request to the SSO login page; `formFields` is the decoded body of a POST.
  * Bad input rejects with a 400 `SsoError`, for the caller's error handling.
@@ -51,9 +44,10 @@ export type SsoLoginPage = (
 
 /**
  * `{prefix}login/`: where a client app sends the browser to sign in. Checks the parameters,
- * the request token and the `next` host exactly as the original (same refusal texts), then
- * shows the login form or "Continue with current user?", binds the signed-in user to the
- * request token and sends the browser back to the client with the auth token.
+ * the request token and the `next` host exactly as the original (same refusal texts) and
+ * `next`'s path against the client's callback path (a 400 page), then shows the login form
+ * or "Continue with current user?" (a POST form), binds the signed-in user to the request
+ * token and sends the browser back to the client with the auth token.
  * Signing in here never starts or changes the provider's own session. Framework-free: served
  * by the Express route and by the fast path in front of Express alike.
  */
@@ -68,7 +62,7 @@ export function ssoLoginPage(provider: Provider): SsoLoginPage {
   };
 
   return async (req, res, context, formFields) => {
-    const { path: requestPath, rawQuery } = splitUrl(context.url);
+    const { rawQuery } = splitUrl(context.url);
     const params = singleParameters(rawQuery);
     const next = params.get('next');
     const requestToken = params.get('request_token');
@@ -97,13 +91,27 @@ export function ssoLoginPage(provider: Provider): SsoLoginPage {
       sendPlainRefusal(res, 403, WIRE_ERROR_TEXT.REMOTE_HOST_DENIED);
       return;
     }
+    if (!isCallbackTarget(target, client)) {
+      provider.logger.warn(
+        { event: 'sso_next_refused', apiKey, path: target.pathname.slice(0, 200), address: context.address },
+        'refused a login whose next is not the client callback path',
+      );
+      sendPage(
+        res,
+        400,
+        options.siteName,
+        'Bad sign-in link',
+        wrongCallbackPage(target.host, callbackPathOf(client)),
+      );
+      return;
+    }
 
     // The form posts here, and the answer redirects on to the client: allow both.
     res.setHeader('Content-Security-Policy', contentSecurityPolicy([target.origin]));
     const secure = cookiesSecure(context.https, options.secureCookies);
     const minutesLeft = Math.max(1, Math.ceil((token.expiresAt - options.now()) / 60_000));
     const intro = `Signing in to ${target.host}.`;
-    const showForm = (status: number, error?: string, username?: string) =>
+    const showForm = async (status: number, error?: string, username?: string) =>
       sendPage(
         res,
         status,
@@ -111,7 +119,7 @@ export function ssoLoginPage(provider: Provider): SsoLoginPage {
         'Sign in',
         loginFormPage({
           action: '',
-          csrfToken: csrfTokenFor(req, res, secure),
+          csrfToken: await provider.csrf.tokenFor(req, res, secure),
           next,
           minutesLeft,
           intro,
@@ -128,44 +136,53 @@ export function ssoLoginPage(provider: Provider): SsoLoginPage {
       sendRedirect(res, callbackUrl(target, requestToken, authToken));
     };
 
+    const showContinue = async (current: Account) =>
+      sendPage(
+        res,
+        200,
+        options.siteName,
+        'Continue',
+        continueAsPage({
+          username: current.username,
+          csrfToken: await provider.csrf.tokenFor(req, res, secure),
+          minutesLeft,
+        }),
+      );
+
     if (req.method !== 'POST') {
-      const cwca = params.get('cwca');
-      const current = cwca === 'no' ? undefined : await currentAccount(req);
-      if (current !== undefined && cwca === 'yes') {
-        provider.logger.info(
-          {
-            event: 'login',
-            via: 'sso-continue',
-            username: current.username,
-            outcome: 'success',
-            apiKey,
-            address: context.address,
-          },
-          'login continued with the provider session',
-        );
-        await bindAndRedirect(current);
-      } else if (current !== undefined) {
-        sendPage(
-          res,
-          200,
-          options.siteName,
-          'Continue',
-          continueAsPage({
-            username: current.username,
-            continueUrl: withCwca(requestPath, rawQuery, 'yes'),
-            switchUrl: withCwca(requestPath, rawQuery, 'no'),
-            minutesLeft,
-          }),
-        );
-      } else {
-        // Includes `cwca=yes` without a provider session, where the original crashed.
-        showForm(200);
-      }
+      // A GET never signs in, whatever its `cwca`: a link or an <img> on any site could send
+      // it. `cwca=no` (the original's "switch account" URL) still goes straight to the form.
+      const current = params.get('cwca') === 'no' ? undefined : await currentAccount(req);
+      if (current !== undefined) await showContinue(current);
+      else await showForm(200);
       return;
     }
 
-    if (!csrfTokenMatches(req, formFields)) {
+    if (!(await provider.csrf.matches(req, formFields))) {
       sendFormExpired(res, options.siteName, 'sign in');
+      return;
+    }
+    const choice = formFields?.get('cwca');
+    if (choice !== undefined) {
+      // The buttons of the "Continue with current user?" form.
+      const current = choice === 'yes' ? await currentAccount(req) : undefined;
+      if (current === undefined) {
+        // "switch account", or the provider session ended meanwhile: sign in with the form.
+        await showForm(200);
+        return;
+      }
+      provider.logger.info(
+        {
+          event: 'login',
+          via: 'sso-continue',
+          username: current.username,
+          outcome: 'success',
+          apiKey,
+          address: context.address,
+        },
+        'login continued with the provider session',
+      );
+      await bindAndRedirect(current);
       return;
     }
     const fields = formFields ?? new Map<string, string>();
@@ -183,18 +200,18 @@ export function ssoLoginPage(provider: Provider): SsoLoginPage {
         return;
       case 'rate_limited':
         res.setHeader('Retry-After', String(result.retryAfterSeconds));
-        showForm(
+        await showForm(
           429,
           `Too many failed sign-ins. Try again in ${Math.ceil(result.retryAfterSeconds / 60)} minutes.`,
           username,
         );
         return;
       case 'missing_fields':
-        showForm(200, 'Enter a username and a password.', username);
+        await showForm(200, 'Enter a username and a password.', username);
         return;
       case 'bad_credentials':
         // 200 with the form and a note, as the original answered a wrong password.
-        showForm(200, 'Please enter a correct username and password.', username);
+        await showForm(200, 'Please enter a correct username and password.', username);
         return;
     }
   };

@@ -12,6 +12,8 @@ export interface ApiKeyRegistration extends ApiKeyRecord {
   host?: string;
   /** The client's URL scheme, when bound to one. */
   scheme?: 'http' | 'https';
+  /** The path an SSO client's logins must return to, when registered (its callback). */
+  callbackPath?: string;
   note?: string;
   createdAt: Date;
 }
@@ -26,6 +28,8 @@ export interface AddApiKeyInput {
   secret?: string;
   host?: string;
   scheme?: 'http' | 'https';
+  /** An absolute path: `/` and printable ASCII without `?`, `#` or spaces, not `//`. */
+  callbackPath?: string;
   note?: string;
   allowedEndpoints: readonly string[];
   userId?: string | number;
@@ -57,6 +61,7 @@ interface ApiKeyRow {
   user_id: string | null;
   host: string | null;
   scheme: string | null;
+  callback_path: string | null;
   note: string | null;
   created_at: string;
 }
@@ -82,10 +87,16 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026-12-01-add-callback-path': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable(API_KEY_TABLE).addColumn('callback_path', 'varchar(255)').execute();
+    },
+  },
 };
 
 const API_KEY_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 const HOST_PATTERN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+const CALLBACK_PATH_PATTERN = /^\/(?!\/)[\x21-\x7e]{0,254}$/;
 const MIN_SECRET_LENGTH = 16;
 const MAX_SECRETS = 10;
 
@@ -113,6 +124,12 @@ function validated(input: AddApiKeyInput): Omit<ApiKeyRow, 'created_at'> {
   if (input.scheme !== undefined && input.scheme !== 'http' && input.scheme !== 'https') {
     throw new TypeError('scheme must be "http" or "https"');
   }
+  if (
+    input.callbackPath !== undefined &&
+    (!CALLBACK_PATH_PATTERN.test(input.callbackPath) || /[?#]/.test(input.callbackPath))
+  ) {
+    throw new TypeError('callbackPath must be a path such as /myssoclient/auth/ (no query, no //)');
+  }
   return {
     api_key: apiKey,
     secrets: JSON.stringify([secret]),
@@ -120,6 +137,7 @@ function validated(input: AddApiKeyInput): Omit<ApiKeyRow, 'created_at'> {
     user_id: input.userId === undefined ? null : String(input.userId),
     host: input.host?.toLowerCase() ?? null,
     scheme: input.scheme ?? null,
+    callback_path: input.callbackPath ?? null,
     note: input.note ?? null,
   };
 }
@@ -140,6 +158,9 @@ function toRegistration(row: ApiKeyRow): ApiKeyRegistration {
     ...(row.user_id === null ? {} : { userId: row.user_id }),
     ...(row.host === null ? {} : { host: row.host }),
     ...(row.scheme === 'http' || row.scheme === 'https' ? { scheme: row.scheme } : {}),
+    ...(row.callback_path === null || row.callback_path === undefined
+      ? {}
+      : { callbackPath: row.callback_path }),
     ...(row.note === null ? {} : { note: row.note }),
     createdAt: new Date(row.created_at),
   };
