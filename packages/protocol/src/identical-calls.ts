@@ -6,8 +6,8 @@
  *   timestamps are coarse makes such calls legitimately: Python 2's `str(time.time())` moves in
  *   10 ms steps, so an original dj-sso-client or dj-api-auth client that makes the same call
  *   twice within one step is refused the second time.
- * - `{ acceptWithinMs }`: an identical call that arrives within that many milliseconds of the
- *   first sighting is accepted (a coarse client's second call), later ones are refused. A
+ * - `{ acceptWithinMs }` (at most 60,000): an identical call that arrives within that many
+ *   milliseconds of the first sighting is accepted (a coarse client's second call), later ones are refused. A
  *   replay is then possible only that soon after the original call, which in practice only
  *   someone on the network path can manage, not someone reading a log later.
  * - `'accept'`: every identical call is accepted, as the original dj-api-auth did. Only for
