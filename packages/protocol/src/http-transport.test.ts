@@ -150,7 +150,7 @@ for (const [name, transport] of [
           transport()({
             method: 'GET',
             url: `${server.url}/`,
-            timeoutMs: 3000,
+            timeoutMs: 20_000,
             maxResponseBytes: 256 * 1024,
           }),
           { name: 'ResponseTooLargeError', code: 'RESPONSE_TOO_LARGE' },
@@ -176,7 +176,7 @@ for (const [name, transport] of [
           transport()({
             method: 'GET',
             url: `${server.url}${path}`,
-            timeoutMs: 3000,
+            timeoutMs: 20_000,
             maxResponseBytes: 1000,
           });
         await assert.rejects(call('/big'), { code: 'RESPONSE_TOO_LARGE' });
