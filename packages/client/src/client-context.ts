@@ -121,6 +121,7 @@ export function buildClientContext<Extras extends object>(
       apiKey: config.apiKey,
       secretKey: config.secretKey,
       timeoutMs: config.timeoutMs,
+      maxResponseBytes: config.maxResponseBytes,
       ...(testing.fetch === undefined ? {} : { fetch: testing.fetch }),
     }),
     sessions: new SessionManager<Extras>({ store: sessionStore, ttlSeconds: config.sessionTtlSeconds }),

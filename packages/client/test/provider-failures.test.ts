@@ -157,4 +157,17 @@ describe('a provider that is down, slow or wrong gives a clear page, never a cra
     assert.ok(written < 64 * 1024 * 1024, `${written} bytes written`);
     assert.match(JSON.stringify(logger.lines), /PROVIDER_RESPONSE_TOO_LARGE|more than 262144 bytes/);
   });
+
+  it('answers 502 to an answer over maxResponseBytes, and reads one within it', async () => {
+    const padded = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(`{"request_token": "${'a'.repeat(32)}", "pad": "${' '.repeat(200)}"}`);
+    });
+    const port = await listen(padded);
+    closers.push(() => new Promise((resolve) => padded.close(resolve)));
+    const small = await start(`http://127.0.0.1:${port}`, { maxResponseBytes: 100 });
+    assert.equal((await new TestBrowser().request(`${small.app.url}/accounts/login/`)).status, 502);
+    const enough = await start(`http://127.0.0.1:${port}`, { maxResponseBytes: 1000 });
+    assert.equal((await new TestBrowser().request(`${enough.app.url}/accounts/login/`)).status, 302);
+  });
 });

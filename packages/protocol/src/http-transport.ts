@@ -99,12 +99,16 @@ export function nodeHttpTransport(options: NodeHttpTransportOptions = {}): HttpT
         url,
         { method: request.method, headers, agent: https ? httpsAgent : httpAgent },
         (res: IncomingMessage) => {
+          // First: destroying an abandoned answer makes it emit the error again.
+          res.on('error', fail);
           const limit = request.maxResponseBytes ?? Number.POSITIVE_INFINITY;
           const tooLarge = () => {
             const error = new ResponseTooLargeError(limit);
             fail(error);
-            // Hangs up: a broken server streaming forever stops costing memory at once.
-            req.destroy(error);
+            // Hangs up: a broken server streaming forever stops costing memory at once. Without
+            // the error: the socket may already be back in the pool, where nobody listens.
+            res.destroy();
+            req.destroy();
           };
           if (announcedLength(res.headers['content-length']) > limit) {
             tooLarge();
@@ -117,7 +121,6 @@ export function nodeHttpTransport(options: NodeHttpTransportOptions = {}): HttpT
             if (received > limit) tooLarge();
             else chunks.push(chunk);
           });
-          res.on('error', fail);
           res.on('close', () => {
             if (!res.complete)
               fail(Object.assign(new Error('connection closed mid-answer'), { code: 'ECONNRESET' }));

@@ -6,8 +6,8 @@
  *   timestamps are coarse makes such calls legitimately: Python 2's `str(time.time())` moves in
  *   10 ms steps, so an original dj-sso-client or dj-api-auth client that makes the same call
  *   twice within one step is refused the second time.
- * - `{ acceptWithinMs }`: an identical call that arrives within that many milliseconds of the
- *   first sighting is accepted (a coarse client's second call), later ones are refused. A
+ * - `{ acceptWithinMs }` (at most 60,000): an identical call that arrives within that many
+ *   milliseconds of the first sighting is accepted (a coarse client's second call), later ones are refused. A
  *   replay is then possible only that soon after the original call, which in practice only
  *   someone on the network path can manage, not someone reading a log later.
  * - `'accept'`: every identical call is accepted, as the original dj-api-auth did. Only for
@@ -29,6 +29,18 @@ export function identicalCallGraceMs(option: IdenticalCalls | undefined, owner: 
     return acceptWithinMs;
   }
   throw new TypeError(`${owner}: options.identicalCalls must be 'refuse', 'accept' or { acceptWithinMs }`);
+}
+
+/**
+ * The warning to log once at start when `identicalCalls` weakens the default (undefined when
+ * it does not), so that every adapter says the same.
+ */
+export function identicalCallsWarning(option: IdenticalCalls | undefined, owner: string): string | undefined {
+  if (option === undefined || option === 'refuse') return undefined;
+  if (option === 'accept') {
+    return `${owner}: identical signed calls are accepted, so a captured call can be sent again within the drift window`;
+  }
+  return `${owner}: identical signed calls are accepted within ${option.acceptWithinMs} ms of the first`;
 }
 
 /**

@@ -12,7 +12,7 @@ export {
   cachedApiKeySource,
 } from './cached-api-key-source.ts';
 export { isSsoError, SsoError, SsoErrorCode, type SsoErrorOptions, WIRE_ERROR_TEXT } from './errors.ts';
-export { type IdenticalCalls } from './identical-calls.ts';
+export { type IdenticalCalls, identicalCallsWarning } from './identical-calls.ts';
 export {
   type MemoryReplayGuard,
   type MemoryReplayGuardOptions,

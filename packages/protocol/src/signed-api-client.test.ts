@@ -140,7 +140,7 @@ describe('SignedApiClient', () => {
           baseUrl: server.url,
           apiKey: API_KEY,
           secretKey: SECRET,
-          timeoutMs: 5000,
+          timeoutMs: 20_000,
           ...(limit === undefined ? {} : { maxResponseBytes: limit }),
         });
         const error = await failure(capped.get('/sso/authtoken/'));

@@ -34,6 +34,10 @@ export interface Provider {
   readonly requestTokens: RequestTokens;
   readonly sessions: ProviderSessions;
   readonly rateLimiter: LoginRateLimiter;
+  /**
+   * The verifier of the SSO endpoints. It accepts identical calls (see the README, "Identical
+   * signed calls"): for APIs of your own, use `requireSignedCall()`, which refuses replays.
+   */
   readonly verifier: SignedRequestVerifier;
   /** The CSRF tokens of the provider's forms (signed with a secret kept in `keyValueStore`). */
   readonly csrf: CsrfTokens;

@@ -59,6 +59,12 @@ export interface SsoClientConfig {
    */
   timeoutMs?: number;
   /**
+   * Most bytes read of a provider's answer; a longer one (a broken provider streaming without
+   * end) is abandoned and the login answers 502.
+   * @default 262144 (256 KiB)
+   */
+  maxResponseBytes?: number;
+  /**
    * Where signed-in users are stored (original `SSO_USER_STORAGE`): a SQL table or a cache.
    * @default 'database'
    */
@@ -141,6 +147,7 @@ export interface ResolvedClientConfig {
   defaultRedirect: string;
   allowedRedirectOrigins: readonly string[];
   timeoutMs: number;
+  maxResponseBytes: number;
   userStorage: 'database' | 'cache';
   database: SqlDatabase | string;
   databaseTimeoutMs: number;
@@ -219,6 +226,11 @@ const configSchema = z.object({
     )
     .default([]),
   timeoutMs: positiveNumber('a positive number of milliseconds').default(5000),
+  maxResponseBytes: z
+    .number({ error: 'must be a positive whole number of bytes' })
+    .int({ error: 'must be a positive whole number of bytes' })
+    .positive({ error: 'must be a positive whole number of bytes' })
+    .default(256 * 1024),
   userStorage: z.enum(['database', 'cache'], { error: 'must be "database" or "cache"' }).default('database'),
   database: z
     .union(

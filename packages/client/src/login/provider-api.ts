@@ -7,6 +7,8 @@ export interface ProviderApiOptions {
   apiKey: string;
   secretKey: string;
   timeoutMs: number;
+  /** Most bytes read of an answer (SignedApiClient's `maxResponseBytes`). */
+  maxResponseBytes: number;
   /** For tests. @default globalThis.fetch */
   fetch?: typeof fetch;
 }
@@ -16,7 +18,7 @@ const TOKEN_SHAPE = /^[\x21-\x7e]{1,512}$/;
 /**
  * The provider's two back-channel endpoints, called signed. Errors are `SsoError`s:
  * PROVIDER_UNREACHABLE (502), PROVIDER_TIMEOUT (504), PROVIDER_REFUSED (the provider's status
- * and text), PROVIDER_BAD_RESPONSE (502).
+ * and text), PROVIDER_BAD_RESPONSE (502), PROVIDER_RESPONSE_TOO_LARGE (502).
  */
 export class ProviderApi {
   private readonly api: SignedApiClient;
@@ -27,6 +29,7 @@ export class ProviderApi {
       apiKey: options.apiKey,
       secretKey: options.secretKey,
       timeoutMs: options.timeoutMs,
+      maxResponseBytes: options.maxResponseBytes,
       ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     });
   }

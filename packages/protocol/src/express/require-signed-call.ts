@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import { isEndpointAllowed } from '../api-key-source.ts';
 import { hasBodyWithoutLength } from '../body-framing.ts';
 import { isSsoError } from '../errors.ts';
+import { identicalCallsWarning } from '../identical-calls.ts';
 import {
   SignedRequestVerifier,
   type SignedRequestVerifierOptions,
@@ -45,20 +46,19 @@ export interface RequireSignedCallOptions extends SignedRequestVerifierOptions {
  * Express middleware that lets only dj-api-auth signed calls through, for a route, a router or
  * a whole app. On success `req.signedCall` holds the verified call and `req.body` the raw body
  * Buffer (parse it yourself: a JSON parser in front would consume the bytes the signature
- * covers). On failure it answers the original status and `{"error": "..."}`.
+ * covers). Parameters are in `req.signedCall.params`, which holds only what the signature
+ * covered (not blank values, which `req.query` still shows). A body without Content-Length is
+ * verified over the URL alone, as the original server did, and refused with 411 unless empty.
+ * On failure it answers the original status and `{"error": "..."}`.
  */
 export function requireSignedCall(options: RequireSignedCallOptions): RequestHandler {
   const verifier = new SignedRequestVerifier(options);
   const { logger } = options;
-  const identical = options.identicalCalls;
-  if (identical !== undefined && identical !== 'refuse') {
-    // A weakened default is said once at start, also without a logger.
-    const message =
-      identical === 'accept'
-        ? 'requireSignedCall(): identical signed calls are accepted, so a captured call can be sent again within the drift window'
-        : `requireSignedCall(): identical signed calls are accepted within ${identical.acceptWithinMs} ms of the first`;
-    if (logger === undefined) process.emitWarning(message);
-    else logger.warn({ identicalCalls: identical }, message);
+  // A weakened default is said once at start, also without a logger.
+  const warning = identicalCallsWarning(options.identicalCalls, 'requireSignedCall()');
+  if (warning !== undefined) {
+    if (logger === undefined) process.emitWarning(warning);
+    else logger.warn({ identicalCalls: options.identicalCalls }, warning);
   }
   const except = options.except ?? [];
   // Every body is read, whatever its content type: an unread body would just fail the signature.
