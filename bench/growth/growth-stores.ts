@@ -4,6 +4,9 @@ import { openSqlDatabase } from '@ssokit/stores';
 import { sql } from 'kysely';
 import { sqlUserStore } from 'ssokit';
 import { progress } from '../lib/progress.ts';
+
+const SEEDING_TIMEOUT_MS = 600_000;
+
 import { hashBenchPassword } from '../login/bench-account.ts';
 import type { SsokitProviderServerConfig } from '../login/ssokit-provider-server.ts';
 import { type ClientStoreNames, serviceUrls } from '../ssokit/client-stores.ts';
@@ -76,7 +79,11 @@ export async function createGrowthStores(kind: GrowthStoreKind): Promise<GrowthS
     size: 0,
     async growTo(size) {
       if (size <= stores.size) return;
-      const providerDb = openSqlDatabase({ url: providerDatabaseUrl });
+      // Seeding runs statements of 100,000 rows and VACUUM ANALYZE: far past a request's 2 s deadline.
+      const providerDb = openSqlDatabase({
+        url: providerDatabaseUrl,
+        operationTimeoutMs: SEEDING_TIMEOUT_MS,
+      });
       try {
         await seedProviderAccounts(providerDb, passwordHash, stores.size, size);
         warnIfUnsettled(await settleAfterSeeding(providerDb, [PROVIDER_USERS_TABLE]));
@@ -86,7 +93,7 @@ export async function createGrowthStores(kind: GrowthStoreKind): Promise<GrowthS
       if (kind === 'redis') {
         await seedRedisSessions(names.keyPrefix, stores.size, size);
       } else {
-        const clientDb = openSqlDatabase({ url: clientDatabaseUrl });
+        const clientDb = openSqlDatabase({ url: clientDatabaseUrl, operationTimeoutMs: SEEDING_TIMEOUT_MS });
         try {
           // Any call creates the table, as the client does on first use.
           await sqlUserStore({

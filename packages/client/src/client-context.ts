@@ -60,7 +60,11 @@ export function buildClientContext<Extras extends object>(
   const sqlDatabase = (): SqlDatabase => {
     if (database !== undefined) return database;
     if (typeof config.database === 'string') {
-      const opened = openSqlDatabase({ url: config.database });
+      const opened = openSqlDatabase({
+        url: config.database,
+        operationTimeoutMs: config.databaseTimeoutMs,
+        logger,
+      });
       closeDatabase = () => opened.close();
       database = opened;
     } else {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { signRequest } from '@ssokit/protocol';
+import { computeSignature, signRequest } from '@ssokit/protocol';
 import { protocolVectors } from '../../../fixtures/protocol-vectors.ts';
 import { API_KEY, SECRET_KEY, transcriptUsers } from './fixtures.ts';
 import {
@@ -94,6 +94,27 @@ describe('the original dj-sso-server double answers as the recorded original (tr
     const vector = vectors.auth_tokens[0];
     assert.ok(vector, 'the fixtures hold an auth-token vector');
     assert.equal(originalAuthToken(vector.secret, vector.request_token), vector.auth_token);
+  });
+
+  it('accepts what signRequest() makes of blank parameters, and refuses a signature that covers one', async () => {
+    // The original drops blank values before it recomputes: `e=&f=1` is signed as `f=1`.
+    for (const input of [
+      { path: '/sso/reqeusttoken/?e=&f=1' },
+      { path: '/sso/reqeusttoken/?e', params: [['g', ''] as const, ['h', ' '] as const] },
+    ]) {
+      const signed = signRequest({ apiKey: API_KEY, secretKey: SECRET_KEY, ...input });
+      const answer = await call(server, signed.pathWithQuery);
+      assert.equal(answer.status, 200, `${input.path}: ${answer.body}`);
+    }
+    const message = `/sso/reqeusttoken/?e=&timestamp=${Date.now() / 1000}&apikey=${API_KEY}`;
+    const coveringBlank = `${message}&signature=${computeSignature(SECRET_KEY, message)}`;
+    assert.equal((await call(server, coveringBlank)).body, '{"error": "signature error"}');
+  });
+
+  it('accepts the timestamps of signRequest(): microseconds and digits of the process', async () => {
+    const signed = signRequest({ apiKey: API_KEY, secretKey: SECRET_KEY, path: '/sso/reqeusttoken/' });
+    assert.match(signed.message, /timestamp=\d{10}\.\d{18}&/);
+    assert.equal((await call(server, signed.pathWithQuery)).status, 200);
   });
 
   it('answers the login page errors as plain text with 403', async () => {

@@ -127,4 +127,34 @@ describe('a provider that is down, slow or wrong gives a clear page, never a cra
     const answer = await new TestBrowser().request(`${app.url}/accounts/login/`);
     assert.equal(answer.status, 502);
   });
+
+  it('answers 502 and hangs up when the provider streams an answer without end', async () => {
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    let written = 0;
+    let hangUp: () => void = () => {};
+    const hungUp = new Promise<void>((resolve) => {
+      hangUp = resolve;
+    });
+    const broken = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.on('close', () => hangUp());
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk)) written += chunk.length;
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      pump();
+    });
+    const port = await listen(broken);
+    closers.push(() => {
+      broken.closeAllConnections();
+      return new Promise((resolve) => broken.close(resolve));
+    });
+    const { app, logger } = await start(`http://127.0.0.1:${port}`);
+    const answer = await new TestBrowser().request(`${app.url}/accounts/login/`);
+    assert.equal(answer.status, 502);
+    assert.match(answer.body, /<h1>Sign-in service unavailable<\/h1>/);
+    await hungUp;
+    assert.ok(written < 64 * 1024 * 1024, `${written} bytes written`);
+    assert.match(JSON.stringify(logger.lines), /PROVIDER_RESPONSE_TOO_LARGE|more than 262144 bytes/);
+  });
 });

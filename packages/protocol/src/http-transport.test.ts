@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { describe, it } from 'node:test';
-import { nodeHttpTransport } from './http-transport.ts';
+import { fetchTransport, nodeHttpTransport } from './http-transport.ts';
 
 async function serve(handler: (req: IncomingMessage, res: ServerResponse, requestOnSocket: number) => void) {
   const perSocket = new WeakMap<Socket, number>();
@@ -115,3 +115,73 @@ describe('nodeHttpTransport', () => {
     }
   });
 });
+
+/** A broken provider: answers 200 and streams JSON-looking bytes until the client hangs up. */
+async function serveForever() {
+  let written = 0;
+  let hangUp: () => void = () => {};
+  const hungUp = new Promise<void>((resolve) => {
+    hangUp = resolve;
+  });
+  const chunk = Buffer.alloc(64 * 1024, 0x20);
+  const server = await serve((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.on('close', () => hangUp());
+    const pump = () => {
+      while (!res.destroyed && res.write(chunk)) written += chunk.length;
+      if (!res.destroyed) res.once('drain', pump);
+    };
+    pump();
+  });
+  return { ...server, written: () => written, hungUp };
+}
+
+for (const [name, transport] of [
+  ['nodeHttpTransport', () => nodeHttpTransport()],
+  ['fetchTransport', () => fetchTransport(fetch)],
+] as const) {
+  describe(`${name} caps what it reads of an answer`, () => {
+    it('rejects an answer that streams forever once past maxResponseBytes, and hangs up', {
+      timeout: 20_000,
+    }, async () => {
+      const server = await serveForever();
+      try {
+        await assert.rejects(
+          transport()({
+            method: 'GET',
+            url: `${server.url}/`,
+            timeoutMs: 3000,
+            maxResponseBytes: 256 * 1024,
+          }),
+          { name: 'ResponseTooLargeError', code: 'RESPONSE_TOO_LARGE' },
+        );
+        // Bounded by the limit plus what the sockets buffer, far below the 1.9 GB once seen.
+        assert.ok(server.written() < 64 * 1024 * 1024, `${server.written()} bytes written`);
+        await server.hungUp;
+      } finally {
+        server.close();
+      }
+    });
+
+    it('rejects an announced Content-Length over the limit, and reads one at the limit', async () => {
+      const server = await serve((req, res) => {
+        const size = req.url === '/big' ? 1001 : 1000;
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(size) });
+        res.end(`"${'a'.repeat(size - 2)}"`);
+      });
+      try {
+        const call = (path: string) =>
+          transport()({
+            method: 'GET',
+            url: `${server.url}${path}`,
+            timeoutMs: 3000,
+            maxResponseBytes: 1000,
+          });
+        await assert.rejects(call('/big'), { code: 'RESPONSE_TOO_LARGE' });
+        assert.equal((await call('/fits')).text.length, 1000);
+      } finally {
+        server.close();
+      }
+    });
+  });
+}

@@ -9,6 +9,12 @@ export interface TransportRequest {
   body?: string;
   /** Time for the whole exchange, answer body included. */
   timeoutMs: number;
+  /**
+   * Most answer bytes read; a longer answer (announced or streamed) is abandoned and the call
+   * rejects with a {@link ResponseTooLargeError}.
+   * @default unlimited (SignedApiClient always sets one)
+   */
+  maxResponseBytes?: number;
 }
 
 export interface TransportResponse {
@@ -22,6 +28,22 @@ export interface TransportResponse {
  * network error (which carries `code`, e.g. ECONNREFUSED) when the connection fails.
  */
 export type HttpTransport = (request: TransportRequest) => Promise<TransportResponse>;
+
+/** An answer longer than `maxResponseBytes`: `name` ResponseTooLargeError, `code` RESPONSE_TOO_LARGE. */
+export class ResponseTooLargeError extends Error {
+  override readonly name = 'ResponseTooLargeError';
+  readonly code = 'RESPONSE_TOO_LARGE';
+  readonly maxResponseBytes: number;
+
+  constructor(maxResponseBytes: number) {
+    super(`answer longer than ${maxResponseBytes} bytes`);
+    this.maxResponseBytes = maxResponseBytes;
+  }
+}
+
+function announcedLength(value: string | null | undefined): number {
+  return value === null || value === undefined || value === '' ? Number.NaN : Number(value);
+}
 
 function timeoutError(timeoutMs: number): Error {
   const error = new Error(`no answer within ${timeoutMs} ms`);
@@ -77,8 +99,24 @@ export function nodeHttpTransport(options: NodeHttpTransportOptions = {}): HttpT
         url,
         { method: request.method, headers, agent: https ? httpsAgent : httpAgent },
         (res: IncomingMessage) => {
+          const limit = request.maxResponseBytes ?? Number.POSITIVE_INFINITY;
+          const tooLarge = () => {
+            const error = new ResponseTooLargeError(limit);
+            fail(error);
+            // Hangs up: a broken server streaming forever stops costing memory at once.
+            req.destroy(error);
+          };
+          if (announcedLength(res.headers['content-length']) > limit) {
+            tooLarge();
+            return;
+          }
           const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          let received = 0;
+          res.on('data', (chunk: Buffer) => {
+            received += chunk.length;
+            if (received > limit) tooLarge();
+            else chunks.push(chunk);
+          });
           res.on('error', fail);
           res.on('close', () => {
             if (!res.complete)
@@ -131,7 +169,30 @@ export function fetchTransport(fetchFunction: typeof fetch): HttpTransport {
       signal: AbortSignal.timeout(request.timeoutMs),
       ...(request.body === undefined ? {} : { body: request.body }),
     });
-    const text = await response.text();
+    const text = await readCapped(response, request.maxResponseBytes ?? Number.POSITIVE_INFINITY);
     return { status: response.status, contentType: response.headers.get('content-type') ?? undefined, text };
   };
+}
+
+/** The answer's text, read no further than `limit` bytes; the stream is cancelled beyond it. */
+async function readCapped(response: Response, limit: number): Promise<string> {
+  if (limit === Number.POSITIVE_INFINITY || response.body === null) return await response.text();
+  if (announcedLength(response.headers.get('content-length')) > limit) {
+    await response.body.cancel();
+    throw new ResponseTooLargeError(limit);
+  }
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.length;
+    if (received > limit) {
+      await reader.cancel();
+      throw new ResponseTooLargeError(limit);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

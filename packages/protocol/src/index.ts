@@ -5,12 +5,14 @@ export {
   matchesEndpointPattern,
   staticApiKeySource,
 } from './api-key-source.ts';
+export { type BodyFramingHeaders, hasBodyWithoutLength } from './body-framing.ts';
 export {
   type CachedApiKeySource,
   type CachedApiKeySourceOptions,
   cachedApiKeySource,
 } from './cached-api-key-source.ts';
 export { isSsoError, SsoError, SsoErrorCode, type SsoErrorOptions, WIRE_ERROR_TEXT } from './errors.ts';
+export { type IdenticalCalls } from './identical-calls.ts';
 export {
   type MemoryReplayGuard,
   type MemoryReplayGuardOptions,
@@ -30,6 +32,7 @@ export {
   type SignedRequest,
   type SignRequestInput,
   signRequest,
+  timestampSource,
 } from './request-signer.ts';
 export { SignedApiClient, type SignedApiClientOptions } from './signed-api-client.ts';
 export {

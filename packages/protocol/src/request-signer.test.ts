@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { protocolVectors } from '../../../fixtures/protocol-vectors.ts';
-import { computeSignature, currentTimestamp, signRequest } from './request-signer.ts';
+import { computeSignature, currentTimestamp, signRequest, timestampSource } from './request-signer.ts';
 
 const vectors = protocolVectors;
 
@@ -34,6 +34,21 @@ describe('signRequest()', () => {
     assert.equal(signed.message, '/api/x/?b=2&a=hello+world&c=%7E&timestamp=10&apikey=k');
   });
 
+  it('leaves parameters with an empty value out, as the original client: `e=&f=1` goes out as `f=1`', () => {
+    const signed = signRequest({
+      apiKey: 'k',
+      secretKey: 's',
+      path: '/api/x/?e=&f=1&g',
+      params: [
+        ['h', ''],
+        ['i', ' '],
+      ],
+      timestamp: '10',
+    });
+    assert.equal(signed.message, '/api/x/?f=1&i=+&timestamp=10&apikey=k');
+    assert.ok(signed.pathWithQuery.startsWith(`${signed.message}&signature=`));
+  });
+
   it('signs the python2-order vector when the parameters are given in that order', () => {
     const vector = vectors.cases.find((v) => v.name === 'auth-token-python2-order');
     assert.ok(vector);
@@ -61,7 +76,20 @@ describe('currentTimestamp()', () => {
     assert.equal(signatures.size, 100);
   });
 
-  it('writes seconds with six decimals, as Python 2 clients send a decimal fraction', () => {
-    assert.match(currentTimestamp(), /^\d{10}\.\d{6}$/);
+  it('writes seconds with microseconds, then 12 digits of this process', () => {
+    const [first, second] = [currentTimestamp(), currentTimestamp()] as [string, string];
+    assert.match(first, /^\d{10}\.\d{18}$/);
+    assert.equal(first.slice(-12), second.slice(-12));
+    assert.ok(Math.abs(Number(first) - Date.now() / 1000) < 1);
+  });
+
+  it('gives two sources (two processes) on the same clock reading different timestamps', () => {
+    const [one, other] = [timestampSource(), timestampSource()];
+    const seen = new Set<string>();
+    for (let i = 0; i < 2000; i++) {
+      seen.add(one(1_796_145_689_910));
+      seen.add(other(1_796_145_689_910));
+    }
+    assert.equal(seen.size, 4000);
   });
 });

@@ -122,6 +122,39 @@ describe('SignedApiClient', () => {
     }
   });
 
+  it('stops reading an answer that streams forever and reports PROVIDER_RESPONSE_TOO_LARGE (502)', async () => {
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    let written = 0;
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"user": "');
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk)) written += chunk.length;
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      pump();
+    });
+    try {
+      for (const limit of [undefined, 64 * 1024]) {
+        const capped = new SignedApiClient({
+          baseUrl: server.url,
+          apiKey: API_KEY,
+          secretKey: SECRET,
+          timeoutMs: 5000,
+          ...(limit === undefined ? {} : { maxResponseBytes: limit }),
+        });
+        const error = await failure(capped.get('/sso/authtoken/'));
+        assert.equal(error.code, 'PROVIDER_RESPONSE_TOO_LARGE');
+        assert.equal(error.status, 502);
+        assert.match(error.message, new RegExp(`more than ${limit ?? 256 * 1024} bytes`));
+        assertNoSecret(error);
+      }
+      assert.ok(written < 64 * 1024 * 1024, `${written} bytes written`);
+    } finally {
+      server.close();
+    }
+  });
+
   it('reports a refusal as PROVIDER_REFUSED with the server status and error text', async () => {
     const server = await serve((_req, res) => {
       res.writeHead(403, { 'content-type': 'application/json' });
@@ -177,5 +210,9 @@ describe('SignedApiClient', () => {
       /secretKey/,
     );
     assert.throws(() => client('http://x/', 0), /timeoutMs/);
+    assert.throws(
+      () => new SignedApiClient({ baseUrl: 'http://x/', apiKey: 'k', secretKey: 's', maxResponseBytes: 0 }),
+      /maxResponseBytes/,
+    );
   });
 });

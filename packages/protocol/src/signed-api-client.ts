@@ -3,6 +3,7 @@ import {
   fetchTransport,
   type HttpTransport,
   nodeHttpTransport,
+  ResponseTooLargeError,
   type TransportResponse,
 } from './http-transport.ts';
 import type { QueryPair } from './python2-form-encoding.ts';
@@ -20,6 +21,13 @@ export interface SignedApiClientOptions {
    */
   timeoutMs?: number;
   /**
+   * Most bytes read of an answer. A user's JSON is a few hundred bytes; a longer answer (a
+   * broken or hostile server streaming without end) is abandoned at this size and the call
+   * fails with PROVIDER_RESPONSE_TOO_LARGE (502), instead of filling memory until the timeout.
+   * @default 262144 (256 KiB)
+   */
+  maxResponseBytes?: number;
+  /**
    * Sends the calls through this WHATWG fetch instead (tests, a custom dispatcher).
    * @default undefined: `node:http`/`node:https` with a keep-alive agent per client
    */
@@ -32,7 +40,8 @@ export interface SignedApiClientOptions {
  * Makes dj-api-auth signed calls and returns the JSON answer. Failures are `SsoError`s a
  * caller can map to a page: PROVIDER_UNREACHABLE (502), PROVIDER_TIMEOUT (504),
  * PROVIDER_REFUSED (the server's status and its `{"error": text}` as `wireMessage`),
- * PROVIDER_BAD_RESPONSE (502: a redirect, or an answer that is not JSON).
+ * PROVIDER_BAD_RESPONSE (502: a redirect, or an answer that is not JSON),
+ * PROVIDER_RESPONSE_TOO_LARGE (502: an answer over `maxResponseBytes`).
  */
 export class SignedApiClient {
   readonly #origin: string;
@@ -40,6 +49,7 @@ export class SignedApiClient {
   readonly #apiKey: string;
   readonly #secretKey: string;
   readonly #timeoutMs: number;
+  readonly #maxResponseBytes: number;
   readonly #transport: HttpTransport;
 
   constructor(options: SignedApiClientOptions) {
@@ -67,6 +77,11 @@ export class SignedApiClient {
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
       throw new TypeError('SignedApiClient: options.timeoutMs must be a positive number');
     }
+    const maxResponseBytes = options.maxResponseBytes ?? 256 * 1024;
+    if (!Number.isInteger(maxResponseBytes) || maxResponseBytes < 1) {
+      throw new TypeError('SignedApiClient: options.maxResponseBytes must be a positive integer');
+    }
+    this.#maxResponseBytes = maxResponseBytes;
     this.#origin = base.origin;
     this.#basePath = base.pathname.replace(/\/+$/, '');
     this.#apiKey = options.apiKey;
@@ -112,9 +127,17 @@ export class SignedApiClient {
         method,
         url: this.#origin + signed.pathWithQuery,
         timeoutMs: this.#timeoutMs,
+        maxResponseBytes: this.#maxResponseBytes,
         ...(body === undefined ? {} : { body }),
       });
     } catch (cause) {
+      if (cause instanceof ResponseTooLargeError) {
+        throw new SsoError(
+          SsoErrorCode.PROVIDER_RESPONSE_TOO_LARGE,
+          `${method} ${endpoint} answered more than ${this.#maxResponseBytes} bytes`,
+          { status: 502, cause },
+        );
+      }
       if (isTimeout(cause)) {
         throw new SsoError(
           SsoErrorCode.PROVIDER_TIMEOUT,

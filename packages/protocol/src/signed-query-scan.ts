@@ -10,8 +10,10 @@ export interface SignedQueryScan {
   /** Where the `signature=…` part starts and ends in the raw query. */
   signatureStart: number;
   signatureEnd: number;
-  /** Every other parameter, decoded, in the order received. */
+  /** Every other parameter with a value, decoded, in the order received. */
   params: QueryPair[];
+  /** True when the query has blank parts (`e=`, `e`, `&&`), which the signature does not cover. */
+  hasBlanks: boolean;
 }
 
 export function malformed(message: string, cause?: unknown): SsoError {
@@ -37,7 +39,9 @@ function repeated(name: string): SsoError {
 
 /**
  * Decodes a raw query (without `?`) and finds `apikey`, `timestamp` and `signature` in it,
- * refusing repeats of those, bad percent-escapes and invalid UTF-8 (400).
+ * refusing repeats of those, bad percent-escapes and invalid UTF-8 (400). Blank parts are
+ * skipped undecoded, as the original server's `parse_qsl` (blank values off) skips them: a
+ * part without `=`, or with nothing after it (`e=`; `e=+` is a space and stays), or empty.
  */
 export function scanSignedQuery(rawQuery: string): SignedQueryScan {
   const strict = rawQuery.includes('%');
@@ -48,18 +52,20 @@ export function scanSignedQuery(rawQuery: string): SignedQueryScan {
     signatureStart: -1,
     signatureEnd: -1,
     params: [],
+    hasBlanks: rawQuery.endsWith('&'),
   };
   let start = 0;
   while (start < rawQuery.length) {
     let end = rawQuery.indexOf('&', start);
     if (end === -1) end = rawQuery.length;
-    if (end > start) {
-      let eq = rawQuery.indexOf('=', start);
-      if (eq > end) eq = -1;
-      const rawName = rawQuery.slice(start, eq === -1 ? end : eq);
+    let eq = rawQuery.indexOf('=', start);
+    if (eq > end) eq = -1;
+    if (eq === -1 || eq + 1 === end) scan.hasBlanks = true;
+    else {
+      const rawName = rawQuery.slice(start, eq);
       // Without `%` nothing can be malformed and decoding is at most `+` -> space.
       const name = strict ? decodeStrict(rawName) : decodePlus(rawName);
-      const rawValue = eq === -1 ? '' : rawQuery.slice(eq + 1, end);
+      const rawValue = rawQuery.slice(eq + 1, end);
       if (name === 'signature') {
         if (scan.rawSignature !== undefined) throw repeated(name);
         scan.rawSignature = rawValue;
@@ -86,6 +92,27 @@ export function scanSignedQuery(rawQuery: string): SignedQueryScan {
 export function withoutSignature(rawQuery: string, signatureStart: number, signatureEnd: number): string {
   if (signatureStart === 0) return rawQuery.slice(Math.min(signatureEnd + 1, rawQuery.length));
   return rawQuery.slice(0, signatureStart - 1) + rawQuery.slice(signatureEnd);
+}
+
+/**
+ * What the signature covers: the raw query as received, without the `signature` part and
+ * without blank parts, which the original client never signs and its server drops before it
+ * recomputes (`e=&f=1` is verified as `f=1`).
+ */
+export function signedQueryOf(rawQuery: string, scan: SignedQueryScan): string {
+  if (!scan.hasBlanks) return withoutSignature(rawQuery, scan.signatureStart, scan.signatureEnd);
+  let signed = '';
+  let start = 0;
+  while (start < rawQuery.length) {
+    let end = rawQuery.indexOf('&', start);
+    if (end === -1) end = rawQuery.length;
+    const eq = rawQuery.indexOf('=', start);
+    if (start !== scan.signatureStart && eq !== -1 && eq + 1 < end) {
+      signed += signed === '' ? rawQuery.slice(start, end) : `&${rawQuery.slice(start, end)}`;
+    }
+    start = end + 1;
+  }
+  return signed;
 }
 
 /** The decoded signature: raw unless escaped, and a form-decoded `+` turned back from a space. */

@@ -39,7 +39,18 @@ function split(pathWithQuery: string, body?: string): IncomingSignedRequest {
   };
 }
 
-function signed(path: string, options: { timestamp?: number | string; secret?: string; body?: string } = {}) {
+function signed(
+  path: string,
+  options: { timestamp?: number | string; secret?: string; body?: string; keepBlank?: boolean } = {},
+) {
+  if (options.keepBlank) {
+    // As a client that signs blank values (which the original server refuses) would.
+    const message = `${path}&timestamp=${options.timestamp ?? NOW_SECONDS}&apikey=${KEY.apiKey}`;
+    const signature = createHmac('sha256', options.secret ?? (KEY.secrets[0] as string))
+      .update(message)
+      .digest('base64');
+    return { message, signature, pathWithQuery: `${message}&signature=${signature}` };
+  }
   return signRequest({
     apiKey: KEY.apiKey,
     secretKey: options.secret ?? (KEY.secrets[0] as string),
@@ -162,11 +173,54 @@ describe('SignedRequestVerifier.verify()', () => {
     });
   });
 
+  it('drops blank values before recomputing, as the original server: `e=&f=1` verifies as `f=1`', async () => {
+    const request = signed('/api/x/?f=1');
+    const [message, signature] = request.pathWithQuery.split('&signature=') as [string, string];
+    const [path, query] = message.split('?') as [string, string];
+    for (const sent of [
+      `${path}?e=&${query}&signature=${signature}`,
+      `${path}?e&${query}&&signature=${signature}&`,
+      `${path}?${query.replace('&', '&%ZZ=&')}&signature=${signature}&g=`,
+    ]) {
+      const call = await verifierWith([KEY], { identicalCalls: 'accept' }).verify(split(sent));
+      // The app sees only what the signature covered.
+      assert.deepEqual(
+        call.params.map(([name]) => name),
+        ['f', 'timestamp', 'apikey'],
+        sent,
+      );
+    }
+  });
+
+  it('refuses a signature that covers a blank value, as the original server', async () => {
+    const error = await refusal(
+      verifierWith([KEY]),
+      split(signed('/api/x/?e=&f=1', { keepBlank: true }).pathWithQuery),
+    );
+    assert.equal(error.wireMessage, 'signature error');
+    const space = await verifierWith([KEY]).verify(split(signed('/api/x/?e=+&f=1').pathWithQuery));
+    assert.deepEqual(space.params[0], ['e', ' ']);
+  });
+
   it('includes the body in the signature', async () => {
     const request = signed('/api/post/', { body: '{"a":1}' });
     await verifierWith([KEY]).verify(split(request.pathWithQuery, '{"a":1}'));
     const error = await refusal(verifierWith([KEY]), split(request.pathWithQuery, '{"a":2}'));
     assert.deepEqual(error.toWireBody(), { error: 'signature error' });
+  });
+
+  it('verifies a chunked call over the URL alone and refuses its body bytes with 411', async () => {
+    const overUrl = signed('/api/x/');
+    await verifierWith([KEY]).verify({ ...split(overUrl.pathWithQuery, ''), chunked: true });
+    for (const request of [overUrl, signed('/api/y/', { body: 'a=1' })]) {
+      const error = await refusal(verifierWith([KEY]), {
+        ...split(request.pathWithQuery, 'a=1'),
+        chunked: true,
+      });
+      assert.equal(error.status, 411);
+      assert.equal(error.code, 'LENGTH_REQUIRED');
+      assert.equal(error.wireMessage, 'content-length required');
+    }
   });
 
   it('verifies a call signed with any active secret of the key', async () => {
@@ -306,6 +360,74 @@ describe('SignedRequestVerifier refuses bad calls with the original status and t
     assert.equal(again.code, 'REPLAYED_REQUEST');
     const respelt = `${request.message}&signature=${encodeURIComponent(request.signature)}`;
     assert.equal((await refusal(verifier, split(respelt))).code, 'REPLAYED_REQUEST');
+  });
+
+  it('accepts any number of identical calls with identicalCalls: "accept"', async () => {
+    const verifier = verifierWith([KEY], { identicalCalls: 'accept' });
+    const request = signed('/sso/reqeusttoken/', { timestamp: '1700000000.25' });
+    for (let i = 0; i < 5; i++) await verifier.verify(split(request.pathWithQuery));
+  });
+
+  describe('with identicalCalls: { acceptWithinMs }', () => {
+    const clockAt = (start: number) => {
+      const clock = { ms: start, now: () => clock.ms };
+      return clock;
+    };
+    const mapStore = (): ReplayGuardStore & { entries: Map<string, string> } => {
+      const entries = new Map<string, string>();
+      return {
+        entries,
+        add: async (key, value) => {
+          if (entries.has(key)) return false;
+          entries.set(key, value);
+          return true;
+        },
+        get: async (key) => entries.get(key),
+      };
+    };
+    for (const [where, store] of [
+      ['in this process', () => undefined],
+      ['in a shared store', mapStore],
+    ] as const) {
+      it(`accepts an identical call inside the grace, refuses it after (${where})`, async () => {
+        const clock = clockAt(NOW_SECONDS * 1000);
+        const replayStore = store();
+        const options = {
+          identicalCalls: { acceptWithinMs: 1000 },
+          now: clock.now,
+          ...(replayStore === undefined ? {} : { replayStore }),
+        };
+        const verifier = verifierWith([KEY], options);
+        // Python 2's str(time.time()): two calls in the same 10 ms step are byte-identical.
+        const request = split(signed('/api/x/?a=1', { timestamp: '1700000000.01' }).pathWithQuery);
+        await verifier.verify(request);
+        clock.ms += 400;
+        await verifier.verify(request);
+        clock.ms += 700;
+        assert.equal((await refusal(verifier, request)).code, 'REPLAYED_REQUEST');
+        // Another process sharing the store sees the first sighting too.
+        if (replayStore !== undefined) {
+          const other = verifierWith([KEY], options);
+          assert.equal((await refusal(other, request)).code, 'REPLAYED_REQUEST');
+        }
+      });
+    }
+
+    it('needs a replay store that can get, and a positive grace', () => {
+      assert.throws(
+        () =>
+          verifierWith([KEY], {
+            identicalCalls: { acceptWithinMs: 1000 },
+            replayStore: { add: async () => true },
+          }),
+        /replayStore.get/,
+      );
+      assert.throws(() => verifierWith([KEY], { identicalCalls: { acceptWithinMs: -1 } }), /acceptWithinMs/);
+      assert.throws(
+        () => verifierWith([KEY], { identicalCalls: 'sometimes' as unknown as 'accept' }),
+        /identicalCalls/,
+      );
+    });
   });
 
   it('does not let a call with a bad signature poison the replay guard', async () => {

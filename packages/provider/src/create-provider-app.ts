@@ -6,7 +6,7 @@ import type { ProviderOptions } from './config/provider-options.ts';
 import { createProvider, type Provider } from './create-provider.ts';
 import { errorHandler, failureAnswerer } from './http/error-handler.ts';
 import { sendPage } from './http/page-response.ts';
-import { expressRequestContext, type RequestContext } from './http/request-context.ts';
+import { compileTrustProxy, expressRequestContext, type RequestContext } from './http/request-context.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { ssoFastPath } from './http/sso-fast-path.ts';
 import { messagePage } from './pages/pages.ts';
@@ -34,7 +34,16 @@ export function createProviderApp(providerOrOptions: ProviderOptions | Provider 
   app.disable('x-powered-by');
   // The routes read the raw query themselves, strictly; the lenient default parser is not used.
   app.set('query parser', false);
-  app.set('trust proxy', options.trustProxy);
+  // One trust function for Express and the fast path, so both see the same client address.
+  const trustProxy = compileTrustProxy(options.trustProxy);
+  app.set('trust proxy', trustProxy);
+  if (options.trustProxy === true) {
+    logger.warn(
+      { option: 'trustProxy' },
+      'trustProxy: true trusts one proxy hop (the X-Forwarded-For entry the nearest proxy wrote); ' +
+        "give the proxies' addresses instead, so a client that reaches the provider directly cannot choose its address",
+    );
+  }
 
   let warnedInsecure = false;
   const warnIfInsecure = (context: RequestContext) => {
@@ -64,23 +73,22 @@ export function createProviderApp(providerOrOptions: ProviderOptions | Provider 
   });
   app.use(errorHandler(failureOptions));
 
-  // Behind a trusted proxy only Express knows the client's address and scheme.
-  if (options.trustProxy === false) {
-    const fastPath = ssoFastPath({
-      api,
-      loginPath,
-      loginPage,
-      onRequest: warnIfInsecure,
-      onError: failureAnswerer(failureOptions),
-    });
-    // An Express app is a function that calls its own `handle`: answering the login's
-    // requests first there serves them whether the app is listened on or passed to
-    // `createServer` (mounted in another app, it leaves everything to Express).
-    const appWithHandle = app as unknown as { handle: RequestListener };
-    const handleWithExpress = appWithHandle.handle.bind(app);
-    appWithHandle.handle = (req, res, next) => {
-      if (!fastPath(req, res)) handleWithExpress(req, res, next);
-    };
-  }
+  // Also behind trusted proxies: both compute the address with `trustProxy`.
+  const fastPath = ssoFastPath({
+    api,
+    loginPath,
+    loginPage,
+    trustProxy,
+    onRequest: warnIfInsecure,
+    onError: failureAnswerer(failureOptions),
+  });
+  // An Express app is a function that calls its own `handle`: answering the login's
+  // requests first there serves them whether the app is listened on or passed to
+  // `createServer` (mounted in another app, it leaves everything to Express).
+  const appWithHandle = app as unknown as { handle: RequestListener };
+  const handleWithExpress = appWithHandle.handle.bind(app);
+  appWithHandle.handle = (req, res, next) => {
+    if (!fastPath(req, res)) handleWithExpress(req, res, next);
+  };
   return Object.assign(app, { provider });
 }

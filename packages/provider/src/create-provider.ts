@@ -50,7 +50,9 @@ export function createProvider(options: ProviderOptions = {}): Provider {
   const logger = resolved.logger ?? defaultProviderLogger();
   const ownsDatabase = typeof resolved.database === 'string';
   const database =
-    typeof resolved.database === 'string' ? openSqlDatabase({ url: resolved.database }) : resolved.database;
+    typeof resolved.database === 'string'
+      ? openSqlDatabase({ url: resolved.database, operationTimeoutMs: resolved.databaseTimeoutMs, logger })
+      : resolved.database;
   const ownsStore = resolved.keyValueStore === undefined;
   // With the logger, a full store (an anonymous flood of sign-in pages) is reported once.
   const keyValueStore = resolved.keyValueStore ?? memoryKeyValueStore({ logger });
@@ -92,13 +94,16 @@ export function createProvider(options: ProviderOptions = {}): Provider {
       keyPrefix,
       now,
     }),
-    rateLimiter: loginRateLimiter(keyValueStore, { ...resolved.rateLimit, keyPrefix }),
+    rateLimiter: loginRateLimiter(keyValueStore, { ...resolved.rateLimit, keyPrefix, logger }),
     verifier: new SignedRequestVerifier({
       apiKeys: clients,
       maxDriftSeconds: resolved.maxDriftSeconds,
       now,
-      // Seen signatures live in the shared store, so a replay to another process fails too.
-      replayStore: { add: (key, value, ttl) => keyValueStore.add(`${keyPrefix}seen:${key}`, value, ttl) },
+      // The SSO endpoints answer identical calls as the original did: an original client signs
+      // with a 10 ms timestamp, so users who click "login" together send the same call. Sent
+      // again, `reqeusttoken/` only mints another token bound to the same key, and `authtoken/`
+      // is single-use through its request token, so a replay gains nothing (README: "Replays").
+      identicalCalls: 'accept',
     }),
     csrf: csrfTokens(keyValueStore, keyPrefix, now),
     async userJson(account) {

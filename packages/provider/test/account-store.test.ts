@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { openSqlDatabase, type SqlDatabase } from '@ssokit/stores';
+import { openSqlDatabase, runMigrations, type SqlDatabase } from '@ssokit/stores';
 import { skipUnlessServiceRuns } from '@ssokit/stores/testing';
+import type { Kysely } from 'kysely';
+import { PROVIDER_MIGRATION_TABLE, providerMigrations } from '../src/accounts/account-schema.ts';
 import { type AccountStore, sqlAccountStore } from '../src/accounts/account-store.ts';
 import { argon2PasswordHasher } from '../src/accounts/password-hashing.ts';
 import { defaultUserToJson } from '../src/accounts/user-json.ts';
@@ -125,6 +127,30 @@ function accountStoreSuite(dialect: Dialect, skip: string | false) {
       assert.equal(await accounts.verifyCredentials('sleeper', 'pw'), undefined);
     });
 
+    it('compares usernames exactly: MBF1 is not mbf1, and a padded name matches nothing', async () => {
+      const lower = await accounts.add({ username: 'mbf1', password: 'lower-password' });
+      for (const variant of ['MBF1', `MBF1${' '.repeat(7)}`, 'mbf1 ', 'Mbf1']) {
+        assert.equal(await accounts.verifyCredentials(variant, 'lower-password'), undefined, variant);
+        assert.equal(await accounts.findByUsername(variant), undefined, variant);
+        assert.equal(await accounts.setPassword(variant, 'changed'), false, variant);
+      }
+      // Two accounts, as Django's case-sensitive usernames allow.
+      const upper = await accounts.add({ username: 'MBF1', password: 'upper-password' });
+      assert.notEqual(upper.id, lower.id);
+      assert.equal((await accounts.verifyCredentials('MBF1', 'upper-password'))?.id, upper.id);
+      assert.equal((await accounts.verifyCredentials('mbf1', 'lower-password'))?.id, lower.id);
+      assert.equal(await accounts.verifyCredentials('mbf1', 'upper-password'), undefined);
+      assert.equal(await accounts.remove('mbf1 '), false);
+      assert.equal(await accounts.remove('MBF1'), true);
+      assert.equal(await accounts.remove('mbf1'), true);
+    });
+
+    it('stores a username in NFKC, as Django does', async () => {
+      const added = await accounts.add({ username: '\ufb01sh', password: 'x' });
+      assert.equal(added.username, 'fish');
+      assert.equal(await accounts.remove('fish'), true);
+    });
+
     it('lists accounts in id order and removes one', async () => {
       const names = (await accounts.list()).map((account) => account.username);
       assert.deepEqual(names, ['user1', 'zoë', 'sleeper']);
@@ -135,6 +161,36 @@ function accountStoreSuite(dialect: Dialect, skip: string | false) {
   });
 }
 
+function upgradeSuite(dialect: Dialect, skip: string | false) {
+  describe(`an accounts table created by an earlier version on ${dialect}`, { skip }, () => {
+    it('compares usernames exactly once migrated', async () => {
+      const temporary = await temporaryDatabase(dialect);
+      const database = openSqlDatabase({ url: temporary.url });
+      try {
+        const { '0001-users': first } = providerMigrations(database.dialect);
+        assert.ok(first);
+        await runMigrations(
+          database.db as Kysely<unknown>,
+          { '0001-users': first },
+          PROVIDER_MIGRATION_TABLE,
+        );
+        const accounts = sqlAccountStore({ database, passwordHasher: fastHasher });
+        await accounts.add({ username: 'mbf1', password: 'lower-password' });
+        await accounts.migrate();
+        assert.equal(await accounts.verifyCredentials('MBF1', 'lower-password'), undefined);
+        assert.ok(await accounts.verifyCredentials('mbf1', 'lower-password'));
+        assert.ok(await accounts.add({ username: 'MBF1', password: 'upper-password' }));
+      } finally {
+        await database.close();
+        await temporary.drop();
+      }
+    });
+  });
+}
+
 accountStoreSuite('sqlite', false);
 accountStoreSuite('postgres', await skipUnlessServiceRuns('postgres'));
 accountStoreSuite('mysql', await skipUnlessServiceRuns('mysql'));
+upgradeSuite('sqlite', false);
+upgradeSuite('postgres', await skipUnlessServiceRuns('postgres'));
+upgradeSuite('mysql', await skipUnlessServiceRuns('mysql'));

@@ -76,17 +76,33 @@ async function loginScenario(fixture: ProviderFixture) {
   return steps.map(([name, response]) => [name, comparable(response)]);
 }
 
+/** The provider's app mounted in a parent Express app, which leaves every request to Express. */
+async function mountedInExpress(fixture: ProviderFixture): Promise<{ url: string; server: Server }> {
+  const parent = express();
+  parent.use(createProviderApp(fixture.running.provider));
+  const server = await new Promise<Server>((resolve) => {
+    const listening = parent.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
 describe('the SSO fast path in front of Express', () => {
   let fast: ProviderFixture;
+  let expressOnly: ProviderFixture;
   let viaExpress: ProviderFixture;
+  let parentServer: Server;
   before(async () => {
     fast = await startProviderFixture();
-    // Trusting a proxy turns the fast path off: Express alone knows the forwarded address.
-    viaExpress = await startProviderFixture({ trustProxy: 'loopback' });
+    expressOnly = await startProviderFixture();
+    const mounted = await mountedInExpress(expressOnly);
+    parentServer = mounted.server;
+    viaExpress = { ...expressOnly, url: mounted.url };
   });
   after(async () => {
+    parentServer.close();
+    parentServer.closeAllConnections();
     await fast.close();
-    await viaExpress.close();
+    await expressOnly.close();
   });
 
   it('answers every step of a login exactly as the Express routes do', async () => {
@@ -99,13 +115,8 @@ describe('the SSO fast path in front of Express', () => {
   });
 
   it('leaves the requests of a provider mounted in another Express app to Express', async () => {
-    const parent = express();
-    parent.use(createProviderApp(fast.running.provider));
-    const server = await new Promise<Server>((resolve) => {
-      const listening = parent.listen(0, '127.0.0.1', () => resolve(listening));
-    });
+    const { url: base, server } = await mountedInExpress(fast);
     try {
-      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const answer = await new TestBrowser(base).get(requestTokenPath(fast.client));
       assert.equal(answer.status, 200);
       assert.match(answer.body, /^\{"request_token": "[0-9a-f]{32}"\}$/);

@@ -44,7 +44,9 @@ function assertClientError(status: number, expected?: number): void {
 }
 
 before(async () => {
-  fixture = await startProviderFixture({ rateLimit: { perAccount: 1000, perAddress: 1000 } });
+  fixture = await startProviderFixture({
+    rateLimit: { perAccount: 1000, perAccountAndAddress: 1000, perAddress: 1000 },
+  });
 });
 after(async () => {
   // Nothing above may have been a server error.

@@ -13,11 +13,13 @@ async function signInOwn(browser: TestBrowser, username: string, password: strin
 describe('rate limits on failed sign-ins', () => {
   let fixture: ProviderFixture;
   before(async () => {
-    fixture = await startProviderFixture({ rateLimit: { perAccount: 3, perAddress: 5, windowSeconds: 600 } });
+    fixture = await startProviderFixture({
+      rateLimit: { perAccountAndAddress: 3, perAddress: 5, windowSeconds: 600 },
+    });
   });
   after(() => fixture.close());
 
-  it('refuses an account after 3 attempts with 429 and Retry-After, even with the right password', async () => {
+  it('refuses an account to an address after 3 failures there with 429 and Retry-After, even with the right password', async () => {
     const browser = new TestBrowser(fixture.url);
     for (let attempt = 0; attempt < 3; attempt++) {
       assert.equal((await signInOwn(browser, 'user1', 'wrong')).status, 200);

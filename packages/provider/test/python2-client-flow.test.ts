@@ -220,6 +220,38 @@ describe('an unmodified Python 2 dj-sso-client against the provider', () => {
     assert.match(home.body, /Signed in as <strong>user1<\/strong>/);
   });
 
+  it('answers 40 byte-identical reqeusttoken/ calls (logins started in one 10 ms step) with 40 tokens', async () => {
+    // Python 2's str(time.time()) stays the same for 10 ms: users who click "login" together
+    // make the same signed call. The original server answers each; so must this one.
+    const sameStep = fixture.clock.now();
+    const client = { ...fixture.client, now: () => sameStep };
+    const path = requestTokenPath(client);
+    const answers = await Promise.all(Array.from({ length: 40 }, () => backChannel(fixture, path)));
+    assert.deepEqual(
+      answers.map((answer) => answer.status),
+      answers.map(() => 200),
+      answers.find((answer) => answer.status !== 200)?.body,
+    );
+    const tokens = answers.map(
+      (answer) => (JSON.parse(answer.body) as { request_token: string }).request_token,
+    );
+    assert.equal(new Set(tokens).size, 40);
+
+    // authtoken/ stays single-use through its request token, whatever the signature.
+    const [token] = tokens as [string];
+    const browser = new TestBrowser(fixture.url);
+    const url = loginPath(client, token, CALLBACK);
+    const form = await browser.get(url);
+    const posted = await browser.post(url, {
+      csrf_token: TestBrowser.csrfField(form.body),
+      username: 'user1',
+      password: '123',
+    });
+    const redeem = authTokenPath(client, token, parseCallback(posted.location, token));
+    assert.match((await backChannel(fixture, redeem)).body, /"username": "user1"/);
+    assert.equal((await backChannel(fixture, redeem)).body, '{"error": "request token not found"}');
+  });
+
   it('shows the form for cwca=yes without a provider session, where the original crashed', async () => {
     const requestToken = await newRequestToken(fixture);
     const browser = new TestBrowser(fixture.url);

@@ -6,6 +6,17 @@ export {
   sqlApiKeyStore,
 } from './api-keys/sql-api-key-store.ts';
 export {
+  CIRCUIT_OPEN,
+  type CircuitBreaker,
+  type CircuitBreakerConfig,
+  type CircuitBreakerOptions,
+  type CircuitState,
+  circuitBreaker,
+  DEFAULT_COOL_DOWN_MS,
+  DEFAULT_FAILURE_THRESHOLD,
+} from './circuit-breaker.ts';
+export { isOutageError } from './is-outage-error.ts';
+export {
   assertTtl,
   GET_NOW,
   type GetNowResult,
@@ -45,6 +56,7 @@ export {
 export { warnIfPerProcessStore } from './key-value/warn-if-per-process-store.ts';
 export { isUniqueViolation } from './sql/is-unique-violation.ts';
 export {
+  DEFAULT_SQL_TIMEOUT_MS,
   type OpenSqlDatabaseOptions,
   openSqlDatabase,
   redactUrl,

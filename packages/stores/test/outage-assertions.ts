@@ -14,6 +14,7 @@ function everyOperation(store: KeyValueStore): [string, () => Promise<unknown>][
     ['take', () => store.take('k')],
     ['delete', () => store.delete('k')],
     ['increment', () => store.increment('n', 60)],
+    ['decrement', () => store.decrement('n')],
   ];
 }
 

@@ -17,9 +17,12 @@ export async function withProviderDatabase<T>(
   flags: { db?: string | undefined; prefix?: string | undefined },
   action: (provider: Provider) => Promise<T>,
 ): Promise<T> {
-  const prefix = flags.prefix ?? readProviderEnv().prefix;
+  const env = readProviderEnv();
+  const prefix = flags.prefix ?? env.prefix;
   const provider = createProvider({
     database: databaseUrl(flags.db),
+    // A migration that rewrites a large table may need longer than a request's deadline.
+    ...(env.databaseTimeoutMs === undefined ? {} : { databaseTimeoutMs: env.databaseTimeoutMs }),
     logger: silentLogger,
     ...(prefix === undefined ? {} : { prefix }),
   });

@@ -65,6 +65,7 @@ ${DB_FLAG_HELP}
         port,
         host: values.host ?? env.host ?? '127.0.0.1',
         database: databaseUrl(values.db),
+        ...(env.databaseTimeoutMs === undefined ? {} : { databaseTimeoutMs: env.databaseTimeoutMs }),
         logger,
         ...(keyValueStore === undefined ? {} : { keyValueStore }),
         ...(prefix === undefined ? {} : { prefix }),

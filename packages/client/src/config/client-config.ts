@@ -71,6 +71,14 @@ export interface SsoClientConfig {
    */
   database?: SqlDatabase | string;
   /**
+   * Deadline of each SQL step (pool checkout, connect, query) of a `database` given as a URL,
+   * in milliseconds: a database that is down or stalled answers `STORE_UNAVAILABLE` (503)
+   * within it, and after repeated failures at once (a circuit breaker) until it is back. An
+   * `openSqlDatabase()` result keeps its own (`operationTimeoutMs`).
+   * @default 2000
+   */
+  databaseTimeoutMs?: number;
+  /**
    * The key-value store for `userStorage: 'cache'`.
    * @default the session store
    */
@@ -135,6 +143,7 @@ export interface ResolvedClientConfig {
   timeoutMs: number;
   userStorage: 'database' | 'cache';
   database: SqlDatabase | string;
+  databaseTimeoutMs: number;
   cache: KeyValueStore | undefined;
   userStore: UserStore | undefined;
   sessionStore: KeyValueStore | 'database' | undefined;
@@ -222,6 +231,7 @@ const configSchema = z.object({
       { error: 'must be a database URL or an openSqlDatabase() result' },
     )
     .default('sqlite:ssokit-client.sqlite'),
+  databaseTimeoutMs: positiveNumber('a positive number of milliseconds').default(2000),
   cache: keyValueStore.optional(),
   userStore: z
     .custom<UserStore>(hasMethods(['save', 'get', 'delete', 'close']), {

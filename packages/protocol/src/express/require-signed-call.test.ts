@@ -30,7 +30,10 @@ function send(
   headers: Record<string, string> = {},
 ) {
   return new Promise<RawAnswer>((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers }, (res) => {
+    // With its length, as clients send a body (a chunked one is verified over the URL alone).
+    const withLength =
+      body === undefined ? headers : { 'content-length': String(Buffer.byteLength(body)), ...headers };
+    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers: withLength }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () =>

@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { isEndpointAllowed } from '../api-key-source.ts';
+import { hasBodyWithoutLength } from '../body-framing.ts';
 import { isSsoError } from '../errors.ts';
 import {
   SignedRequestVerifier,
@@ -49,6 +50,16 @@ export interface RequireSignedCallOptions extends SignedRequestVerifierOptions {
 export function requireSignedCall(options: RequireSignedCallOptions): RequestHandler {
   const verifier = new SignedRequestVerifier(options);
   const { logger } = options;
+  const identical = options.identicalCalls;
+  if (identical !== undefined && identical !== 'refuse') {
+    // A weakened default is said once at start, also without a logger.
+    const message =
+      identical === 'accept'
+        ? 'requireSignedCall(): identical signed calls are accepted, so a captured call can be sent again within the drift window'
+        : `requireSignedCall(): identical signed calls are accepted within ${identical.acceptWithinMs} ms of the first`;
+    if (logger === undefined) process.emitWarning(message);
+    else logger.warn({ identicalCalls: identical }, message);
+  }
   const except = options.except ?? [];
   // Every body is read, whatever its content type: an unread body would just fail the signature.
   const readBody = express.raw({ type: () => true, limit: options.bodyLimit ?? '100kb' });
@@ -79,7 +90,12 @@ export function requireSignedCall(options: RequireSignedCallOptions): RequestHan
         return;
       }
       verifier
-        .verify({ path, rawQuery: queryStart === -1 ? '' : url.slice(queryStart + 1), body })
+        .verify({
+          path,
+          rawQuery: queryStart === -1 ? '' : url.slice(queryStart + 1),
+          body,
+          chunked: hasBodyWithoutLength(req.headers),
+        })
         .then((call) => {
           req.signedCall = call;
           next();

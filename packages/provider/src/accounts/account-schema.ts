@@ -59,5 +59,17 @@ export function providerMigrations(dialect: SqlDialectName): Record<string, Migr
         await db.schema.dropTable(USERS_TABLE).ifExists().execute();
       },
     },
+    // SQLite and PostgreSQL compare text exactly; MySQL and MariaDB compare with the column's
+    // collation, by default case-insensitive (`MBF1` found `mbf1`, and could not be added
+    // beside it). A binary collation makes the lookup and the unique index case-sensitive, as
+    // Django's usernames are. It still ignores trailing spaces (PAD SPACE), which no valid
+    // username has; the account store compares the found name exactly as well.
+    '0002-usernames-compare-exactly': {
+      async up(db: Kysely<unknown>) {
+        if (dialect !== 'mysql') return;
+        await sql`alter table ${sql.table(USERS_TABLE)} modify ${sql.ref('username')}
+          varchar(150) character set utf8mb4 collate utf8mb4_bin not null`.execute(db);
+      },
+    },
   };
 }

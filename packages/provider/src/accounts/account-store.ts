@@ -4,6 +4,7 @@ import {
   type Account,
   assertValidPassword,
   assertValidUsername,
+  isValidUsername,
   MAX_PASSWORD_LENGTH,
   type NewAccount,
 } from './account.ts';
@@ -22,6 +23,10 @@ export interface AccountStore {
   migrate(): Promise<void>;
   /** Adds an account; throws a TypeError for a bad username/password or a taken username. */
   add(input: NewAccount): Promise<Account>;
+  /**
+   * The account with exactly this username (case-sensitive, as Django's, on every database:
+   * `MBF1` is not `mbf1`).
+   */
   findByUsername(username: string): Promise<Account | undefined>;
   findById(id: number): Promise<Account | undefined>;
   list(): Promise<Account[]>;
@@ -98,8 +103,18 @@ export function sqlAccountStore(options: SqlAccountStoreOptions): AccountStore {
   const hasher = options.passwordHasher ?? argon2PasswordHasher();
   const now = options.now ?? (() => new Date());
 
-  const findRow = (username: string) =>
-    db.selectFrom(USERS_TABLE).selectAll().where('username', '=', username).executeTakeFirst();
+  // Usernames compare exactly, whatever the database's collation would also match (MySQL's
+  // PAD SPACE ignores trailing spaces): a name no account can have matches nothing, and the
+  // row found must carry the very name asked for.
+  const findRow = async (username: string): Promise<UserRow | undefined> => {
+    if (!isValidUsername(username)) return undefined;
+    const row = await db
+      .selectFrom(USERS_TABLE)
+      .selectAll()
+      .where('username', '=', username)
+      .executeTakeFirst();
+    return row?.username === username ? row : undefined;
+  };
   // Kysely builds and compiles a query on every call, which costs more than SQLite's answer;
   // `findById` runs three times in every login, so it is compiled once and given each id.
   const findByIdQuery = db.selectFrom(USERS_TABLE).select(ACCOUNT_COLUMNS).where('id', '=', 0).compile();
@@ -113,7 +128,9 @@ export function sqlAccountStore(options: SqlAccountStoreOptions): AccountStore {
       );
     },
 
-    async add(input) {
+    async add(newAccount) {
+      // Django's `create_user` stores the NFKC form, which is what its login form looks up.
+      const input = { ...newAccount, username: newAccount.username.normalize('NFKC') };
       assertValidUsername(input.username);
       assertValidPassword(input.password);
       const passwordHash = await hasher.hash(input.password);
@@ -146,12 +163,8 @@ export function sqlAccountStore(options: SqlAccountStoreOptions): AccountStore {
     },
 
     async findByUsername(username) {
-      const row = await db
-        .selectFrom(USERS_TABLE)
-        .select(ACCOUNT_COLUMNS)
-        .where('username', '=', username)
-        .executeTakeFirst();
-      return row === undefined ? undefined : toAccount(row as UserRow);
+      const row = await findRow(username);
+      return row === undefined ? undefined : toAccount(row);
     },
 
     async findById(id) {
@@ -166,18 +179,23 @@ export function sqlAccountStore(options: SqlAccountStoreOptions): AccountStore {
       return rows.map((row) => toAccount(row as UserRow));
     },
 
+    // By id once found: a MySQL comparison of the name could also hit a padded variant.
     async remove(username) {
-      const result = await db.deleteFrom(USERS_TABLE).where('username', '=', username).executeTakeFirst();
+      const row = await findRow(username);
+      if (row === undefined) return false;
+      const result = await db.deleteFrom(USERS_TABLE).where('id', '=', row.id).executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
     },
 
     async setPassword(username, password) {
       assertValidPassword(password);
+      const row = await findRow(username);
+      if (row === undefined) return false;
       const passwordHash = await hasher.hash(password);
       const result = await db
         .updateTable(USERS_TABLE)
         .set({ password_hash: passwordHash })
-        .where('username', '=', username)
+        .where('id', '=', row.id)
         .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },

@@ -40,9 +40,23 @@ const USERNAME = /^[\p{L}\p{N}_.@+-]{1,150}$/u;
 // Long enough for any passphrase, short enough that hashing it cannot be used to burn CPU.
 export const MAX_PASSWORD_LENGTH = 1024;
 
+/**
+ * The username a login form's input stands for, as Django's `AuthenticationForm` reads it:
+ * surrounding whitespace removed (a form field strips it), then Unicode NFKC (Django's
+ * `normalize_username`). Usernames are then compared exactly, case and all, on every database.
+ */
+export function canonicalUsername(input: string): string {
+  return input.trim().normalize('NFKC');
+}
+
+/** True when an account could have this username (Django's username validator). */
+export function isValidUsername(username: string): boolean {
+  return USERNAME.test(username);
+}
+
 /** Throws a TypeError naming the problem when a username cannot be stored. */
 export function assertValidUsername(username: string): void {
-  if (!USERNAME.test(username)) {
+  if (!isValidUsername(username)) {
     throw new TypeError(
       'username must be 1-150 characters: letters, digits and @ . + - _ (got ' +
         JSON.stringify(username) +

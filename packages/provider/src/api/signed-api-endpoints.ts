@@ -58,7 +58,10 @@ export function signedApiEndpoints(provider: Provider): Map<string, SignedApiEnd
         };
         if (error.status >= 500) logger.error({ ...details, err: error }, 'signed call failed');
         else logger.warn(details, 'signed call refused');
-        return { status: error.status, body: wireErrorJson(error.wireMessage) };
+        // A store's own text names the store (its URL): the wire gets the one generic text.
+        const wireMessage =
+          error.code === SsoErrorCode.STORE_UNAVAILABLE ? 'service unavailable' : error.wireMessage;
+        return { status: error.status, body: wireErrorJson(wireMessage) };
       }
     };
 

@@ -4,9 +4,11 @@
  * - `SSOKIT_PROVIDER_PORT`: port for `ssokit provider serve` (default 9000)
  * - `SSOKIT_PROVIDER_HOST`: address to listen on (default 127.0.0.1)
  * - `SSOKIT_PROVIDER_DB`: database URL (default `sqlite:ssokit.sqlite`)
+ * - `SSOKIT_PROVIDER_DB_TIMEOUT_MS`: deadline of each SQL step, in milliseconds (default 2000)
  * - `SSOKIT_PROVIDER_REDIS`: key-value store URL, `redis://…` or `memcached://…` (default: in memory)
  * - `SSOKIT_PROVIDER_PREFIX`: SSO endpoint prefix (default `/sso/`)
- * - `SSOKIT_PROVIDER_TRUST_PROXY`: Express `trust proxy` value (`true`, a hop count or addresses)
+ * - `SSOKIT_PROVIDER_TRUST_PROXY`: the proxies trusted for client addresses: a hop count, or
+ *   comma-separated addresses/subnets (`true` is one hop); see the `trustProxy` option
  * - `SSOKIT_PROVIDER_LOG_LEVEL`: pino level (default `info`)
  *
  * Command-line flags win over these; these win over the defaults.
@@ -15,6 +17,7 @@ export interface ProviderEnv {
   port?: number;
   host?: string;
   database?: string;
+  databaseTimeoutMs?: number;
   keyValueStoreUrl?: string;
   prefix?: string;
   trustProxy?: boolean | number | string;
@@ -40,6 +43,16 @@ export function readProviderEnv(env: NodeJS.ProcessEnv = process.env): ProviderE
   if (host !== undefined) result.host = host;
   const database = nonEmpty(env.SSOKIT_PROVIDER_DB);
   if (database !== undefined) result.database = database;
+  const databaseTimeout = nonEmpty(env.SSOKIT_PROVIDER_DB_TIMEOUT_MS);
+  if (databaseTimeout !== undefined) {
+    const parsed = Number(databaseTimeout);
+    if (!Number.isFinite(parsed) || parsed <= 0) {
+      throw new TypeError(
+        `SSOKIT_PROVIDER_DB_TIMEOUT_MS must be a positive number of milliseconds, got "${databaseTimeout}"`,
+      );
+    }
+    result.databaseTimeoutMs = parsed;
+  }
   const store = nonEmpty(env.SSOKIT_PROVIDER_REDIS);
   if (store !== undefined) result.keyValueStoreUrl = store;
   const prefix = nonEmpty(env.SSOKIT_PROVIDER_PREFIX);

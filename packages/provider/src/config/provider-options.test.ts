@@ -9,10 +9,31 @@ describe('resolveProviderOptions()', () => {
     assert.equal(options.prefix, '/sso/');
     assert.equal(options.requestTokenTtlSeconds, 240);
     assert.equal(options.maxDriftSeconds, 300);
-    assert.deepEqual(options.rateLimit, { perAccount: 5, perAddress: 20, windowSeconds: 900 });
+    assert.deepEqual(options.rateLimit, {
+      perAddress: 20,
+      perAccountAndAddress: 5,
+      perAccount: 50,
+      windowSeconds: 900,
+      knownAddressSeconds: 2_592_000,
+    });
     assert.equal(options.database, 'sqlite:ssokit.sqlite');
     assert.equal(options.formBodyLimitBytes, 16_384);
     assert.equal(options.secureCookies, 'auto');
+    assert.equal(options.databaseTimeoutMs, 2000);
+  });
+
+  it('takes trustProxy as hops or proxy addresses and refuses one that does not parse', () => {
+    assert.equal(resolveProviderOptions({ trustProxy: 2 }).trustProxy, 2);
+    assert.deepEqual(resolveProviderOptions({ trustProxy: ['loopback', '10.0.0.0/8'] }).trustProxy, [
+      'loopback',
+      '10.0.0.0/8',
+    ]);
+    assert.equal(resolveProviderOptions({ trustProxy: '127.0.0.1, ::1' }).trustProxy, '127.0.0.1, ::1');
+    assert.throws(
+      () => resolveProviderOptions({ trustProxy: '10.0.0.0/8, proxy.internal' }),
+      /^TypeError: provider\.trustProxy must be a hop count or proxy addresses\/subnets \(invalid IP address: proxy\.internal\)/,
+    );
+    assert.throws(() => resolveProviderOptions({ trustProxy: -1 }), /^TypeError: provider\.trustProxy /);
   });
 
   it('names the bad option in the error', () => {
@@ -50,6 +71,7 @@ describe('readProviderEnv()', () => {
         SSOKIT_PROVIDER_PORT: '9001',
         SSOKIT_PROVIDER_HOST: '0.0.0.0',
         SSOKIT_PROVIDER_DB: 'postgres://db/sso',
+        SSOKIT_PROVIDER_DB_TIMEOUT_MS: '1500',
         SSOKIT_PROVIDER_REDIS: 'redis://cache:6379',
         SSOKIT_PROVIDER_PREFIX: '/auth/',
         SSOKIT_PROVIDER_TRUST_PROXY: '1',
@@ -59,6 +81,7 @@ describe('readProviderEnv()', () => {
         port: 9001,
         host: '0.0.0.0',
         database: 'postgres://db/sso',
+        databaseTimeoutMs: 1500,
         keyValueStoreUrl: 'redis://cache:6379',
         prefix: '/auth/',
         trustProxy: 1,
@@ -72,6 +95,10 @@ describe('readProviderEnv()', () => {
     assert.throws(
       () => readProviderEnv({ SSOKIT_PROVIDER_PORT: 'abc' }),
       /SSOKIT_PROVIDER_PORT must be a port number/,
+    );
+    assert.throws(
+      () => readProviderEnv({ SSOKIT_PROVIDER_DB_TIMEOUT_MS: '0' }),
+      /SSOKIT_PROVIDER_DB_TIMEOUT_MS must be a positive number/,
     );
   });
 });

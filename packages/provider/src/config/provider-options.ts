@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { PasswordHashingOptions } from '../accounts/password-hashing.ts';
 import type { UserToJson } from '../accounts/user-json.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
+import { compileTrustProxy, type TrustProxySetting } from '../http/request-context.ts';
 import type { ProviderLogger } from '../logging/provider-logger.ts';
 import type { LoginRateLimitOptions } from '../rate-limit/login-rate-limiter.ts';
 
@@ -13,6 +14,14 @@ export interface ProviderOptions {
    * @default 'sqlite:ssokit.sqlite'
    */
   database?: string | SqlDatabase<unknown>;
+  /**
+   * Deadline of each SQL step (pool checkout, connect, query) of a `database` given as a URL,
+   * in milliseconds: a database that is down or stalled answers 503 within it, and after
+   * repeated failures at once (a circuit breaker) until it is back. A database opened with
+   * `openSqlDatabase` keeps its own (`operationTimeoutMs`).
+   * @default 2000
+   */
+  databaseTimeoutMs?: number;
   /**
    * Request tokens, provider sessions, rate-limit counters and seen signatures. Use Redis or
    * Memcached when several processes serve. Left open on close when passed in.
@@ -39,7 +48,11 @@ export interface ProviderOptions {
   maxDriftSeconds?: number;
   /** Life of a provider session (its own `/login/`). @default 1209600 */
   sessionTtlSeconds?: number;
-  /** Failed sign-in limits. @default { perAccount: 5, perAddress: 20, windowSeconds: 900 } */
+  /**
+   * Failed sign-in limits, each counted atomically in `keyValueStore` before the password is
+   * checked (see the README, "Limits and lockouts").
+   * @default { perAddress: 20, perAccountAndAddress: 5, perAccount: 50, windowSeconds: 900, knownAddressSeconds: 2592000 }
+   */
   rateLimit?: LoginRateLimitOptions;
   /** Replaces the user JSON sent to clients. @default the original's Django user fields */
   userToJson?: UserToJson;
@@ -53,8 +66,17 @@ export interface ProviderOptions {
    * @default 'auto'
    */
   secureCookies?: 'auto' | boolean;
-  /** Express `trust proxy`: needed behind a reverse proxy for client addresses and https. @default false */
-  trustProxy?: boolean | number | string;
+  /**
+   * Which reverse proxies to believe about the client's address (`X-Forwarded-For`, used by
+   * the rate limits and logs) and scheme (`X-Forwarded-Proto`): a number of hops (`1` for the
+   * one proxy in front), or the proxies' addresses and subnets (`'10.0.0.0/8, 127.0.0.1'`,
+   * `['loopback']`), as Express's `trust proxy`. `true` means one hop (unlike Express, for
+   * which it means every hop, so the leftmost entry that the client writes) and logs a
+   * warning. Only trust what is really in front: with no proxy there, a client could set its
+   * own address and escape the per-address limits.
+   * @default false
+   */
+  trustProxy?: TrustProxySetting;
   /** Largest form body accepted on the login pages, in bytes. @default 16384 */
   formBodyLimitBytes?: number;
   /** argon2id cost parameters. @default OWASP's (19 MiB, 2 passes) */
@@ -83,6 +105,7 @@ const schema = z
         objectWith<SqlDatabase<unknown>>('close', 'a database URL or an opened SqlDatabase'),
       ])
       .optional(),
+    databaseTimeoutMs: z.number().positive().max(600_000).optional(),
     keyValueStore: objectWith<KeyValueStore>('take', 'a KeyValueStore').optional(),
     keyPrefix: z.string().max(100).optional(),
     clients: objectWith<ClientRegistry>('findApiKey', 'a ClientRegistry').optional(),
@@ -101,9 +124,11 @@ const schema = z
     sessionTtlSeconds: positiveInt(31_536_000).optional(),
     rateLimit: z
       .object({
-        perAccount: positiveInt(1_000_000).optional(),
         perAddress: positiveInt(1_000_000).optional(),
+        perAccountAndAddress: positiveInt(1_000_000).optional(),
+        perAccount: positiveInt(1_000_000).optional(),
         windowSeconds: positiveInt(86_400).optional(),
+        knownAddressSeconds: positiveInt(31_536_000).optional(),
       })
       .strict()
       .optional(),
@@ -111,7 +136,24 @@ const schema = z
     logger: objectWith<ProviderLogger>('info', 'a pino-compatible logger').optional(),
     siteName: z.string().min(1).max(100).optional(),
     secureCookies: z.union([z.literal('auto'), z.boolean()]).optional(),
-    trustProxy: z.union([z.boolean(), z.number().int().nonnegative(), z.string().min(1)]).optional(),
+    trustProxy: z
+      .union([
+        z.boolean(),
+        z.number().int().nonnegative().max(100),
+        z.string().min(1),
+        z.array(z.string().min(1)).readonly(),
+      ])
+      .superRefine((setting, context) => {
+        try {
+          compileTrustProxy(setting);
+        } catch (error) {
+          context.addIssue({
+            code: 'custom',
+            message: `must be a hop count or proxy addresses/subnets (${(error as Error).message})`,
+          });
+        }
+      })
+      .optional(),
     formBodyLimitBytes: positiveInt(1_048_576).min(1024).optional(),
     passwordHashing: z
       .object({
@@ -127,6 +169,7 @@ const schema = z
 
 export interface ResolvedProviderOptions {
   database: string | SqlDatabase<unknown>;
+  databaseTimeoutMs: number;
   keyValueStore: KeyValueStore | undefined;
   keyPrefix: string;
   clients: ClientRegistry | undefined;
@@ -140,7 +183,7 @@ export interface ResolvedProviderOptions {
   logger: ProviderLogger | undefined;
   siteName: string;
   secureCookies: 'auto' | boolean;
-  trustProxy: boolean | number | string;
+  trustProxy: TrustProxySetting;
   formBodyLimitBytes: number;
   passwordHashing: PasswordHashingOptions;
   now: () => number;
@@ -162,6 +205,7 @@ export function resolveProviderOptions(options: ProviderOptions = {}): ResolvedP
   const o = result.data;
   return {
     database: o.database ?? 'sqlite:ssokit.sqlite',
+    databaseTimeoutMs: o.databaseTimeoutMs ?? 2000,
     keyValueStore: o.keyValueStore,
     keyPrefix: o.keyPrefix ?? 'ssokit:provider:',
     clients: o.clients,
@@ -171,9 +215,11 @@ export function resolveProviderOptions(options: ProviderOptions = {}): ResolvedP
     maxDriftSeconds: o.maxDriftSeconds ?? 300,
     sessionTtlSeconds: o.sessionTtlSeconds ?? 1_209_600,
     rateLimit: {
-      perAccount: o.rateLimit?.perAccount ?? 5,
       perAddress: o.rateLimit?.perAddress ?? 20,
+      perAccountAndAddress: o.rateLimit?.perAccountAndAddress ?? 5,
+      perAccount: o.rateLimit?.perAccount ?? 50,
       windowSeconds: o.rateLimit?.windowSeconds ?? 900,
+      knownAddressSeconds: o.rateLimit?.knownAddressSeconds ?? 2_592_000,
     },
     userToJson: o.userToJson,
     logger: o.logger,

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SignedApiEndpoint } from '../api/signed-api-endpoints.ts';
 import { sendApiAnswer } from '../api/sso-api-routes.ts';
 import type { SsoLoginPage } from '../sign-in/sso-login-page.ts';
-import { directRequestContext, type RequestContext } from './request-context.ts';
+import { directRequestContext, type RequestContext, type TrustProxy } from './request-context.ts';
 import { splitUrl } from './request-parameters.ts';
 import { setSecurityHeaders } from './security-headers.ts';
 
@@ -13,6 +13,8 @@ export interface FastPathRoutes {
   api: ReadonlyMap<string, SignedApiEndpoint>;
   loginPath: string;
   loginPage: SsoLoginPage;
+  /** The proxies trusted for the client's address and scheme: the function Express has too. */
+  trustProxy: TrustProxy;
   /** Called with each request's context before it is answered (the insecure-cookie warning). */
   onRequest(context: RequestContext): void;
   /** Answers what an endpoint or the page threw, as Express's error handler does. */
@@ -34,7 +36,7 @@ export function ssoFastPath(routes: FastPathRoutes): FastPath {
     const { path } = splitUrl(req.url ?? '/');
     const endpoint = routes.api.get(path);
     if (endpoint === undefined && path !== routes.loginPath) return false;
-    const context = directRequestContext(req);
+    const context = directRequestContext(req, routes.trustProxy);
     routes.onRequest(context);
     setSecurityHeaders(res);
     const answered =

@@ -1,54 +1,168 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { KeyValueStore } from '@ssokit/stores';
+import type { ProviderLogger } from '../logging/provider-logger.ts';
 import { tokenDigest } from '../tokens/random-token.ts';
+import { addressBucket } from './address-bucket.ts';
 
 export interface LoginRateLimitOptions {
-  /** Sign-in attempts per account inside a window before it is refused. @default 5 */
-  perAccount?: number;
-  /** Failed sign-ins per client address inside a window before it is refused. @default 20 */
+  /**
+   * Failed sign-ins from one client address (an IPv6 address counts as its /64), for any
+   * accounts, inside a window; then the address is refused. Slows one machine trying many
+   * accounts; people behind one NAT share it.
+   * @default 20
+   */
   perAddress?: number;
-  /** Window length in seconds, counted from the first attempt. @default 900 */
+  /**
+   * Failed sign-ins for one account from one address inside a window; then that account is
+   * refused to that address only. A stranger's guesses never lock the owner out elsewhere.
+   * @default 5
+   */
+  perAccountAndAddress?: number;
+  /**
+   * Failed sign-ins for one account from addresses where it has not signed in before (see
+   * `knownAddressSeconds`), inside a window; then the account is refused to every such
+   * address. Caps what many addresses together can guess; the owner keeps signing in from
+   * the addresses they used before.
+   * @default 50
+   */
+  perAccount?: number;
+  /** Window length in seconds, counted from the first attempt it holds. @default 900 */
   windowSeconds?: number;
+  /**
+   * How long an address where an account signed in stays known to that account (exempt from
+   * `perAccount`), in seconds, counted from the last successful sign-in there.
+   * @default 2592000 (30 days)
+   */
+  knownAddressSeconds?: number;
 }
 
-export type RateLimitVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+export type RateLimitVerdict =
+  | { allowed: true; reservation: SignInReservation }
+  | { allowed: false; retryAfterSeconds: number };
+
+/** The slots one attempt holds while its password is checked; settle it exactly once. */
+export interface SignInReservation {
+  /** A wrong password: the slots stay taken, as failures, until the window ends. */
+  failed(): Promise<void>;
+  /**
+   * The right password: the slots are given back, the address's earlier failures for this
+   * account are forgiven, and the address becomes known to the account.
+   */
+  succeeded(): Promise<void>;
+  /** No password was checked (the database was down): the slots are given back. */
+  release(): Promise<void>;
+}
 
 export interface LoginRateLimiter {
   /**
-   * Called before the password is hashed. Counts the attempt against the account (atomically,
-   * so a burst of parallel guesses cannot slip past) and checks the address's failures.
+   * Called before the password is hashed, with the canonical username. Takes one slot of
+   * every limit atomically (a counter in the store), so a burst of parallel attempts cannot
+   * slip past. While the limit is full only because other attempts are being checked, it
+   * waits for them (up to a few seconds): a right password is never refused for them.
    */
   begin(username: string, address: string): Promise<RateLimitVerdict>;
-  /** After a wrong password: counts a failure for the address. */
-  failed(address: string): Promise<void>;
-  /** After a correct password: the account's count starts over. */
-  succeeded(username: string): Promise<void>;
 }
+
+interface Limit {
+  key: string;
+  max: number;
+}
+
+// Attempts that find a limit full of attempts still being checked wait this long at most,
+// polling with a backoff; argon2 takes tens of milliseconds, so a slot frees up quickly.
+const MAX_WAIT_MS = 3000;
+const FIRST_POLL_MS = 10;
+const LONGEST_POLL_MS = 200;
+const failuresOf = (key: string) => `${key}:failed`;
 
 export function loginRateLimiter(
   store: KeyValueStore,
-  options: LoginRateLimitOptions & { keyPrefix?: string } = {},
+  options: LoginRateLimitOptions & { keyPrefix?: string; logger?: ProviderLogger } = {},
 ): LoginRateLimiter {
-  const perAccount = options.perAccount ?? 5;
   const perAddress = options.perAddress ?? 20;
+  const perAccountAndAddress = options.perAccountAndAddress ?? 5;
+  const perAccount = options.perAccount ?? 50;
   const windowSeconds = options.windowSeconds ?? 900;
-  const prefix = options.keyPrefix ?? 'ssokit:provider:';
+  const knownAddressSeconds = options.knownAddressSeconds ?? 2_592_000;
+  const prefix = `${options.keyPrefix ?? 'ssokit:provider:'}limit:`;
   // Digests keep arbitrary user input (long, odd characters) out of store keys.
-  const accountKey = (username: string) => `${prefix}fail:account:${tokenDigest(username.toLowerCase())}`;
-  const addressKey = (address: string) => `${prefix}fail:address:${tokenDigest(address)}`;
-  const refused: RateLimitVerdict = { allowed: false, retryAfterSeconds: windowSeconds };
+  const key = (kind: string, ...parts: string[]) => `${prefix}${kind}:${tokenDigest(parts.join('\n'))}`;
+
+  // Settling happens after the answer is known; a store that fails then costs at most one
+  // slot until the window ends, which is logged rather than turned into an error page.
+  const settle = async (what: string, operations: Array<Promise<unknown>>) => {
+    const results = await Promise.allSettled(operations);
+    const failure = results.find((result) => result.status === 'rejected');
+    if (failure !== undefined) {
+      options.logger?.warn(
+        { event: 'rate_limit_store_failed', step: what, err: (failure as PromiseRejectedResult).reason },
+        'could not settle a sign-in rate-limit reservation',
+      );
+    }
+  };
+  const giveBack = (limits: Limit[]) => limits.map((limit) => store.decrement(limit.key));
+
+  /** Takes a slot of every limit, or none: 'taken', 'full' (by failures) or 'busy'. */
+  const tryReserve = async (limits: Limit[]): Promise<'taken' | 'full' | 'busy'> => {
+    const counts = await Promise.allSettled(limits.map((limit) => store.increment(limit.key, windowSeconds)));
+    const taken = limits.filter((_, i) => counts[i]?.status === 'fulfilled');
+    const error = counts.find((count) => count.status === 'rejected');
+    if (error !== undefined) {
+      await Promise.allSettled(giveBack(taken));
+      throw (error as PromiseRejectedResult).reason;
+    }
+    const over = limits.filter((limit, i) => (counts[i] as PromiseFulfilledResult<number>).value > limit.max);
+    if (over.length === 0) return 'taken';
+    await Promise.all(giveBack(limits));
+    const failures = await Promise.all(over.map((limit) => store.get(failuresOf(limit.key))));
+    return over.some((limit, i) => Number(failures[i] ?? 0) >= limit.max) ? 'full' : 'busy';
+  };
 
   return {
     async begin(username, address) {
-      const addressFailures = Number((await store.get(addressKey(address))) ?? 0);
-      if (addressFailures >= perAddress) return refused;
-      const attempts = await store.increment(accountKey(username), windowSeconds);
-      return attempts > perAccount ? refused : { allowed: true };
-    },
-    async failed(address) {
-      await store.increment(addressKey(address), windowSeconds);
-    },
-    async succeeded(username) {
-      await store.delete(accountKey(username));
+      const bucket = addressBucket(address);
+      const pair = { key: key('pair', username, bucket), max: perAccountAndAddress };
+      const known = key('known', username, bucket);
+      const isKnown = (await store.get(known)) !== undefined;
+      const limits: Limit[] = [{ key: key('address', bucket), max: perAddress }, pair];
+      if (!isKnown) limits.push({ key: key('account', username), max: perAccount });
+
+      const deadline = Date.now() + MAX_WAIT_MS;
+      let pollMs = FIRST_POLL_MS;
+      for (;;) {
+        const state = await tryReserve(limits);
+        if (state === 'taken') break;
+        if (state === 'full') return { allowed: false, retryAfterSeconds: windowSeconds };
+        if (Date.now() + pollMs > deadline) return { allowed: false, retryAfterSeconds: 1 };
+        await delay(pollMs);
+        pollMs = Math.min(pollMs * 2, LONGEST_POLL_MS);
+      }
+
+      let settled = false;
+      const once = (what: string, operations: () => Array<Promise<unknown>>) => {
+        if (settled) return Promise.resolve();
+        settled = true;
+        return settle(what, operations());
+      };
+      const others = limits.filter((limit) => limit !== pair);
+      return {
+        allowed: true,
+        reservation: {
+          failed: () =>
+            once('failed', () =>
+              limits.map((limit) => store.increment(failuresOf(limit.key), windowSeconds)),
+            ),
+          succeeded: () =>
+            once('succeeded', () => [
+              ...giveBack(others),
+              // Whoever is at this address knows the password: their typos are forgiven.
+              store.delete(pair.key),
+              store.delete(failuresOf(pair.key)),
+              store.set(known, '1', knownAddressSeconds),
+            ]),
+          release: () => once('release', () => giveBack(limits)),
+        },
+      };
     },
   };
 }

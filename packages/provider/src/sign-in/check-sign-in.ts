@@ -1,4 +1,4 @@
-import type { Account } from '../accounts/account.ts';
+import { type Account, canonicalUsername, isValidUsername } from '../accounts/account.ts';
 import type { Provider } from '../create-provider.ts';
 
 export type SignInResult =
@@ -16,8 +16,9 @@ export interface SignInAttempt {
 }
 
 /**
- * One sign-in attempt, for both login forms: rate limits first (before any hashing, so a
- * flood of guesses costs no CPU), then the password, then one log line with the outcome.
+ * One sign-in attempt, for both login forms: a slot of every rate limit is reserved first
+ * (before any hashing, so a flood of guesses costs no CPU), then the password is checked and
+ * the slot kept as a failure or given back, then one log line tells the outcome.
  * The log line names the user, the form, the client's API key and the address; never the
  * password.
  */
@@ -37,16 +38,28 @@ export async function checkSignIn(provider: Provider, attempt: SignInAttempt): P
 }
 
 async function attemptSignIn(provider: Provider, attempt: SignInAttempt): Promise<SignInResult> {
-  const { username, password, address } = attempt;
-  if (!username || !password) return { outcome: 'missing_fields' };
+  const { password, address } = attempt;
+  if (!attempt.username || !password) return { outcome: 'missing_fields' };
+  // The rule of Django's login form and of every database: trimmed, NFKC, then exact.
+  const username = canonicalUsername(attempt.username);
+  // No account can have it: nothing to guess, so nothing to hash or count.
+  if (!isValidUsername(username)) return { outcome: 'bad_credentials' };
   const verdict = await provider.rateLimiter.begin(username, address);
   if (!verdict.allowed) return { outcome: 'rate_limited', retryAfterSeconds: verdict.retryAfterSeconds };
-  const account = await provider.accounts.verifyCredentials(username, password);
+  const { reservation } = verdict;
+  let account: Account | undefined;
+  try {
+    account = await provider.accounts.verifyCredentials(username, password);
+  } catch (error) {
+    // No password was checked (the database is down): the attempt does not count.
+    await reservation.release();
+    throw error;
+  }
   if (account === undefined) {
-    await provider.rateLimiter.failed(address);
+    await reservation.failed();
     return { outcome: 'bad_credentials' };
   }
-  await provider.rateLimiter.succeeded(username);
+  await reservation.succeeded();
   const at = new Date(provider.options.now());
   await provider.accounts.recordLogin(account.id, at);
   return { outcome: 'success', account: { ...account, lastLogin: at } };

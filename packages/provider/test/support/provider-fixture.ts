@@ -77,9 +77,9 @@ export async function startProviderFixture(
     await ensureClient(provider.clientStore, CLIENT);
     await ensureClient(provider.clientStore, OTHER_CLIENT);
   }
-  // Python 2 timestamps have 10 ms resolution: two calls inside 10 ms would be one signature,
-  // which the replay guard refuses. A real client is that fast only under load; the test client
-  // steps its clock so each call is distinct, as calls a few milliseconds apart are.
+  // Python 2 timestamps have 10 ms resolution: two calls inside 10 ms are one signature. The
+  // provider answers those too (python2-client-flow tests it); the test client steps its clock
+  // so that each call of a test is distinct, as calls a few milliseconds apart are.
   const python2 = (credentials: { apiKey: string; secret: string }): Python2Client => ({
     ...credentials,
     providerUrl: running.url,

@@ -1,10 +1,11 @@
 import type { Redis, RedisOptions } from 'ioredis';
 import type { ClientOptions, Client as MemjsClient, ServerOptions } from 'memjs';
+import type { CircuitBreakerOptions } from '../circuit-breaker.ts';
 import { loadDriver } from '../load-driver.ts';
 import { openSqlDatabase, redactUrl } from '../sql/open-sql-database.ts';
 import { type StoreLogger, throttledWarn } from '../store-logger.ts';
 import type { KeyValueStore } from './key-value-store.ts';
-import { memcachedKeyValueStore } from './memcached-key-value-store.ts';
+import { KEY_NOT_FOUND, memcachedKeyValueStore } from './memcached-key-value-store.ts';
 import { type MemoryKeyValueStoreOptions, memoryKeyValueStore } from './memory-key-value-store.ts';
 import { redisKeyValueStore } from './redis-key-value-store.ts';
 import { type SqlKeyValueStoreOptions, sqlKeyValueStore } from './sql-key-value-store.ts';
@@ -32,6 +33,14 @@ export interface KeyValueStoreFromUrlOptions {
    * @default undefined (no logging; failed operations still reject with STORE_UNAVAILABLE)
    */
   logger?: StoreLogger;
+  /**
+   * The circuit breaker of a networked store (Redis, memcached, the SQL database): after
+   * `failureThreshold` consecutive timeouts or connection failures every operation fails at
+   * once (503, `cause.code` `CIRCUIT_OPEN`) until a probe after `coolDownMs` succeeds. `false`
+   * turns it off.
+   * @default {} (5 consecutive failures, a probe every 5000 ms)
+   */
+  circuitBreaker?: CircuitBreakerOptions | false;
   /** Options of the memory store, for `memory:` (its `logger` defaults to `logger`). @default {} */
   memory?: MemoryKeyValueStoreOptions;
   /** Options of the SQL store (`tableName`, `sweepIntervalMs`), for SQL URLs. @default {} */
@@ -43,7 +52,12 @@ const SCHEMES =
 const SQL_URL = /^(sqlite:|postgres(ql)?:\/\/|(mysql|mariadb):\/\/)/;
 
 function openSql(url: string, options: KeyValueStoreFromUrlOptions): KeyValueStore {
-  const database = openSqlDatabase({ url });
+  const database = openSqlDatabase({
+    url,
+    operationTimeoutMs: options.operationTimeoutMs,
+    circuitBreaker: options.circuitBreaker,
+    logger: options.logger,
+  });
   const store = sqlKeyValueStore({
     ...options.sql,
     database,
@@ -102,6 +116,8 @@ function openRedis(url: string, displayUrl: string, options: KeyValueStoreFromUr
     keyPrefix: options.keyPrefix,
     operationTimeoutMs: options.operationTimeoutMs,
     displayName: `redis store ${displayUrl}`,
+    circuitBreaker: options.circuitBreaker,
+    logger,
   });
   return {
     ...store,
@@ -143,9 +159,13 @@ function openMemcached(url: string, displayUrl: string, options: KeyValueStoreFr
     username,
     password,
     // memjs logs failures to the console by default; its lines name host and port only.
+    // A decrement of an absent counter is an answer, not a failure.
     logger: {
-      log: (message: unknown) =>
-        warn({ store: displayUrl, reason: String(message) }, 'memcached store failed'),
+      log: (message: unknown) => {
+        const reason = String(message);
+        if (reason === `MemJS DECREMENT: ${KEY_NOT_FOUND}`) return;
+        warn({ store: displayUrl, reason }, 'memcached store failed');
+      },
     },
   };
   const client: MemjsClient = memjs.Client.create(hosts.join(','), clientOptions);
@@ -154,6 +174,8 @@ function openMemcached(url: string, displayUrl: string, options: KeyValueStoreFr
     keyPrefix: options.keyPrefix,
     operationTimeoutMs: options.operationTimeoutMs,
     displayName: `memcached store ${displayUrl}`,
+    circuitBreaker: options.circuitBreaker,
+    logger: options.logger,
   });
   return {
     ...store,

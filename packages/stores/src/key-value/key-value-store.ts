@@ -17,6 +17,13 @@ export interface KeyValueStore {
   /** Adds one to a counter, creating it with ttlSeconds when absent; returns the new count. */
   increment(key: string, ttlSeconds: number): Promise<number>;
   /**
+   * Takes one off a counter, atomically, and returns the new count. The counter keeps its
+   * expiry and never goes below zero; an absent or expired counter stays absent and the answer
+   * is 0. Gives back what `increment` reserved (a rate limit's slot for an attempt that did
+   * not count).
+   */
+  decrement(key: string): Promise<number>;
+  /**
    * True when several processes can share this store (Redis, Memcached), false for a store
    * that lives in one process; the client warns when a per-process store is used for sessions
    * where several processes serve.

@@ -1,4 +1,6 @@
 import type { Client } from 'memjs';
+import type { CircuitBreakerOptions } from '../circuit-breaker.ts';
+import type { StoreLogger } from '../store-logger.ts';
 import { assertTtl, type KeyValueStore } from './key-value-store.ts';
 import { assertMemcachedKeyPrefix, memcachedKey } from './memcached-key.ts';
 import {
@@ -29,11 +31,24 @@ export interface MemcachedKeyValueStoreOptions {
    * @default 'memcached store HOST:PORT' from the client's servers
    */
   displayName?: string;
+  /**
+   * After this many consecutive timeouts or connection failures every operation fails at once
+   * with `STORE_UNAVAILABLE` (503, `cause.code` `CIRCUIT_OPEN`) instead of waiting for its
+   * deadline; one probe after the cool-down closes it again when the server answers. `false`
+   * turns it off.
+   * @default {} (5 consecutive failures, a probe every 5000 ms)
+   */
+  circuitBreaker?: CircuitBreakerOptions | false;
+  /** Told once when the breaker opens (warn) and closes (info). @default undefined */
+  logger?: StoreLogger;
 }
 
 const THIRTY_DAYS_SECONDS = 60 * 60 * 24 * 30;
-// 0xffffffff means "do not create" to the binary increment command.
+// 0xffffffff means "do not create" to the binary increment and decrement commands.
+const DO_NOT_CREATE = 0xffffffff;
 const LATEST_EXPIRY = 0xfffffffe;
+/** How memjs words memcached's status 1 at the end of its error messages. */
+export const KEY_NOT_FOUND = 'Key not found';
 
 /**
  * Memcached's expiry for a TTL. Memcached counts whole seconds on a clock that ticks once a
@@ -59,8 +74,8 @@ const asString = (value: unknown): string | undefined => {
 };
 
 /**
- * A key-value store on memcached over a memjs client the caller owns. `add` and `increment`
- * are single atomic memcached commands. `take` is a `get` followed by a `delete`, and only
+ * A key-value store on memcached over a memjs client the caller owns. `add`, `increment` and
+ * `decrement` are single atomic memcached commands. `take` is a `get` followed by a `delete`, and only
  * the caller whose `delete` removed the entry gets the value, so of several concurrent takers
  * at most one wins. (A `set` of the same key between another taker's get and delete would be
  * deleted unseen; ssokit's single-use tokens are never overwritten, so this does not arise.)
@@ -76,7 +91,12 @@ export function memcachedKeyValueStore(options: MemcachedKeyValueStoreOptions): 
   assertMemcachedKeyPrefix(keyPrefix, 'memcachedKeyValueStore: keyPrefix');
   const timeoutMs = options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
   assertOperationTimeout(timeoutMs, 'memcachedKeyValueStore: operationTimeoutMs');
-  const guard = storeOperationGuard({ storeName: options.displayName ?? describeClient(client), timeoutMs });
+  const guard = storeOperationGuard({
+    storeName: options.displayName ?? describeClient(client),
+    timeoutMs,
+    circuitBreaker: options.circuitBreaker,
+    logger: options.logger,
+  });
   const k = (key: string) => memcachedKey(keyPrefix, key);
 
   return {
@@ -114,6 +134,20 @@ export function memcachedKeyValueStore(options: MemcachedKeyValueStoreOptions): 
         });
         if (typeof value !== 'number') throw new Error('increment answered without a count');
         return value;
+      });
+    },
+    async decrement(key) {
+      // Memcached's decrement stops at zero and keeps the expiry; "do not create" leaves an
+      // absent counter absent, which memcached answers as "Key not found".
+      return guard(async () => {
+        try {
+          const { value } = await client.decrement(k(key), 1, { expires: DO_NOT_CREATE });
+          if (typeof value !== 'number') throw new Error('decrement answered without a count');
+          return value;
+        } catch (error) {
+          if (error instanceof Error && error.message.endsWith(KEY_NOT_FOUND)) return 0;
+          throw error;
+        }
       });
     },
     async close() {

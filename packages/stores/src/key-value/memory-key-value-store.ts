@@ -39,7 +39,8 @@ export interface MemoryKeyValueStoreOptions {
 
 /**
  * A store inside this process: the default for a single process and for tests. Every
- * operation is synchronous under the hood, so `add`, `take` and `increment` are atomic.
+ * operation is synchronous under the hood, so `add`, `take`, `increment` and `decrement` are
+ * atomic.
  * Bounded by `maxEntries`; past it, the least recently written entry makes room.
  */
 export function memoryKeyValueStore(options: MemoryKeyValueStoreOptions = {}): KeyValueStoreWithGetNow & {
@@ -123,6 +124,14 @@ export function memoryKeyValueStore(options: MemoryKeyValueStoreOptions = {}): K
       const entry = live(key);
       const count = entry === undefined ? 1 : Number(entry.value) + 1;
       write(key, { value: String(count), expiresAt: entry?.expiresAt ?? now() + ttlSeconds * 1000 });
+      return count;
+    },
+    async decrement(key) {
+      const entry = live(key);
+      if (entry === undefined) return 0;
+      const count = Math.max(0, Number(entry.value) - 1);
+      // In place: giving a slot back is not a write that makes the entry recent.
+      entry.value = String(count);
       return count;
     },
     async close() {

@@ -1,4 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
+import type { CircuitBreakerOptions } from '../circuit-breaker.ts';
+import type { StoreLogger } from '../store-logger.ts';
 import { assertTtl, type KeyValueStore } from './key-value-store.ts';
 import {
   assertOperationTimeout,
@@ -29,6 +31,16 @@ export interface RedisKeyValueStoreOptions {
    * @default 'redis store HOST:PORT' from the client's options
    */
   displayName?: string;
+  /**
+   * After this many consecutive timeouts or connection failures every operation fails at once
+   * with `STORE_UNAVAILABLE` (503, `cause.code` `CIRCUIT_OPEN`) instead of waiting for its
+   * deadline; one probe after the cool-down closes it again when the server answers. `false`
+   * turns it off.
+   * @default {} (5 consecutive failures, a probe every 5000 ms)
+   */
+  circuitBreaker?: CircuitBreakerOptions | false;
+  /** Told once when the breaker opens (warn) and closes (info). @default undefined */
+  logger?: StoreLogger;
 }
 
 // One round trip, atomic on the server. The expiry is set when the counter is created, and
@@ -40,6 +52,13 @@ if count == 1 or redis.call('PTTL', KEYS[1]) < 0 then
   redis.call('PEXPIRE', KEYS[1], ARGV[1])
 end
 return count`;
+
+// DECR keeps the key's expiry; the script never creates a key, nor goes below zero.
+const DECREMENT_SCRIPT = `
+local count = tonumber(redis.call('GET', KEYS[1]))
+if count == nil then return 0 end
+if count <= 0 then return 0 end
+return redis.call('DECR', KEYS[1])`;
 
 function describeClient(client: Redis | Cluster): string {
   if ('isCluster' in client && client.isCluster) return 'redis cluster store';
@@ -54,7 +73,7 @@ const ttlMs = (ttlSeconds: number) => Math.ceil(ttlSeconds * 1000);
 /**
  * A key-value store on Redis (>= 6.2, for GETDEL) over an ioredis client the caller owns.
  * Every operation is a single atomic command: `add` is `SET NX PX`, `take` is `GETDEL`,
- * `increment` a three-line Lua script.
+ * `increment` and `decrement` short Lua scripts.
  */
 export function redisKeyValueStore(options: RedisKeyValueStoreOptions): KeyValueStore {
   const { client } = options;
@@ -67,6 +86,8 @@ export function redisKeyValueStore(options: RedisKeyValueStoreOptions): KeyValue
   const guarded = storeOperationGuard({
     storeName: options.displayName ?? describeClient(client),
     timeoutMs,
+    circuitBreaker: options.circuitBreaker,
+    logger: options.logger,
   });
   // While ioredis waits to reconnect the server is known to be down: answer 503 at once
   // instead of queueing the command and holding the request until the deadline.
@@ -104,6 +125,10 @@ export function redisKeyValueStore(options: RedisKeyValueStoreOptions): KeyValue
     async increment(key, ttlSeconds) {
       assertTtl(ttlSeconds);
       const count = await guard(() => client.eval(INCREMENT_SCRIPT, 1, k(key), ttlMs(ttlSeconds)));
+      return Number(count);
+    },
+    async decrement(key) {
+      const count = await guard(() => client.eval(DECREMENT_SCRIPT, 1, k(key)));
       return Number(count);
     },
     async close() {

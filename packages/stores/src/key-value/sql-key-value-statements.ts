@@ -17,6 +17,7 @@ export interface KeyValueStatements {
   take(key: string, now: number): Promise<string | undefined>;
   delete(key: string): Promise<void>;
   increment(key: string, expiresAt: number, now: number): Promise<number>;
+  decrement(key: string, now: number): Promise<number>;
   /** Deletes up to `limit` expired rows; returns how many it deleted. */
   sweep(now: number, limit: number): Promise<number>;
 }
@@ -120,6 +121,16 @@ export function keyValueStatements(
           );
         return result.insertId === undefined ? 1 : Number(result.insertId);
       },
+      // One atomic statement; LAST_INSERT_ID(n) hands the new count back as in `increment`. A
+      // row that is absent, expired or at zero is left alone, and the answer is 0.
+      async decrement(key, now) {
+        const result = await sql`update ${sql.table(table)}
+          set ${sql.ref('value')} = last_insert_id(cast(${sql.ref('value')} as signed) - 1)
+          where ${sql.ref('key')} = ${key} and ${sql.ref('expires_at')} > ${now}
+            and cast(${sql.ref('value')} as signed) > 0`.execute(db);
+        if (Number(result.numAffectedRows ?? 0) === 0) return 0;
+        return Number(result.insertId ?? 0);
+      },
       async sweep(now, limit) {
         const result = await db
           .deleteFrom(table)
@@ -138,6 +149,14 @@ export function keyValueStatements(
     dialect === 'postgres'
       ? sql`convert_to((convert_from(${currentValue}, 'UTF8')::bigint + 1)::text, 'UTF8')`
       : sql`cast(cast(${currentValue} as integer) + 1 as text)`;
+  const asCount =
+    dialect === 'postgres'
+      ? sql<number>`convert_from(${currentValue}, 'UTF8')::bigint`
+      : sql<number>`cast(${currentValue} as integer)`;
+  const decreased =
+    dialect === 'postgres'
+      ? sql<Buffer>`convert_to((convert_from(${currentValue}, 'UTF8')::bigint - 1)::text, 'UTF8')`
+      : sql<string>`cast(cast(${currentValue} as integer) - 1 as text)`;
   return {
     get,
     ...(getNow === undefined ? {} : { getNow }),
@@ -189,6 +208,17 @@ export function keyValueStatements(
         .returning('value')
         .executeTakeFirstOrThrow();
       return Number(decode(row.value));
+    },
+    async decrement(key, now) {
+      const row = await db
+        .updateTable(table)
+        .set({ value: decreased })
+        .where('key', '=', key)
+        .where('expires_at', '>', now)
+        .where(asCount, '>', 0)
+        .returning('value')
+        .executeTakeFirst();
+      return row === undefined ? 0 : Number(decode(row.value));
     },
     async sweep(now, limit) {
       const result = await db

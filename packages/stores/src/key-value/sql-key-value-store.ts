@@ -34,9 +34,12 @@ export interface SqlKeyValueStoreOptions {
    */
   sweepIntervalMs?: number;
   /**
-   * Longest wait for one operation before it fails with `STORE_UNAVAILABLE` (HTTP 503), on
-   * PostgreSQL and MySQL. SQLite answers synchronously and needs no deadline.
-   * @default 2000
+   * Longest wait for one operation (which may be several queries) before it fails with
+   * `STORE_UNAVAILABLE` (HTTP 503), on PostgreSQL and MySQL. Each query and checkout also has
+   * the database's own deadline (`openSqlDatabase`'s `operationTimeoutMs`), and a stalled
+   * database fails fast through the database's circuit breaker. SQLite answers
+   * synchronously; its busy timeout is the database's deadline.
+   * @default the database's `operationTimeoutMs` (2000)
    */
   operationTimeoutMs?: number;
   /** Clock in epoch milliseconds, for tests. @default Date.now */
@@ -86,13 +89,17 @@ export function sqlKeyValueStore(options: SqlKeyValueStoreOptions): SqlKeyValueS
   assertKeyValueTableName(tableName);
   const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
   assertOperationTimeout(sweepIntervalMs, 'sqlKeyValueStore: sweepIntervalMs');
-  const timeoutMs = options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
+  const timeoutMs = options.operationTimeoutMs ?? database.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
   assertOperationTimeout(timeoutMs, 'sqlKeyValueStore: operationTimeoutMs');
   const now = options.now ?? Date.now;
   const { dialect } = database;
   const storeName = `sql store ${database.displayUrl}`;
+  // The database's own breaker (one per pool, shared by everything on it) sees every query;
+  // a second one here would count each stalled operation twice.
   const guarded =
-    dialect === 'sqlite' ? sqliteGuard(storeName) : storeOperationGuard({ storeName, timeoutMs });
+    dialect === 'sqlite'
+      ? sqliteGuard(storeName)
+      : storeOperationGuard({ storeName, timeoutMs, circuitBreaker: false });
   const statements = keyValueStatements(
     database.db as Kysely<KeyValueTables>,
     dialect,
@@ -192,6 +199,10 @@ export function sqlKeyValueStore(options: SqlKeyValueStoreOptions): SqlKeyValueS
       assertTtl(ttlSeconds);
       const stored = sqlStoredKey(key);
       return guard(() => statements.increment(stored, expiresAt(ttlSeconds), now()));
+    },
+    async decrement(key) {
+      const stored = sqlStoredKey(key);
+      return guard(() => statements.decrement(stored, now()));
     },
     sweep,
     async close() {

@@ -72,3 +72,52 @@ describe('assertOperationTimeout()', () => {
     assert.doesNotThrow(() => assertOperationTimeout(250, 'operationTimeoutMs'));
   });
 });
+
+describe('storeOperationGuard() with its circuit breaker', () => {
+  const neverAnswers = () => new Promise<never>(() => {});
+  const causeCode = (error: unknown) => ((error as SsoError).cause as { code?: string } | undefined)?.code;
+
+  it('after the threshold of timeouts fails at once with CIRCUIT_OPEN, without starting the operation', async () => {
+    const guard = storeOperationGuard({
+      storeName: 'test store',
+      timeoutMs: 20,
+      circuitBreaker: { failureThreshold: 2, coolDownMs: 60_000, now: () => 0 },
+    });
+    for (let i = 0; i < 2; i += 1) {
+      const error = await guard(neverAnswers).catch((rejection: unknown) => rejection);
+      assert.equal(causeCode(error), 'ETIMEDOUT');
+    }
+    let started = 0;
+    const errors = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        guard(async () => {
+          started += 1;
+        }).catch((rejection: unknown) => rejection),
+      ),
+    );
+    assert.equal(started, 0);
+    for (const error of errors) {
+      assert.ok(error instanceof SsoError);
+      assert.equal(error.code, 'STORE_UNAVAILABLE');
+      assert.equal(error.status, 503);
+      assert.equal(causeCode(error), 'CIRCUIT_OPEN');
+    }
+  });
+
+  it('does not count an error the server answered with', async () => {
+    const guard = storeOperationGuard({
+      storeName: 'test store',
+      timeoutMs: 1000,
+      circuitBreaker: { failureThreshold: 1 },
+    });
+    const reply = Object.assign(new Error('ERR unknown command'), { name: 'ReplyError' });
+    await assert.rejects(guard(() => Promise.reject(reply)));
+    assert.equal(await guard(async () => 'still closed'), 'still closed');
+  });
+
+  it('circuitBreaker: false never fails fast', async () => {
+    const guard = storeOperationGuard({ storeName: 'test store', timeoutMs: 1000, circuitBreaker: false });
+    for (let i = 0; i < 20; i += 1) await assert.rejects(guard(() => Promise.reject(new Error('down'))));
+    assert.equal(await guard(async () => 'ok'), 'ok');
+  });
+});

@@ -1,16 +1,32 @@
 import { SsoError } from '@ssokit/protocol';
+import { type CircuitBreaker, type CircuitBreakerOptions, circuitBreaker } from '../circuit-breaker.ts';
+import { isOutageError } from '../is-outage-error.ts';
+import type { StoreLogger } from '../store-logger.ts';
 
 export interface StoreOperationGuardOptions {
   /** Names the store in error messages, e.g. `redis store 127.0.0.1:6379`; never holds a password. */
   storeName: string;
   /** Longest wait for one operation before it fails with `STORE_UNAVAILABLE`. */
   timeoutMs: number;
+  /**
+   * The circuit breaker that makes a store which keeps failing or timing out fail at once
+   * (`STORE_UNAVAILABLE` whose `cause.code` is `CIRCUIT_OPEN`) until a probe finds it back:
+   * its options, a breaker to share, or `false` for none (a store whose database has a
+   * breaker of its own).
+   * @default {} (5 consecutive failures open it, a probe after 5000 ms)
+   */
+  circuitBreaker?: CircuitBreakerOptions | CircuitBreaker | false;
+  /** Told when the breaker opens and closes. @default undefined */
+  logger?: StoreLogger;
 }
 
 /** Default bound on one store operation: long enough for a 1 MB value, short enough for a request. */
 export const DEFAULT_OPERATION_TIMEOUT_MS = 2000;
 
 export type StoreOperationGuard = <T>(operation: () => Promise<T>) => Promise<T>;
+
+const isBreaker = (value: object): value is CircuitBreaker =>
+  typeof (value as CircuitBreaker).refusal === 'function';
 
 // Drivers echo the command in some replies ("unknown command 'getdel', with args beginning
 // with: 'sess:…'"), and keys or values may be tokens: they must not reach a log line.
@@ -48,19 +64,37 @@ export function storeUnavailableError(storeName: string, error: unknown): SsoErr
  * its own timeouts: a caller-supplied ioredis client may queue commands offline for a long
  * time, and memjs can wait forever for the answer on a socket the server closed cleanly.
  * An operation that misses the deadline may still reach the server later; callers treat the
- * error as "unknown outcome" and fail closed.
+ * error as "unknown outcome" and fail closed. After repeated timeouts or connection failures a
+ * circuit breaker fails operations at once, so a stalled store costs a request microseconds
+ * rather than the whole deadline, and closes again by itself once a probe succeeds.
  */
 export function storeOperationGuard(options: StoreOperationGuardOptions): StoreOperationGuard {
   const { storeName, timeoutMs } = options;
+  const setting = options.circuitBreaker ?? {};
+  const breaker =
+    setting === false
+      ? undefined
+      : isBreaker(setting)
+        ? setting
+        : circuitBreaker({ ...setting, name: storeName, logger: options.logger });
   return async (operation) => {
+    const refusal = breaker?.refusal();
+    if (refusal !== undefined) throw storeUnavailableError(storeName, refusal);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+        timeoutMs,
+      );
     });
     try {
       // Promise.race subscribes to the operation, so its late rejection is never unhandled.
-      return await Promise.race([operation(), deadline]);
+      const result = await Promise.race([operation(), deadline]);
+      breaker?.succeeded();
+      return result;
     } catch (error) {
+      if (isOutageError(error)) breaker?.failed();
+      else breaker?.succeeded();
       throw storeUnavailableError(storeName, error);
     } finally {
       clearTimeout(timer);

@@ -1,5 +1,14 @@
 import { type CompiledQuery, Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
+import {
+  assertCircuitBreakerOptions,
+  type CircuitBreaker,
+  type CircuitBreakerOptions,
+  circuitBreaker,
+} from '../circuit-breaker.ts';
 import { loadDriver } from '../load-driver.ts';
+import type { StoreLogger } from '../store-logger.ts';
+import { mysqlDeadlinePool } from './mysql-deadline-pool.ts';
+import { pgDeadlinePool } from './pg-deadline-pool.ts';
 import { withStatementCache } from './sqlite-statement-cache.ts';
 
 export type SqlDialectName = 'sqlite' | 'postgres' | 'mysql';
@@ -16,8 +25,16 @@ export interface SqlDatabase<Schema = unknown> {
    * transaction writes (the session table).
    */
   readNow?: <Row>(query: CompiledQuery<Row>) => Row[];
+  /** The deadline of each pool checkout and query (the SQLite busy timeout), in milliseconds. */
+  operationTimeoutMs: number;
+  /** PostgreSQL and MySQL: the breaker every query of this database goes through. */
+  circuitBreaker?: CircuitBreaker;
+  /** Closes the pool; waits at most `operationTimeoutMs` for connections a frozen server holds. */
   close(): Promise<void>;
 }
+
+/** Default deadline of one SQL step (pool checkout, connect, query). */
+export const DEFAULT_SQL_TIMEOUT_MS = 2000;
 
 export interface OpenSqlDatabaseOptions {
   /**
@@ -28,6 +45,26 @@ export interface OpenSqlDatabaseOptions {
   url?: string;
   /** Connections in the pool (PostgreSQL, MySQL). @default 10 */
   poolSize?: number;
+  /**
+   * Deadline of every SQL step, in milliseconds: the wait for a pooled connection (which
+   * includes connecting), and each query. A step that misses it fails, which the stores turn
+   * into `STORE_UNAVAILABLE` (503), as for a refused connection. PostgreSQL: pg's
+   * `connectionTimeoutMillis`, the server's `statement_timeout`, and a client-side timer that
+   * destroys the connection of a query a frozen server never answers. MySQL/MariaDB: mysql2's
+   * `connectTimeout`, a checkout timer and the same query timer. SQLite: the busy timeout (how
+   * long a write waits for another process's lock; it blocks the event loop meanwhile).
+   * @default 2000
+   */
+  operationTimeoutMs?: number;
+  /**
+   * PostgreSQL and MySQL: after this many consecutive timeouts or connection failures, every
+   * query fails at once (`cause.code` `CIRCUIT_OPEN`) until a probe after the cool-down finds
+   * the database back; `false` turns the breaker off.
+   * @default {} (5 consecutive failures, a probe every 5000 ms)
+   */
+  circuitBreaker?: CircuitBreakerOptions | false;
+  /** Told once when the breaker opens (warn) and when it closes (info). @default undefined */
+  logger?: StoreLogger;
 }
 
 /**
@@ -45,13 +82,30 @@ export function openSqlDatabase<Schema = unknown>(options: OpenSqlDatabaseOption
   const url = options.url ?? 'sqlite:ssokit.sqlite';
   const displayUrl = redactUrl(url);
   const poolSize = options.poolSize ?? 10;
+  const timeoutMs = options.operationTimeoutMs ?? DEFAULT_SQL_TIMEOUT_MS;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new TypeError(`operationTimeoutMs must be a positive number of milliseconds, got ${timeoutMs}`);
+  }
+  const breakerOptions = options.circuitBreaker ?? {};
+  if (breakerOptions !== false) assertCircuitBreakerOptions(breakerOptions, 'circuitBreaker');
+  const networkBreaker = () =>
+    breakerOptions === false
+      ? undefined
+      : circuitBreaker({ ...breakerOptions, name: `database ${displayUrl}`, logger: options.logger });
+  let breaker: CircuitBreaker | undefined;
   let dialect: SqlDialectName;
   let db: Kysely<Schema>;
   let readNow: SqlDatabase['readNow'];
   if (/^postgres(ql)?:\/\//.test(url)) {
     const pg = loadDriver<typeof import('pg')>('pg', `database url ${displayUrl}`);
     dialect = 'postgres';
-    const pool = new pg.Pool({ connectionString: url, max: poolSize });
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: poolSize,
+      connectionTimeoutMillis: timeoutMs,
+      // The server cancels a statement that runs too long (a lock wait) and frees what it holds.
+      statement_timeout: timeoutMs,
+    });
     // An idle client that loses its connection emits 'error' on the pool; without a listener
     // that would crash the process. The next query reconnects.
     pool.on('error', () => {});
@@ -59,13 +113,23 @@ export function openSqlDatabase<Schema = unknown>(options: OpenSqlDatabaseOption
     // middle of a query, the client emits 'error' besides rejecting the query, which would
     // crash the process. The query's rejection reports the failure; the pool drops the client.
     pool.on('connect', (client) => client.on('error', () => {}));
-    db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+    breaker = networkBreaker();
+    db = new Kysely<Schema>({
+      dialect: new PostgresDialect({ pool: pgDeadlinePool(pool, { timeoutMs, breaker }) }),
+    });
   } else if (/^(mysql|mariadb):\/\//.test(url)) {
     const mysql = loadDriver<typeof import('mysql2')>('mysql2', `database url ${displayUrl}`);
     dialect = 'mysql';
-    const pool = mysql.createPool({ uri: url.replace(/^mariadb:/, 'mysql:'), connectionLimit: poolSize });
+    const pool = mysql.createPool({
+      uri: url.replace(/^mariadb:/, 'mysql:'),
+      connectionLimit: poolSize,
+      connectTimeout: timeoutMs,
+    });
     pool.on('connection', (connection) => connection.on('error', () => {}));
-    db = new Kysely<Schema>({ dialect: new MysqlDialect({ pool }) });
+    breaker = networkBreaker();
+    db = new Kysely<Schema>({
+      dialect: new MysqlDialect({ pool: mysqlDeadlinePool(pool, { timeoutMs, breaker }) }),
+    });
   } else {
     const path = url.replace(/^sqlite:(\/\/)?/, '');
     if (path === '') throw new TypeError(`database url ${displayUrl} names no file`);
@@ -74,10 +138,10 @@ export function openSqlDatabase<Schema = unknown>(options: OpenSqlDatabaseOption
       `database url ${displayUrl}`,
     );
     dialect = 'sqlite';
-    const sqlite = new Sqlite(path);
+    // The busy timeout bounds the wait for another process's write lock (the admin CLI's).
+    const sqlite = new Sqlite(path, { timeout: timeoutMs });
     // WAL lets readers run while one process writes: the provider and its admin CLI share the file.
     sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('busy_timeout = 5000');
     // Kysely prepares every query anew; the cache compiles each SQL text once.
     const cached = withStatementCache(sqlite);
     db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: cached }) });
@@ -88,6 +152,23 @@ export function openSqlDatabase<Schema = unknown>(options: OpenSqlDatabaseOption
     dialect,
     displayUrl,
     ...(readNow === undefined ? {} : { readNow }),
-    close: () => db.destroy(),
+    operationTimeoutMs: timeoutMs,
+    ...(breaker === undefined ? {} : { circuitBreaker: breaker }),
+    close: () => closeWithin(db, timeoutMs),
   };
+}
+
+// Ending a pool waits for its connections to say goodbye; a frozen server never does. The
+// query deadline destroys busy connections, so past one more deadline nothing is worth waiting for.
+async function closeWithin(db: { destroy(): Promise<void> }, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const cutOff = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs * 2);
+    timer.unref();
+  });
+  try {
+    await Promise.race([db.destroy(), cutOff]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

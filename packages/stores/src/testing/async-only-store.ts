@@ -13,6 +13,7 @@ export function asyncOnlyStore(store: KeyValueStore): KeyValueStore {
     take: (key) => store.take(key),
     delete: (key) => store.delete(key),
     increment: (key, ttl) => store.increment(key, ttl),
+    decrement: (key) => store.decrement(key),
     close: async () => {},
   };
 }

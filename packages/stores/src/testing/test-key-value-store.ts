@@ -17,7 +17,7 @@ export interface TestKeyValueStoreOptions {
 
 /**
  * The conformance suite every `KeyValueStore` runs against its real service: the contract
- * (get/set/add/take/delete/increment), TTL expiry, atomicity under concurrency, odd keys and
+ * (get/set/add/take/delete/increment/decrement), TTL expiry, atomicity under concurrency, odd keys and
  * large values. Call it at the top level of a test file:
  *
  * ```ts
@@ -94,6 +94,30 @@ export function testKeyValueStore(
       assert.equal(await store.increment(k, 60), 2);
       assert.equal(await store.increment(k, 60), 3);
       assert.equal(await store.get(k), '3');
+    });
+
+    it('decrement() takes one off a counter, stops at zero and leaves an absent key absent', async () => {
+      const k = key('decrement');
+      assert.equal(await store.increment(k, 60), 1);
+      assert.equal(await store.increment(k, 60), 2);
+      assert.equal(await store.decrement(k), 1);
+      assert.equal(await store.get(k), '1');
+      assert.equal(await store.decrement(k), 0);
+      assert.equal(await store.decrement(k), 0, 'never below zero');
+      assert.equal(await store.increment(k, 60), 1, 'counts on from zero');
+      const absent = key('decrement-absent');
+      assert.equal(await store.decrement(absent), 0);
+      assert.equal(await store.get(absent), undefined, 'an absent counter is not created');
+    });
+
+    it('decrement() keeps the counter’s expiry', async () => {
+      const k = key('decrement-window');
+      assert.equal(await store.increment(k, 1), 1);
+      assert.equal(await store.increment(k, 1), 2);
+      assert.equal(await store.decrement(k), 1);
+      await eventually(async () => (await store.get(k)) === undefined, expiryWithinMs, 'counter expired');
+      assert.equal(await store.decrement(k), 0, 'an expired counter is absent');
+      assert.equal(await store.increment(k, 60), 1, 'a new window starts from 1');
     });
 
     it('set(), add() and increment() refuse a TTL that is zero, negative or not a number', async () => {
@@ -174,6 +198,22 @@ export function testKeyValueStore(
         Array.from({ length: 50 }, (_, i) => i + 1),
       );
       assert.equal(await store.get(k), '50');
+    });
+
+    it('40 concurrent increment() and 20 decrement() calls on a counter at 20 end at exactly 40', async () => {
+      const k = key('decrement-race');
+      // Twenty first, so no decrement finds zero even if all of them come before the increments.
+      for (let i = 0; i < 20; i++) await store.increment(k, 60);
+      const calls = Array.from({ length: 60 }, (_, i) => {
+        const on = i % 2 === 0 ? store : other;
+        return i % 3 === 0 ? on.decrement(k) : on.increment(k, 60);
+      });
+      const counts = await Promise.all(calls);
+      assert.ok(
+        counts.every((count) => count >= 0),
+        'no count below zero',
+      );
+      assert.equal(await store.get(k), '40');
     });
 
     it('values round-trip unchanged: unicode, empty, control characters and 100 kB of JSON', async () => {
