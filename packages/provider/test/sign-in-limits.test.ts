@@ -136,6 +136,7 @@ function limitsSuite(kind: keyof typeof storeKinds, skip: string | false) {
       // Another case is another (absent) account, as in Django: it never signs in as owner.
       assert.equal((await signIn(p, 'OWNER', 'right-password', '198.51.100.14')).outcome, 'bad_credentials');
       assert.equal((await signIn(p, 'owner  ', 'right-password', '198.51.100.14')).outcome, 'success');
+      assert.equal((await signIn(p, '   ', 'right-password', '198.51.100.14')).outcome, 'missing_fields');
     });
 
     it('forgives an address its own typos once it signs in with the right password', async () => {
