@@ -3,13 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { isSsoError } from '@ssokit/protocol';
 import { type KeyValueStore, keyValueStoreFromUrl, memoryKeyValueStore } from '@ssokit/stores';
-import { skipUnlessServiceRuns, testServiceUrls } from '@ssokit/stores/testing';
+import { skipUnlessServiceRuns, testServiceUrls, uniqueTestName } from '@ssokit/stores/testing';
 import { tcpProxy } from '../../stores/test/tcp-proxy.ts';
 import type { ProviderOptions } from '../src/config/provider-options.ts';
 import { createProvider, type Provider } from '../src/create-provider.ts';
 import { silentLogger } from '../src/logging/provider-logger.ts';
 import { checkSignIn, type SignInResult } from '../src/sign-in/check-sign-in.ts';
-import { temporaryDatabase } from './support/temporary-database.ts';
+import { type TemporaryDatabase, temporaryDatabase } from './support/temporary-database.ts';
 
 type Outcome = SignInResult['outcome'];
 
@@ -23,6 +23,12 @@ function tally(results: SignInResult[]): Partial<Record<Outcome, number>> {
   return counts;
 }
 
+// One throwaway database for the SQL stores of this file, dropped at the end.
+let sqlDatabase: Promise<TemporaryDatabase> | undefined;
+after(async () => {
+  if (sqlDatabase !== undefined) await (await sqlDatabase).drop();
+});
+
 const storeKinds = {
   memory: async () => memoryKeyValueStore(),
   redis: async () =>
@@ -31,6 +37,12 @@ const storeKinds = {
     keyValueStoreFromUrl(`memcached://${testServiceUrls.memcached.replace(/^memcached:\/\//, '')}`, {
       keyPrefix: `test:${randomBytes(6).toString('hex')}:`,
     }),
+  postgres: async () => {
+    sqlDatabase ??= temporaryDatabase('postgres');
+    return keyValueStoreFromUrl((await sqlDatabase).url, {
+      sql: { tableName: uniqueTestName('limits') },
+    });
+  },
 } as const;
 
 function limitsSuite(kind: keyof typeof storeKinds, skip: string | false) {
@@ -154,6 +166,7 @@ function limitsSuite(kind: keyof typeof storeKinds, skip: string | false) {
 limitsSuite('memory', false);
 limitsSuite('redis', await skipUnlessServiceRuns('redis'));
 limitsSuite('memcached', await skipUnlessServiceRuns('memcached'));
+limitsSuite('postgres', await skipUnlessServiceRuns('postgres'));
 
 describe('sign-ins while the accounts database is down', {
   skip: await skipUnlessServiceRuns('postgres'),
