@@ -39,8 +39,11 @@ const storeKinds = {
     }),
   postgres: async () => {
     sqlDatabase ??= temporaryDatabase('postgres');
+    // 200 parallel attempts queue about 1,400 statements on a pool of 10 connections, on a
+    // machine other suites share: these tests are about atomicity, not the 2 s deadline.
     return keyValueStoreFromUrl((await sqlDatabase).url, {
       sql: { tableName: uniqueTestName('limits') },
+      operationTimeoutMs: 15_000,
     });
   },
 } as const;
