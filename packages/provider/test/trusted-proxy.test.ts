@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TrustProxySetting } from '../src/http/request-context.ts';
 import { TestBrowser } from './support/browser.ts';
-import { type ProviderFixture, startProviderFixture } from './support/provider-fixture.ts';
-import { requestTokenPath } from './support/python2-sso-client.ts';
+import { CALLBACK, type ProviderFixture, startProviderFixture } from './support/provider-fixture.ts';
+import { loginPath, requestTokenPath } from './support/python2-sso-client.ts';
 
 /** A sign-in at the provider's own `/login/` (Express), as forwarded by a proxy. */
 async function signInBehindProxy(fixture: ProviderFixture, forwardedFor: string, password: string) {
@@ -75,6 +75,20 @@ describe('client addresses behind a trusted proxy', () => {
     assert.equal(await signInBehindProxy(oneHop, forwardedFor, 'wrong'), 200);
     assert.deepEqual(addressesLogged(oneHop, 'sso_api').at(-1), '198.51.100.77');
     assert.deepEqual(addressesLogged(oneHop, 'login').at(-1), '198.51.100.77');
+  });
+
+  it('gives the fast path (the SSO page) and Express (/login/) the same scheme from X-Forwarded-Proto', async () => {
+    const issued = await new TestBrowser(oneHop.url).get(requestTokenPath(oneHop.client));
+    const { request_token: token } = JSON.parse(issued.body) as { request_token: string };
+    const csrfCookie = (page: { setCookies: string[] }) =>
+      page.setCookies.find((line) => line.startsWith('ssokit_provider_csrf=')) ?? '';
+    const https = { 'x-forwarded-proto': 'https' };
+    const ssoPage = await new TestBrowser(oneHop.url).get(loginPath(oneHop.client, token, CALLBACK), https);
+    const ownPage = await new TestBrowser(oneHop.url).get('/login/', https);
+    assert.match(csrfCookie(ssoPage), /; Secure;/);
+    assert.match(csrfCookie(ownPage), /; Secure;/);
+    const plain = await new TestBrowser(oneHop.url).get(loginPath(oneHop.client, token, CALLBACK));
+    assert.doesNotMatch(csrfCookie(plain), /Secure/);
   });
 
   it('with proxy addresses, takes the rightmost entry that is not a trusted proxy', async () => {

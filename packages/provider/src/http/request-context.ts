@@ -39,7 +39,11 @@ export function compileTrustProxy(setting: TrustProxySetting): TrustProxy {
  * client's own claims). The same answer as Express's `req.ip` with the same trust function.
  */
 function clientAddress(req: IncomingMessage, trust: TrustProxy): string {
-  return proxyAddr(req, trust) || req.socket.remoteAddress || 'unknown';
+  const peer = req.socket.remoteAddress;
+  // An untrusted peer is the answer; no header to parse (the fast path's usual case).
+  if (peer === undefined) return 'unknown';
+  if (!trust(peer, 0)) return peer;
+  return proxyAddr(req, trust) || peer;
 }
 
 /** https when the connection is TLS or, from a trusted proxy, X-Forwarded-Proto says so (Express's rule). */

@@ -71,8 +71,8 @@ interface Limit {
 // Attempts that find a limit full of attempts still being checked wait this long at most,
 // polling with a backoff; argon2 takes tens of milliseconds, so a slot frees up quickly.
 const MAX_WAIT_MS = 3000;
-const FIRST_POLL_MS = 10;
-const LONGEST_POLL_MS = 200;
+const FIRST_POLL_MS = 20;
+const LONGEST_POLL_MS = 250;
 const failuresOf = (key: string) => `${key}:failed`;
 
 export function loginRateLimiter(
@@ -102,8 +102,8 @@ export function loginRateLimiter(
   };
   const giveBack = (limits: Limit[]) => limits.map((limit) => store.decrement(limit.key));
 
-  /** Takes a slot of every limit, or none: 'taken', 'full' (by failures) or 'busy'. */
-  const tryReserve = async (limits: Limit[]): Promise<'taken' | 'full' | 'busy'> => {
+  /** Takes a slot of every limit, or none; returns the limits that were full. */
+  const tryReserve = async (limits: Limit[]): Promise<Limit[]> => {
     const counts = await Promise.allSettled(limits.map((limit) => store.increment(limit.key, windowSeconds)));
     const taken = limits.filter((_, i) => counts[i]?.status === 'fulfilled');
     const error = counts.find((count) => count.status === 'rejected');
@@ -112,10 +112,32 @@ export function loginRateLimiter(
       throw (error as PromiseRejectedResult).reason;
     }
     const over = limits.filter((limit, i) => (counts[i] as PromiseFulfilledResult<number>).value > limit.max);
-    if (over.length === 0) return 'taken';
-    await Promise.all(giveBack(limits));
-    const failures = await Promise.all(over.map((limit) => store.get(failuresOf(limit.key))));
-    return over.some((limit, i) => Number(failures[i] ?? 0) >= limit.max) ? 'full' : 'busy';
+    if (over.length > 0) await Promise.all(giveBack(limits));
+    return over;
+  };
+
+  // Waiters in this process share their reads: a burst of refused attempts on one address
+  // costs the store one read of a counter at a time, not one per attempt per poll.
+  const readsUnderWay = new Map<string, Promise<number>>();
+  const readCount = (storeKey: string): Promise<number> => {
+    let read = readsUnderWay.get(storeKey);
+    if (read === undefined) {
+      read = store
+        .get(storeKey)
+        .then((value) => Number(value ?? 0))
+        .finally(() => readsUnderWay.delete(storeKey));
+      readsUnderWay.set(storeKey, read);
+    }
+    return read;
+  };
+  /** 'full' when failures fill a limit, 'free' when every one has room again, else 'busy'. */
+  const look = async (over: Limit[]): Promise<'full' | 'free' | 'busy'> => {
+    const [counts, failures] = await Promise.all([
+      Promise.all(over.map((limit) => readCount(limit.key))),
+      Promise.all(over.map((limit) => readCount(failuresOf(limit.key)))),
+    ]);
+    if (over.some((limit, i) => (failures[i] ?? 0) >= limit.max)) return 'full';
+    return over.every((limit, i) => (counts[i] ?? 0) < limit.max) ? 'free' : 'busy';
   };
 
   return {
@@ -130,12 +152,17 @@ export function loginRateLimiter(
       const deadline = Date.now() + MAX_WAIT_MS;
       let pollMs = FIRST_POLL_MS;
       for (;;) {
-        const state = await tryReserve(limits);
-        if (state === 'taken') break;
+        const over = await tryReserve(limits);
+        if (over.length === 0) break;
+        // Full of attempts still being checked: wait while one of them may give its slot back.
+        let state = await look(over);
+        while (state === 'busy') {
+          if (Date.now() + pollMs > deadline) return { allowed: false, retryAfterSeconds: 1 };
+          await delay(pollMs);
+          pollMs = Math.min(pollMs * 2, LONGEST_POLL_MS);
+          state = await look(over);
+        }
         if (state === 'full') return { allowed: false, retryAfterSeconds: windowSeconds };
-        if (Date.now() + pollMs > deadline) return { allowed: false, retryAfterSeconds: 1 };
-        await delay(pollMs);
-        pollMs = Math.min(pollMs * 2, LONGEST_POLL_MS);
       }
 
       let settled = false;

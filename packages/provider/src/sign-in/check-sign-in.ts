@@ -39,9 +39,9 @@ export async function checkSignIn(provider: Provider, attempt: SignInAttempt): P
 
 async function attemptSignIn(provider: Provider, attempt: SignInAttempt): Promise<SignInResult> {
   const { password, address } = attempt;
-  if (!attempt.username || !password) return { outcome: 'missing_fields' };
   // The rule of Django's login form and of every database: trimmed, NFKC, then exact.
-  const username = canonicalUsername(attempt.username);
+  const username = canonicalUsername(attempt.username ?? '');
+  if (!username || !password) return { outcome: 'missing_fields' };
   // No account can have it: nothing to guess, so nothing to hash or count.
   if (!isValidUsername(username)) return { outcome: 'bad_credentials' };
   const verdict = await provider.rateLimiter.begin(username, address);
