@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { pythonJsonDumps, type SqlClientStore } from '@ssokit/provider';
+import type { SqlClientStore } from '@ssokit/provider';
 import { type CliCommand, UsageError } from '../command.ts';
-import { DB_FLAG_HELP, withProviderDatabase } from './provider-database.ts';
+import { DB_FLAG_HELP, loadProvider, withProviderDatabase } from './provider-database.ts';
 import { formatTable } from './provider-user-commands.ts';
 
 const PREFIX_FLAG_HELP = `  --prefix P        the provider's SSO prefix; the key may call its token endpoints
@@ -61,6 +61,7 @@ ${DB_FLAG_HELP}`,
     );
     const secret = client.secrets[0] ?? '';
     if (values.json) {
+      const { pythonJsonDumps } = await loadProvider();
       io.out(pythonJsonDumps({ apikey: client.apiKey, seckey: secret, host: client.host ?? host }));
       return 0;
     }
