@@ -53,6 +53,19 @@ function exportTargets(manifest: { exports: Record<string, string | Record<strin
   );
 }
 
+/** Every entry point of the workspace's packages (`ssokit`, `ssokit/express`, …), from their `exports`. */
+function workspaceEntryPoints(): string[] {
+  const workspaces: string[] = JSON.parse(
+    readFileSync(join(workspaceRoot, 'package.json'), 'utf8'),
+  ).workspaces;
+  return workspaces.flatMap((workspace) => {
+    const manifest = JSON.parse(readFileSync(join(workspaceRoot, workspace, 'package.json'), 'utf8'));
+    return Object.keys(manifest.exports)
+      .filter((subpath) => subpath !== './package.json')
+      .map((subpath) => manifest.name + subpath.slice(1));
+  });
+}
+
 /** Resolves with the first line the child prints on stdout. */
 async function firstLine(child: ChildProcess): Promise<string> {
   let stdout = '';
@@ -118,6 +131,21 @@ describe('the packed packages, installed from their tarballs into an app outside
       ]) {
         assert.ok(files.includes(required.replace(/^\.\//, '')), `${name} lacks ${required}`);
       }
+      for (const [subpath, target] of Object.entries(manifest.exports)) {
+        if (subpath === './package.json') continue;
+        // The shape CONTRIBUTING.md describes: sources for the workspace, then the build.
+        const base = subpath === '.' ? 'index' : `${subpath.slice(2)}/index`;
+        assert.deepEqual(
+          target,
+          {
+            '@ssokit/source': `./src/${base}.ts`,
+            types: `./dist/${base}.d.ts`,
+            import: `./dist/${base}.js`,
+            default: `./dist/${base}.js`,
+          },
+          `${name} exports ${subpath}`,
+        );
+      }
       const unwanted = files.filter((file) => /\.test\.|(^|\/)(test|fixtures)\/|tsbuildinfo/.test(file));
       assert.deepEqual(unwanted, [], `${name} ships test files`);
     }
@@ -174,11 +202,18 @@ describe('the packed packages, installed from their tarballs into an app outside
     }
   });
 
+  it('imports every entry point of every package in an ESM app', async () => {
+    const { stdout } = await nodeInApp(['import-all.mjs']);
+    assert.deepEqual(JSON.parse(stdout).sort(), workspaceEntryPoints().sort());
+  });
+
   it('loads every entry point with require() in a CommonJS app', async () => {
     const { stdout, stderr } = await nodeInApp(['require-app.cjs']);
     assert.doesNotMatch(stderr, /Warning|Error/);
     const lines = stdout.trim().split('\n');
     const result = JSON.parse(lines[lines.length - 1] ?? '');
+    assert.deepEqual(result.entryPoints.sort(), workspaceEntryPoints().sort());
+    delete result.entryPoints;
     assert.deepEqual(result, {
       functions: ['function', 'function', 'function', 'function', 'function', 'function'],
       ssoError: 'SIGNATURE_ERROR',

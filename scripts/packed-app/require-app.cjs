@@ -10,6 +10,15 @@ const { testKeyValueStore } = require('@ssokit/stores/testing');
 const { createProvider, silentLogger } = require('@ssokit/provider');
 const { main } = require('@ssokit/cli');
 
+// Every entry point of every package, from their `exports`: new ones are loaded too.
+const entryPoints = [];
+for (const name of ['ssokit', '@ssokit/protocol', '@ssokit/stores', '@ssokit/provider', '@ssokit/cli']) {
+  for (const subpath of Object.keys(require(`${name}/package.json`).exports)) {
+    if (subpath !== './package.json') entryPoints.push(name + subpath.slice(1));
+  }
+}
+for (const entryPoint of entryPoints) require(entryPoint);
+
 const settings = {
   providerUrl: 'http://localhost:9000',
   apiKey: 'f4a05287',
@@ -42,6 +51,7 @@ const server = app.listen(0, '127.0.0.1', async () => {
         createProvider,
         main,
       ].map((value) => typeof value),
+      entryPoints,
       ssoError: new SsoError('SIGNATURE_ERROR', 'x').code,
       privateStatus: login.status,
       privateLocation: login.headers.get('location'),
