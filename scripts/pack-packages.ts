@@ -5,6 +5,9 @@ import { fileURLToPath } from 'node:url';
 /** The workspace's root folder. */
 export const workspaceRoot = fileURLToPath(new URL('..', import.meta.url));
 
+const NPM_NETWORK_SETTINGS =
+  /^npm_config_(registry|@[^:]+:registry|cache|userconfig|globalconfig|proxy|https_proxy|noproxy|cafile|ca|strict_ssl)$/i;
+
 /**
  * The environment of a process that must see the packages as an installed app does: without
  * the workspace's `--conditions=@ssokit/source` (NODE_OPTIONS from .npmrc or run-tests.mjs),
@@ -15,7 +18,12 @@ export function installedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const nodeOptions = (env.NODE_OPTIONS ?? '').replace(/--conditions[= ]@ssokit\/source/g, '').trim();
   if (nodeOptions === '') delete env.NODE_OPTIONS;
   else env.NODE_OPTIONS = nodeOptions;
-  for (const key of Object.keys(env)) if (key.startsWith('npm_')) delete env[key];
+  // The variables npm sets for a script (`npm test`) would point an npm run here back at the
+  // workspace (npm_config_local_prefix) and restore the condition (npm_config_node_options).
+  // Kept: where packages come from and how to reach it.
+  for (const key of Object.keys(env)) {
+    if (key.startsWith('npm_') && !NPM_NETWORK_SETTINGS.test(key)) delete env[key];
+  }
   return env;
 }
 
