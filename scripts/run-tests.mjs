@@ -27,10 +27,21 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// The workspace runs its TypeScript sources: under this condition each package's `exports` name
+// src/*.ts instead of the built dist/. In NODE_OPTIONS (as .npmrc does for npm scripts), so that
+// the processes the tests start get it too.
+const SOURCE_CONDITION = '--conditions=@ssokit/source';
+const nodeOptions = process.env.NODE_OPTIONS ?? '';
+const env = {
+  ...process.env,
+  NODE_OPTIONS: nodeOptions.includes(SOURCE_CONDITION)
+    ? nodeOptions
+    : `${nodeOptions} ${SOURCE_CONDITION}`.trim(),
+};
 // One file at a time: several suites share the same real PostgreSQL, Redis and ports.
 const child = spawn(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
-  { cwd: root, stdio: 'inherit' },
+  { cwd: root, stdio: 'inherit', env },
 );
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -17,9 +17,10 @@ export const CHILD_ENTRIES = [
   'memory/memory-child.ts',
 ] as const;
 
-// The workspace's packages are TypeScript sources (their `exports` name .ts files): they go into
-// the bundle. Every other package stays an import that Node resolves from node_modules, as it
-// would without the bundle (native addons, worker files and package data stay where they are).
+// The workspace's packages go into the bundle as TypeScript sources (under the `@ssokit/source`
+// condition their `exports` name src/*.ts, not the built dist/). Every other package stays an
+// import that Node resolves from node_modules, as it would without the bundle (native addons,
+// worker files and package data stay where they are).
 const WORKSPACE_PACKAGE = /^(ssokit|@ssokit\/[^/]+)(\/|$)/;
 const externalPackages: Plugin = {
   name: 'external-packages',
@@ -56,6 +57,7 @@ export async function bundleChildren(directory: string): Promise<ChildBundle> {
     format: 'esm',
     platform: 'node',
     target: `node${process.versions.node}`,
+    conditions: ['@ssokit/source'],
     // Stack traces name the sources, as they do under tsx.
     sourcemap: true,
     logLevel: 'warning',

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_CALLBACK_PATH, pythonJsonDumps, type SqlClientStore } from '@ssokit/provider';
+import type { SqlClientStore } from '@ssokit/provider';
 import { type CliCommand, UsageError } from '../command.ts';
-import { DB_FLAG_HELP, withProviderDatabase } from './provider-database.ts';
+import { DB_FLAG_HELP, loadProvider, withProviderDatabase } from './provider-database.ts';
 import { formatTable } from './provider-user-commands.ts';
 
 const PREFIX_FLAG_HELP = `  --prefix P        the provider's SSO prefix; the key may call its token endpoints
@@ -65,6 +65,7 @@ ${DB_FLAG_HELP}`,
       }),
     );
     const secret = client.secrets[0] ?? '';
+    const { DEFAULT_CALLBACK_PATH, pythonJsonDumps } = await loadProvider();
     if (values.json) {
       io.out(pythonJsonDumps({ apikey: client.apiKey, seckey: secret, host: client.host ?? host }));
       return 0;
@@ -90,6 +91,7 @@ ${DB_FLAG_HELP}`,
   async run(args, io) {
     const { values } = parseArgs({ args, options: { db: { type: 'string' } } });
     const clients = await withProviderDatabase(values, (provider) => clientStoreOf(provider).list());
+    const { DEFAULT_CALLBACK_PATH } = await loadProvider();
     if (clients.length === 0) {
       io.out('no client apps yet: add one with ssokit provider client add --host HOST[:PORT]');
       return 0;

@@ -1,12 +1,20 @@
-import { createProvider, type Provider, readProviderEnv, silentLogger } from '@ssokit/provider';
+import type { Provider } from '@ssokit/provider';
 
 /** `--db URL` for every `ssokit provider` command, with SSOKIT_PROVIDER_DB as the fallback. */
 export const DB_FLAG_HELP = `  --db URL          accounts and clients database: sqlite:PATH, postgres://…, mysql://…
                     (default: SSOKIT_PROVIDER_DB, else sqlite:ssokit.sqlite in this folder)`;
 
-/** The database URL the admin commands work on. */
-export function databaseUrl(flag: string | undefined): string {
-  return flag ?? readProviderEnv().database ?? 'sqlite:ssokit.sqlite';
+/**
+ * The provider package, loaded by the commands that use it: `ssokit --help` and `ssokit sign`
+ * start without loading Express, Kysely and argon2.
+ */
+export function loadProvider(): Promise<typeof import('@ssokit/provider')> {
+  return import('@ssokit/provider');
+}
+
+/** The database URL the admin commands work on (`env` from `readProviderEnv()`). */
+export function databaseUrl(flag: string | undefined, env: { database?: string | undefined }): string {
+  return flag ?? env.database ?? 'sqlite:ssokit.sqlite';
 }
 
 /**
@@ -17,10 +25,11 @@ export async function withProviderDatabase<T>(
   flags: { db?: string | undefined; prefix?: string | undefined },
   action: (provider: Provider) => Promise<T>,
 ): Promise<T> {
+  const { createProvider, readProviderEnv, silentLogger } = await loadProvider();
   const env = readProviderEnv();
   const prefix = flags.prefix ?? env.prefix;
   const provider = createProvider({
-    database: databaseUrl(flags.db),
+    database: databaseUrl(flags.db, env),
     // A migration that rewrites a large table may need longer than a request's deadline.
     ...(env.databaseTimeoutMs === undefined ? {} : { databaseTimeoutMs: env.databaseTimeoutMs }),
     logger: silentLogger,

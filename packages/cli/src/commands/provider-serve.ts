@@ -1,8 +1,6 @@
 import { parseArgs } from 'node:util';
-import { defaultProviderLogger, readProviderEnv, serveProvider } from '@ssokit/provider';
-import { keyValueStoreFromUrl, redactUrl } from '@ssokit/stores';
 import { type CliCommand, UsageError } from '../command.ts';
-import { DB_FLAG_HELP, databaseUrl } from './provider-database.ts';
+import { DB_FLAG_HELP, databaseUrl, loadProvider } from './provider-database.ts';
 
 function portFrom(flag: string | undefined, fallback: number): number {
   if (flag === undefined) return fallback;
@@ -51,6 +49,8 @@ ${DB_FLAG_HELP}
         prefix: { type: 'string' },
       },
     });
+    const { defaultProviderLogger, readProviderEnv, serveProvider } = await loadProvider();
+    const { keyValueStoreFromUrl, redactUrl } = await import('@ssokit/stores');
     const env = readProviderEnv();
     const port = portFrom(values.port, env.port ?? 9000);
     const logger = defaultProviderLogger(env.logLevel);
@@ -64,7 +64,7 @@ ${DB_FLAG_HELP}
       running = await serveProvider({
         port,
         host: values.host ?? env.host ?? '127.0.0.1',
-        database: databaseUrl(values.db),
+        database: databaseUrl(values.db, env),
         ...(env.databaseTimeoutMs === undefined ? {} : { databaseTimeoutMs: env.databaseTimeoutMs }),
         logger,
         ...(keyValueStore === undefined ? {} : { keyValueStore }),

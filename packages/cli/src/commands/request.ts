@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { MalformedQueryError, signRequest } from '@ssokit/protocol';
 import { type CliCommand, UsageError } from '../command.ts';
 import { requiredFlag, secretKeyFrom } from './sign.ts';
 
@@ -17,6 +16,7 @@ Options:
   --data TEXT       send TEXT as the body of a POST (part of the signature)
   --timeout MS      give up after MS milliseconds (default: 10000)`,
   async run(args, io) {
+    const { MalformedQueryError, signRequest } = await import('@ssokit/protocol');
     const { values, positionals } = parseArgs({
       args,
       options: {

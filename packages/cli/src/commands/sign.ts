@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { MalformedQueryError, signRequest } from '@ssokit/protocol';
 import { type CliCommand, UsageError } from '../command.ts';
 
 /** The secret from the flag or, so it stays out of shell history and `ps`, from SSOKIT_SECKEY. */
@@ -30,6 +29,8 @@ Options:
   --timestamp T     UNIX seconds to sign with (default: now); makes the output deterministic
   --body TEXT       the request body, for a POST: its bytes are part of the signature`,
   async run(args, io) {
+    // Loaded here, not at the top: `ssokit --help` loads no command's dependencies.
+    const { MalformedQueryError, signRequest } = await import('@ssokit/protocol');
     const { values, positionals } = parseArgs({
       args,
       options: {
