@@ -59,6 +59,9 @@ export interface Cluster {
   newAddress(): string;
   /** Accounts no scenario has used yet (all with PASSWORD). */
   takeAccounts(count: number): string[];
+  /** Client process `i % 2`, provider process `i % 2`. */
+  clientAt(i: number): Backend;
+  providerAt(i: number): Backend;
   /** A route with each step on another process, picked at random. */
   randomRoute(): LoginRoute;
   killProvider(index: 0 | 1): Promise<void>;
@@ -236,11 +239,15 @@ export async function startCluster(options: { accounts: number }): Promise<Clust
       newBrowser: (address = newAddress()) => new SiteBrowser(publicHosts, address),
       takeAccounts(count) {
         if (accountsTaken + count > options.accounts)
-          throw new Error(`the suite seeded ${options.accounts} accounts; ${accountsTaken + count} are needed`);
+          throw new Error(
+            `the suite seeded ${options.accounts} accounts; ${accountsTaken + count} are needed`,
+          );
         const taken = Array.from({ length: count }, (_, i) => accountName(accountsTaken + i));
         accountsTaken += count;
         return taken;
       },
+      clientAt: (i) => cluster.clients[(i & 1) as 0 | 1],
+      providerAt: (i) => cluster.providers[(i & 1) as 0 | 1],
       randomRoute() {
         const x = Math.random() < 0.5 ? 0 : 1;
         const y = Math.random() < 0.5 ? 0 : 1;

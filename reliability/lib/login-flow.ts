@@ -81,7 +81,9 @@ export async function fullLogin(
     return step;
   };
 
-  const start = take(await browser.get(route.start, 'login start', new URL('/accounts/login/?next=%2F', 'http://x')));
+  const start = take(
+    await browser.get(route.start, 'login start', new URL('/accounts/login/?next=%2F', 'http://x')),
+  );
   if (start.outcome !== 302 || start.location === undefined) return finish(start);
   const form = take(await browser.get(route.form, 'provider form', start.location));
   const filled = form.outcome === 200 ? loginFormFields(form.body, account, password) : undefined;

@@ -23,6 +23,8 @@ export interface StepResult {
   outcome: number | 'refused' | 'reset' | 'timeout' | 'error';
   ms: number;
   location: URL | undefined;
+  /** The `Retry-After` header, in seconds, when there was one. */
+  retryAfter: number | undefined;
   body: string;
 }
 
@@ -105,10 +107,14 @@ export class SiteBrowser {
         this.store(backend.site, res.headers['set-cookie']);
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', (error) => done({ outcome: noAnswer(error), location: undefined, body: '' }));
+        res.on('error', (error) =>
+          done({ outcome: noAnswer(error), location: undefined, retryAfter: undefined, body: '' }),
+        );
         res.on('end', () => {
           const location = res.headers.location;
+          const retryAfter = res.headers['retry-after'];
           done({
+            retryAfter: retryAfter === undefined ? undefined : Number(retryAfter),
             outcome: res.statusCode ?? 0,
             location: location === undefined ? undefined : new URL(location, `http://${host}`),
             body: Buffer.concat(chunks).toString('utf8'),
@@ -118,7 +124,9 @@ export class SiteBrowser {
       req.setTimeout(BROWSER_TIMEOUT_MS, () =>
         req.destroy(Object.assign(new Error('timed out'), { code: 'TIMEOUT' })),
       );
-      req.on('error', (error) => done({ outcome: noAnswer(error), location: undefined, body: '' }));
+      req.on('error', (error) =>
+        done({ outcome: noAnswer(error), location: undefined, retryAfter: undefined, body: '' }),
+      );
       req.end(body);
     });
   }

@@ -25,7 +25,7 @@ export const fullLogins: Scenario = {
     // Every session is read back at both client processes once all logins are over.
     const kept = await inPool(completed.length * 2, size.loginConcurrency, async (i) => {
       const { browser, account } = completed[i >> 1] as (typeof completed)[number];
-      return (await stillSignedIn(browser, cluster.clients[i & 1], account)).kept;
+      return (await stillSignedIn(browser, cluster.clientAt(i), account)).kept;
     });
     const lostSessions = kept.filter((k) => !k).length;
     const steps = allSteps(logins);
@@ -42,7 +42,11 @@ export const fullLogins: Scenario = {
         goal('every login completes', failed === 0, `${completed.length} of ${logins.length}`),
         goal('every session is seen by both client apps', lostSessions === 0, `${lostSessions} missing`),
         goal('no 500', count500(steps) === 0, `${count500(steps)}`),
-        goal('every request answered', unanswered(steps).length === 0, `${unanswered(steps).length} without answer`),
+        goal(
+          'every request answered',
+          unanswered(steps).length === 0,
+          `${unanswered(steps).length} without answer`,
+        ),
       ],
       notes: [`slowest step: ${Math.round(slowest(steps))} ms`],
     };
