@@ -1,7 +1,7 @@
 import { type Cluster, PASSWORD } from './cluster.ts';
-import { fullLogin, type LoginRecord, stillSignedIn } from './login-flow.ts';
+import { fullLogin, type LoginRecord, showsSignedIn, stillSignedIn } from './login-flow.ts';
 import { type Goal, goal, type ScenarioResult, type SuiteSize } from './scenario.ts';
-import type { SiteBrowser } from './site-browser.ts';
+import type { SiteBrowser, StepResult } from './site-browser.ts';
 import { allSteps, count500, countBy, describeLogin, ms, percentile, slowest, unanswered } from './tally.ts';
 import { inPool, repeatUntil } from './worker-pool.ts';
 
@@ -49,6 +49,7 @@ export async function runAroundFault(
   fault: Fault,
 ): Promise<Omit<ScenarioResult, 'id' | 'title' | 'seconds'>> {
   const accounts = cluster.takeAccounts(size.faultConcurrency);
+  const [probeBrowser, probeAccount] = await signedInBeforehand(cluster);
   let beganAt = 0;
   let endedAt = 0;
   const timeline = (async () => {
@@ -60,6 +61,31 @@ export async function runAroundFault(
     endedAt = Date.now();
     await sleep(size.afterSeconds);
   })();
+  // Someone signed in before the fault keeps reloading the home page during it: it may show
+  // them or say sign-in is unavailable (503), never that they are not logged in.
+  const faultOver = timeline.then(() => undefined);
+  const probes = (async () => {
+    const seen: StepResult[] = [];
+    const [browser, account] = [probeBrowser, probeAccount];
+    while (beganAt === 0) await sleep(0.05);
+    let over = false;
+    void faultOver.then(() => {
+      over = true;
+    });
+    while (!over && (endedAt === 0 || Date.now() < endedAt)) {
+      const step = await browser.get(cluster.clientAt(seen.length), 'home page', new URL('/', 'http://x'));
+      seen.push({
+        ...step,
+        body: showsSignedIn(step, account)
+          ? 'shows the user'
+          : step.body.includes('not logged in')
+            ? 'says not logged in'
+            : '',
+      });
+      await sleep(0.2);
+    }
+    return seen;
+  })();
   const done: Done[] = await repeatUntil(timeline, size.faultConcurrency, async (worker) => {
     const browser = cluster.newBrowser();
     return {
@@ -68,6 +94,9 @@ export async function runAroundFault(
     };
   });
   await timeline;
+  const homePages = await probes;
+  const probeLabel = (step: StepResult) => step.body || `${step.outcome}`;
+  const saidLoggedOut = homePages.filter((step) => step.body === 'says not logged in').length;
   const logins = done.map((d) => d.login);
   const before = logins.filter((l) => l.endedAt < beganAt);
   const during = logins.filter((l) => l.endedAt >= beganAt && l.startedAt < endedAt);
@@ -101,7 +130,14 @@ export async function runAroundFault(
     tried:
       `${logins.length} logins (${before.length} before, ${during.length} during, ${after.length} after the fault; ` +
       `${steps.length} requests); fault from ${size.beforeSeconds} s for ${size.faultSeconds} s`,
-    cameBack: [...phase('before', before), ...phase('during', during), ...phase('after', after)],
+    cameBack: [
+      ...phase('before', before),
+      ...phase('during', during),
+      ...phase('after', after),
+      ...countBy(homePages, probeLabel).map(
+        ([label, n]) => [`home page of a signed-in user during the fault: ${label}`, n] as [string, number],
+      ),
+    ],
     lost:
       `${notCompleted.length} of ${mustComplete.length} logins that had to complete failed; ` +
       `${lostSessions} of ${kept.length} session reads at the end did not show the user; ` +
@@ -128,6 +164,11 @@ export async function runAroundFault(
         lostSessions === 0,
         `${lostSessions} lost`,
       ),
+      goal(
+        'a user signed in before the fault is never told "not logged in" during it',
+        saidLoggedOut === 0,
+        `${saidLoggedOut} of ${homePages.length} home pages`,
+      ),
       ...(fault.duringGoals?.(during) ?? []),
     ],
     notes: [
@@ -150,6 +191,15 @@ export async function runAroundFault(
         : []),
     ],
   };
+}
+
+/** A browser signed in (a full login) before the fault, and its account. */
+async function signedInBeforehand(cluster: Cluster): Promise<[SiteBrowser, string]> {
+  const [account] = cluster.takeAccounts(1) as [string];
+  const browser = cluster.newBrowser();
+  const login = await fullLogin(browser, cluster.randomRoute(), account, PASSWORD);
+  if (!login.ok) throw new Error(`the login before the fault failed: ${describeLogin(login)}`);
+  return [browser, account];
 }
 
 /** Fail fast: once the outage is known, a request costs milliseconds, not the store's timeout. */

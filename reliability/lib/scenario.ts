@@ -23,7 +23,7 @@ export const FULL: SuiteSize = {
   startPairs: 3000,
   faultConcurrency: 10,
   beforeSeconds: 4,
-  faultSeconds: 10,
+  faultSeconds: 15,
   afterSeconds: 12,
   guesses: 200,
 };
@@ -35,8 +35,9 @@ export const QUICK: SuiteSize = {
   startPairs: 300,
   faultConcurrency: 6,
   beforeSeconds: 2,
-  faultSeconds: 4,
-  afterSeconds: 9,
+  // Longer than the 6 s answer deadline, so a stall that is waited out shows.
+  faultSeconds: 8,
+  afterSeconds: 8,
   guesses: 60,
 };
 

@@ -4,7 +4,7 @@ import type { Scenario } from '../lib/scenario.ts';
 export const postgresFreeze: Scenario = {
   id: 'postgres-freeze',
   title: 'PostgreSQL frozen',
-  accounts: (size) => size.faultConcurrency,
+  accounts: (size) => size.faultConcurrency + 1,
   run: (cluster, size) =>
     runAroundFault(cluster, size, {
       what: `The PostgreSQL proxy frozen (connections open and accepted, not a byte forwarded) for ${size.faultSeconds} s, then thawed`,

@@ -7,7 +7,7 @@ const ROUTED_AROUND_SECONDS = 1;
 export const providerKill: Scenario = {
   id: 'provider-kill',
   title: 'A provider killed during logins',
-  accounts: (size) => size.faultConcurrency,
+  accounts: (size) => size.faultConcurrency + 1,
   run: (cluster, size) =>
     runAroundFault(cluster, size, {
       what:

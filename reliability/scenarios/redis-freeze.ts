@@ -4,7 +4,7 @@ import type { Scenario } from '../lib/scenario.ts';
 export const redisFreeze: Scenario = {
   id: 'redis-freeze',
   title: 'Redis frozen',
-  accounts: (size) => size.faultConcurrency,
+  accounts: (size) => size.faultConcurrency + 1,
   run: (cluster, size) =>
     runAroundFault(cluster, size, {
       what: `The run's Redis stopped with SIGSTOP (connections open, nothing answered) for ${size.faultSeconds} s, then SIGCONT`,
