@@ -26,8 +26,8 @@ import { type TcpBalancer, tcpBalancer } from './tcp-balancer.ts';
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
 export const POSTGRES_URL = process.env.RELIABILITY_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const API_KEY = 'reliabilityclient';
-const SECRET = 'reliability-client-secret-0123456789abcdef';
+export const API_KEY = 'reliabilityclient';
+export const SECRET = 'reliability-client-secret-0123456789abcdef';
 export const PASSWORD = 'reliability-password-0123456789';
 
 /** A process of the suite that died without being told to. */

@@ -1,5 +1,6 @@
 import type { Scenario } from '../lib/scenario.ts';
 import { fullLogins } from './full-logins.ts';
+import { originalClientStarts } from './original-client-starts.ts';
 import { passwordGuessing } from './password-guessing.ts';
 import { postgresFreeze } from './postgres-freeze.ts';
 import { postgresRefuse } from './postgres-refuse.ts';
@@ -15,6 +16,7 @@ import { simultaneousStarts } from './simultaneous-starts.ts';
 export const scenarios: readonly Scenario[] = [
   fullLogins,
   simultaneousStarts,
+  originalClientStarts,
   redisKill,
   redisFreeze,
   postgresRefuse,
