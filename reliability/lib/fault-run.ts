@@ -157,7 +157,7 @@ export async function runAroundFault(
         `${mustComplete.length - notCompleted.length} of ${mustComplete.length}` +
           (firstBack === undefined
             ? '; none completed after the fault'
-            : `; first back ${seconds(firstBack.endedAt)} after it began`),
+            : `; first completed ${((firstBack.endedAt - endedAt) / 1000).toFixed(1)} s after the fault ended`),
       ),
       goal(
         'every session made (before, during, after) still works at both client apps',

@@ -72,9 +72,14 @@ export class SiteBrowser {
     url: URL,
     body: string | undefined,
   ): Promise<StepResult> {
-    const result = await this.sendOnce(backend, step, method, url, body);
-    if (result.outcome !== 'refused' || backend.fallback === undefined) return result;
-    return this.sendOnce(backend.fallback, step, method, url, body);
+    let result = await this.sendOnce(backend, step, method, url, body);
+    // A kept-alive connection the server closed as it was reused (its idle timeout): nothing
+    // was answered, and a browser sends the request again on a new connection.
+    if (result.staleConnection) result = await this.sendOnce(backend, step, method, url, body);
+    if (result.outcome === 'refused' && backend.fallback !== undefined)
+      result = await this.sendOnce(backend.fallback, step, method, url, body);
+    const { staleConnection: _, ...answer } = result;
+    return answer;
   }
 
   private sendOnce(
@@ -83,7 +88,7 @@ export class SiteBrowser {
     method: string,
     url: URL,
     body: string | undefined,
-  ): Promise<StepResult> {
+  ): Promise<StepResult & { staleConnection?: boolean }> {
     const host = this.publicHosts.get(backend.site);
     if (host === undefined) throw new Error(`no public host for site ${backend.site}`);
     const headers: Record<string, string> = { host, 'x-forwarded-for': this.address };
@@ -98,12 +103,14 @@ export class SiteBrowser {
     const target = `http://127.0.0.1:${backend.port}${url.pathname}${url.search}`;
     return new Promise((resolve) => {
       let settled = false;
-      const done = (result: Omit<StepResult, 'backend' | 'step' | 'ms'>) => {
+      let answering = false;
+      const done = (result: Omit<StepResult, 'backend' | 'step' | 'ms'> & { staleConnection?: boolean }) => {
         if (settled) return;
         settled = true;
         resolve({ backend: backend.name, step, ms: performance.now() - started, ...result });
       };
       const req = request(target, { method, headers, agent }, (res) => {
+        answering = true;
         this.store(backend.site, res.headers['set-cookie']);
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -124,9 +131,11 @@ export class SiteBrowser {
       req.setTimeout(BROWSER_TIMEOUT_MS, () =>
         req.destroy(Object.assign(new Error('timed out'), { code: 'TIMEOUT' })),
       );
-      req.on('error', (error) =>
-        done({ outcome: noAnswer(error), location: undefined, retryAfter: undefined, body: '' }),
-      );
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        const outcome = noAnswer(error);
+        const staleConnection = req.reusedSocket && !answering && outcome === 'reset';
+        done({ outcome, location: undefined, retryAfter: undefined, body: '', staleConnection });
+      });
       req.end(body);
     });
   }
