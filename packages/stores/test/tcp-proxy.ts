@@ -42,9 +42,10 @@ export function tcpProxy(target: { host: string; port: number }): TcpProxy {
       if (server !== undefined) throw new Error(`the proxy already listens on ${port}`);
       const listening = createServer((client) => {
         const upstream = connect(target);
+        // Piped first: pipe() resumes its source, and track() must be able to pause it.
+        client.pipe(upstream).pipe(client);
         track(client);
         track(upstream);
-        client.pipe(upstream).pipe(client);
         client.once('close', () => upstream.destroy());
         upstream.once('close', () => client.destroy());
       });
