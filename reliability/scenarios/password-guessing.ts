@@ -1,7 +1,7 @@
 import { PASSWORD } from '../lib/cluster.ts';
-import { loginFormFields } from '../lib/login-flow.ts';
+import { postAll, prepareSignIn as prepare } from '../lib/provider-sign-in.ts';
 import { goal, type Scenario } from '../lib/scenario.ts';
-import type { Backend, SiteBrowser, StepResult } from '../lib/site-browser.ts';
+import type { StepResult } from '../lib/site-browser.ts';
 import { count500, countBy, unanswered } from '../lib/tally.ts';
 import { inPool } from '../lib/worker-pool.ts';
 
@@ -11,33 +11,6 @@ const OWN_BROWSERS = 6;
 const OWNER_WAIT_LIMIT_SECONDS = 60;
 
 const WRONG = 'not-the-password-0123456789';
-
-interface Prepared {
-  browser: SiteBrowser;
-  provider: Backend;
-  fields: Record<string, string>;
-  action: string;
-}
-
-/** Opens the provider's own sign-in page (CSRF cookie and field) for one attempt. */
-async function prepare(
-  browser: SiteBrowser,
-  provider: Backend,
-  username: string,
-  password: string,
-): Promise<Prepared> {
-  const page = await browser.get(provider, 'sign-in page', new URL('/login/', 'http://x'));
-  const form = page.outcome === 200 ? loginFormFields(page.body, username, password) : undefined;
-  if (form === undefined) throw new Error(`the provider's /login/ answered ${page.outcome}, without a form`);
-  return { browser, provider, ...form };
-}
-
-/** Posts every prepared attempt at the same moment. */
-function postAll(prepared: Prepared[]): Promise<StepResult[]> {
-  return Promise.all(
-    prepared.map((p) => p.browser.postForm(p.provider, 'sign-in', new URL(p.action, 'http://x'), p.fields)),
-  );
-}
 
 /** What the provider did with a sign-in: checked the password (wrong), refused before, signed in. */
 function verdict(step: StepResult): string {
