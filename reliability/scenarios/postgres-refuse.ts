@@ -3,6 +3,7 @@ import { runAroundFault } from '../lib/fault-run.ts';
 import { postAll, prepareSignIn } from '../lib/provider-sign-in.ts';
 import { goal, type Scenario } from '../lib/scenario.ts';
 import type { StepResult } from '../lib/site-browser.ts';
+import { countBy } from '../lib/tally.ts';
 
 export const postgresRefuse: Scenario = {
   id: 'postgres-refuse',
@@ -34,8 +35,8 @@ export const postgresRefuse: Scenario = {
     const afterStep = after as StepResult;
     const statuses = during.map((s) => s.outcome).join(', ');
     result.cameBack.push(
-      ...during.map(
-        (s, i) => [`sign-in ${i + 1} of one person during the outage: ${s.outcome}`, 1] as [string, number],
+      ...countBy(during, (s) => `${s.outcome}`).map(
+        ([status, n]) => [`sign-ins of one person during the outage: ${status}`, n] as [string, number],
       ),
       [`that person's sign-in after the outage: ${afterStep.outcome}`, 1],
     );
