@@ -2,7 +2,17 @@ import { type Cluster, PASSWORD } from './cluster.ts';
 import { fullLogin, type LoginRecord, showsSignedIn, stillSignedIn } from './login-flow.ts';
 import { type Goal, goal, type ScenarioResult, type SuiteSize } from './scenario.ts';
 import type { SiteBrowser, StepResult } from './site-browser.ts';
-import { allSteps, count500, countBy, describeLogin, ms, percentile, slowest, unanswered } from './tally.ts';
+import {
+  allSteps,
+  count500,
+  countBy,
+  describeLogin,
+  ms,
+  percentile,
+  slowest,
+  unanswered,
+  unansweredNote,
+} from './tally.ts';
 import { inPool, repeatUntil } from './worker-pool.ts';
 
 /**
@@ -172,6 +182,7 @@ export async function runAroundFault(
       ...(fault.duringGoals?.(during) ?? []),
     ],
     notes: [
+      ...unansweredNote(steps, fault.killed),
       `answers during the fault: p50 ${ms(
         percentile(
           duringSteps.map((s) => s.ms),

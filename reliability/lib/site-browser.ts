@@ -23,6 +23,8 @@ export interface StepResult {
   outcome: number | 'refused' | 'reset' | 'timeout' | 'error';
   ms: number;
   location: URL | undefined;
+  /** For a missing answer: the error, and whether the connection was a reused one. */
+  detail?: string;
   /** The `Retry-After` header, in seconds, when there was one. */
   retryAfter: number | undefined;
   body: string;
@@ -114,8 +116,14 @@ export class SiteBrowser {
         this.store(backend.site, res.headers['set-cookie']);
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', (error) =>
-          done({ outcome: noAnswer(error), location: undefined, retryAfter: undefined, body: '' }),
+        res.on('error', (error: NodeJS.ErrnoException) =>
+          done({
+            outcome: noAnswer(error),
+            location: undefined,
+            retryAfter: undefined,
+            body: '',
+            detail: `${error.code ?? ''} ${error.message} after the answer began`.trim(),
+          }),
         );
         res.on('end', () => {
           const location = res.headers.location;
@@ -134,7 +142,15 @@ export class SiteBrowser {
       req.on('error', (error: NodeJS.ErrnoException) => {
         const outcome = noAnswer(error);
         const staleConnection = req.reusedSocket && !answering && outcome === 'reset';
-        done({ outcome, location: undefined, retryAfter: undefined, body: '', staleConnection });
+        const detail = `${error.code ?? ''} ${error.message}${req.reusedSocket ? ' on a reused connection' : ''}`;
+        done({
+          outcome,
+          location: undefined,
+          retryAfter: undefined,
+          body: '',
+          staleConnection,
+          detail: detail.trim(),
+        });
       });
       req.end(body);
     });

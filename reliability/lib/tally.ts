@@ -43,3 +43,13 @@ export function percentile(values: number[], p: number): number {
 }
 
 export const ms = (value: number) => `${Math.round(value)} ms`;
+
+/** A note on the first few requests without an answer (what the browser saw, how long it waited). */
+export function unansweredNote(steps: StepResult[], killed: ReadonlySet<string> = new Set()): string[] {
+  const missing = unanswered(steps, killed);
+  if (missing.length === 0) return [];
+  const shown = missing
+    .slice(0, 3)
+    .map((step) => `${describeStep(step)} after ${Math.round(step.ms)} ms: ${step.detail ?? '?'}`);
+  return [`requests without an answer: ${shown.join('; ')}${missing.length > 3 ? '; …' : ''}`];
+}

@@ -1,7 +1,15 @@
 import { PASSWORD } from '../lib/cluster.ts';
 import { fullLogin, stillSignedIn } from '../lib/login-flow.ts';
 import { goal, type Scenario } from '../lib/scenario.ts';
-import { allSteps, count500, countBy, describeLogin, slowest, unanswered } from '../lib/tally.ts';
+import {
+  allSteps,
+  count500,
+  countBy,
+  describeLogin,
+  slowest,
+  unanswered,
+  unansweredNote,
+} from '../lib/tally.ts';
 import { inPool } from '../lib/worker-pool.ts';
 
 /**
@@ -48,7 +56,7 @@ export const fullLogins: Scenario = {
           `${unanswered(steps).length} without answer`,
         ),
       ],
-      notes: [`slowest step: ${Math.round(slowest(steps))} ms`],
+      notes: [`slowest step: ${Math.round(slowest(steps))} ms`, ...unansweredNote(steps)],
     };
   },
 };

@@ -2,7 +2,7 @@ import { requestTokenPath } from '../../packages/provider/test/support/python2-s
 import { API_KEY, SECRET } from '../lib/cluster.ts';
 import { goal, type Scenario } from '../lib/scenario.ts';
 import type { StepResult } from '../lib/site-browser.ts';
-import { count500, countBy, unanswered } from '../lib/tally.ts';
+import { count500, countBy, unanswered, unansweredNote } from '../lib/tally.ts';
 import { inPool } from '../lib/worker-pool.ts';
 
 /** Pairs sent at once. */
@@ -55,7 +55,7 @@ export const originalClientStarts: Scenario = {
           `${unanswered(steps).length} without answer`,
         ),
       ],
-      notes: [],
+      notes: unansweredNote(steps),
     };
   },
 };

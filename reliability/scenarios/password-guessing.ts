@@ -2,7 +2,7 @@ import { PASSWORD } from '../lib/cluster.ts';
 import { postAll, prepareSignIn as prepare } from '../lib/provider-sign-in.ts';
 import { goal, type Scenario } from '../lib/scenario.ts';
 import type { StepResult } from '../lib/site-browser.ts';
-import { count500, countBy, unanswered } from '../lib/tally.ts';
+import { count500, countBy, unanswered, unansweredNote } from '../lib/tally.ts';
 import { inPool } from '../lib/worker-pool.ts';
 
 /** Browsers of the same person signing in at once with the right password. */
@@ -111,7 +111,7 @@ export const passwordGuessing: Scenario = {
           `${unanswered(all).length} without answer`,
         ),
       ],
-      notes: [],
+      notes: unansweredNote(all),
     };
   },
 };

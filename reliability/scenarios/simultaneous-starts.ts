@@ -1,7 +1,7 @@
 import { loginFormFields } from '../lib/login-flow.ts';
 import { goal, type Scenario } from '../lib/scenario.ts';
 import type { Backend, SiteBrowser, StepResult } from '../lib/site-browser.ts';
-import { count500, countBy, describeStep, unanswered } from '../lib/tally.ts';
+import { count500, countBy, describeStep, unanswered, unansweredNote } from '../lib/tally.ts';
 import { inPool } from '../lib/worker-pool.ts';
 
 /** Pairs started at once, so the two clients' signed calls often fall in the same instant. */
@@ -67,7 +67,7 @@ export const simultaneousStarts: Scenario = {
           `${unanswered(steps).length} without answer`,
         ),
       ],
-      notes: [],
+      notes: unansweredNote(steps),
     };
   },
 };
