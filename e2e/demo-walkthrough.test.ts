@@ -121,6 +121,21 @@ describe('demo walkthrough in Chromium', { skip: chromiumSkipReason() }, () => {
     await page.context().close();
   });
 
+  it('logout link: a GET asks first, and the "Sign out" button signs out', async () => {
+    const page = await freshPage();
+    await page.goto(`${demo.clientUrl}/accounts/login/`);
+    await signInAtProvider(page, 'user1', '123');
+    await page.goto(`${demo.clientUrl}/accounts/logout/`);
+    assert.equal(await page.textContent('h1'), 'Sign out?');
+    await page.goto(`${demo.clientUrl}/`);
+    assert.equal(await page.textContent('#username'), 'user1', 'the GET alone signed nobody out');
+    await page.goto(`${demo.clientUrl}/accounts/logout/`);
+    await screenshot(page, '4-logout-confirmation');
+    await Promise.all([page.waitForLoadState('load'), page.click('button:has-text("Sign out")')]);
+    assert.match((await page.textContent('body')) ?? '', /You are not logged in/);
+    await page.context().close();
+  });
+
   it('wrong password: the provider shows the form again with an error', async () => {
     const page = await freshPage();
     await page.goto(`${demo.clientUrl}/accounts/login/`);

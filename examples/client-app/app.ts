@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import type { SsoClientConfig, SsoUser } from 'ssokit';
 import { ssoClient } from 'ssokit/express';
-import { type DemoUserExtras, homePage, wrongHostPage } from './home-page.ts';
+import { type DemoUserExtras, homePage, unavailablePage, wrongHostPage } from './home-page.ts';
 
 export interface ExampleAppOptions extends SsoClientConfig {
   /**
@@ -32,6 +32,10 @@ export function createExampleApp(options: ExampleAppOptions = {}): { app: Expres
   app.use(sso);
 
   app.get('/', (req, res) => {
+    if (req.sso?.unavailable) {
+      res.status(503).type('html').send(unavailablePage(sso.client.settings.providerUrl));
+      return;
+    }
     // An app of its own would declare these attributes once for every `req.user` (see the
     // client README, "The user"); the example shares its type-check with other code, so it says it here.
     const user = req.user as SsoUser<DemoUserExtras> | undefined;

@@ -44,6 +44,15 @@ export function homePage(providerUrl: string, user: SsoUser<DemoUserExtras> | un
   );
 }
 
+/** Shown instead of "not logged in" while the session store is down: nobody knows who is signed in. */
+export function unavailablePage(providerUrl: string): string {
+  return page(
+    'Sign-in temporarily unavailable',
+    `<p>SSO server: <a href="${escapeHtml(providerUrl)}">${escapeHtml(providerUrl)}</a></p><hr>
+<p class="notice">Sign-in is temporarily unavailable. Please try again in a moment.</p>`,
+  );
+}
+
 /** Shown when the app is opened on another host than the one its API key is bound to. */
 export function wrongHostPage(boundOrigin: string): string {
   const link = escapeHtml(`${boundOrigin}/`);

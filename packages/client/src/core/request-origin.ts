@@ -25,3 +25,23 @@ export function callbackUrlOf(
   }
   return `${request.secure === true ? 'https' : 'http'}://${host}${settings.callbackPath}`;
 }
+
+/**
+ * True when a browser says the request comes from another site: `Sec-Fetch-Site: cross-site`,
+ * `Origin: null` (sandboxed frames, redirected forms), or an `Origin` that is not this app
+ * (`appUrl`, else the Host header; a sibling subdomain is foreign too). Requests without either
+ * header (curl, server-side calls) are not from a browser page and pass.
+ */
+export function isCrossSite(request: Pick<SsoHttpRequest, 'headers'>, appUrl: string | undefined): boolean {
+  if (headerOf(request.headers, 'sec-fetch-site') === 'cross-site') return true;
+  const origin = headerOf(request.headers, 'origin');
+  if (origin === undefined) return false;
+  if (!URL.canParse(origin)) return true;
+  const parsed = new URL(origin);
+  if (parsed.origin === 'null') return true;
+  if (appUrl !== undefined) return parsed.origin !== appUrl;
+  // Behind a TLS-terminating proxy the app may not know its scheme: the host decides.
+  const host = validHost(request);
+  // Parsed the same way as the origin, so case and a default port compare equal.
+  return host === undefined || parsed.host !== new URL(`${parsed.protocol}//${host}`).host;
+}

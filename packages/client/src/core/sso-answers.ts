@@ -2,9 +2,12 @@ import { errorPage } from '../http/error-page.ts';
 import { describeError, type SsoLogger } from '../logging/sso-logger.ts';
 import { pathOf, type SsoAnswer, type SsoHttpRequest, wantsJson } from './sso-http.ts';
 
+// The client's own pages are never framed (clickjacking of the logout button) and load nothing.
 const PAGE_HEADERS = Object.freeze({
   'Content-Type': 'text/html; charset=utf-8',
   'Cache-Control': 'no-store',
+  'Content-Security-Policy': "default-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+  'X-Frame-Options': 'DENY',
   'X-Content-Type-Options': 'nosniff',
 });
 

@@ -1,9 +1,11 @@
+import { SsoError } from '@ssokit/protocol';
 import type { SsoClient } from '../create-sso-client.ts';
 import type { SessionLookup } from '../session/session-flows.ts';
 import type { RegisteredExtras } from '../user/sso-user.ts';
 import { type LoginRequirement, loginRequirement } from './login-requirement.ts';
-import { callbackUrlOf } from './request-origin.ts';
-import { errorAnswer, redirectAnswer } from './sso-answers.ts';
+import { logoutConfirmationPage } from './logout-page.ts';
+import { callbackUrlOf, isCrossSite } from './request-origin.ts';
+import { errorAnswer, pageAnswer, redirectAnswer } from './sso-answers.ts';
 import { headerOf, rawQueryOf, type SsoAnswer, type SsoHttpRequest, singleParameter } from './sso-http.ts';
 import { SsoRoutes } from './sso-routes.ts';
 
@@ -91,7 +93,23 @@ export function createSsoHandler<Extras extends object>(
     }
   };
 
+  const confirmLogout = (request: SsoHttpRequest): SsoAnswer => {
+    const next = singleParameter(request.url, 'next');
+    const target = client.safeRedirect(next);
+    // Nobody to sign out: nothing to confirm.
+    if (cookiesOf(request).sessionToken === undefined) return redirectAnswer(target);
+    const action = next === undefined ? logoutPath : `${logoutPath}?next=${encodeURIComponent(target)}`;
+    return pageAnswer(200, logoutConfirmationPage(action));
+  };
+
   const signOut = async (request: SsoHttpRequest): Promise<SsoAnswer> => {
+    if (isCrossSite(request, settings.appUrl)) {
+      logger.warn({ event: 'logout refused', reason: 'cross-site' }, 'sign-out from another site refused');
+      const refused = new SsoError('CROSS_SITE_REQUEST', 'sign-out must be confirmed on this site', {
+        status: 403,
+      });
+      return errorAnswer(request, refused, { logger });
+    }
     const target = client.safeRedirect(singleParameter(request.url, 'next'));
     try {
       const done = await client.logout({
@@ -114,7 +132,7 @@ export function createSsoHandler<Extras extends object>(
       const method = request.method;
       if (method === 'GET' || method === 'HEAD' || method === 'POST') {
         const route = routes.match(request.url);
-        if (route === 'logout') return signOut(request);
+        if (route === 'logout') return method === 'POST' ? signOut(request) : confirmLogout(request);
         if (route !== undefined && method !== 'POST')
           return route === 'login' ? login(request) : callback(request);
       }
