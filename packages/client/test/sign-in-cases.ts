@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { SsoExpressConfig } from '../src/express/index.ts';
 import { API_KEY, SECRET_KEY } from './fixtures.ts';
 import {
+  type Framework,
   signIn,
   signInAtProvider,
   signInAtProviderSite,
@@ -29,6 +30,8 @@ export interface SignInCasesOptions {
   app?: Partial<SsoExpressConfig>;
   /** Skips the cases, with this reason (a service that is not running). @default false */
   skip?: string | false;
+  /** The adapter the client app runs on. @default 'express' */
+  framework?: Framework;
 }
 
 /** Accounts every provider under test has: user1/123, user2/456, carol/789. */
@@ -37,19 +40,23 @@ export function describeSignInAgainst(
   startProvider: () => Promise<ProviderUnderTest>,
   options: SignInCasesOptions = {},
 ): void {
-  describe(`sign-in against ${name}`, { skip: options.skip ?? false }, () => {
+  const framework = options.framework ?? 'express';
+  describe(`sign-in against ${name} through ${framework}`, { skip: options.skip ?? false }, () => {
     let provider: ProviderUnderTest;
     let app: TestApp;
 
     before(async () => {
       provider = await startProvider();
-      app = await startTestApp({
-        providerUrl: provider.url,
-        apiKey: API_KEY,
-        secretKey: SECRET_KEY,
-        database: 'sqlite::memory:',
-        ...options.app,
-      });
+      app = await startTestApp(
+        {
+          providerUrl: provider.url,
+          apiKey: API_KEY,
+          secretKey: SECRET_KEY,
+          database: 'sqlite::memory:',
+          ...options.app,
+        },
+        framework,
+      );
       await provider.registerClient(app.host);
     });
     after(async () => {
@@ -128,7 +135,12 @@ export function describeSignInAgainst(
       assert.notEqual(browser.cookie('localhost', 'ssokit_session'), first);
       const stale = new TestBrowser();
       stale.setCookie('localhost', 'ssokit_session', first ?? '');
-      assert.equal((await stale.request(`${app.url}/`)).body, 'anonymous');
+      const home = await stale.request(`${app.url}/`);
+      assert.equal(home.body, 'anonymous');
+      assert.ok(
+        home.setCookies.some((line) => /^ssokit_session=; Max-Age=0;/.test(line)),
+        'the app page also drops the dead cookie',
+      );
     });
 
     it('lets several tabs of one browser sign in at the same time', async () => {
@@ -161,9 +173,9 @@ export function describeSignInAgainst(
       const { id } = JSON.parse((await browserA.request(`${app.url}/me`)).body);
       await browserA.request(`${app.url}/accounts/logout`, { method: 'POST' });
       assert.equal((await browserB.request(`${app.url}/`)).body, 'hello carol');
-      assert.equal((await app.router.client.users.get(id))?.username, 'carol');
+      assert.equal((await app.client.users.get(id))?.username, 'carol');
       await browserB.request(`${app.url}/accounts/logout/`, { method: 'POST' });
-      assert.equal(await app.router.client.users.get(id), undefined);
+      assert.equal(await app.client.users.get(id), undefined);
     });
 
     it('signs nobody out on a GET of the logout path (an <img> elsewhere): it asks, and its button posts', async () => {

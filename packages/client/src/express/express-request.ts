@@ -1,21 +1,7 @@
-import type { SsoError } from '@ssokit/protocol';
-import type { SsoHandler } from '../core/sso-handler.ts';
-import type { SsoClient } from '../create-sso-client.ts';
+import type { SsoRequestContext } from '../core/sso-request-context.ts';
 import type { RegisteredExtras, SsoUser } from '../user/sso-user.ts';
 
-/** What `ssoClient()` puts on each request for `requireLogin()` and handlers. */
-export interface SsoRequestContext {
-  client: SsoClient<RegisteredExtras>;
-  handler: SsoHandler<RegisteredExtras>;
-  loginPath: string;
-  /**
-   * True when the session store failed for this request: whether the visitor is signed in is
-   * unknown, so say "sign-in is temporarily unavailable" rather than "not logged in".
-   */
-  unavailable: boolean;
-  /** The store's failure when `unavailable` (a 503 `SsoError`). */
-  error: SsoError | undefined;
-}
+export type { SsoRequestContext };
 
 type RegisteredSsoUser = SsoUser<RegisteredExtras>;
 

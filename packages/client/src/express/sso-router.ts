@@ -1,9 +1,9 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { SsoClientConfig } from '../config/client-config.ts';
 import { createSsoHandler, isAnswer, type SsoHandlerOptions, type SsoOutcome } from '../core/sso-handler.ts';
+import { requestContexts } from '../core/sso-request-context.ts';
 import { createSsoClient, type SsoClient } from '../create-sso-client.ts';
 import type { RegisteredExtras } from '../user/sso-user.ts';
-import type { SsoRequestContext } from './express-request.ts';
 import { sendAnswer } from './express-responses.ts';
 
 export interface SsoExpressOptions<Extras extends object = RegisteredExtras> extends SsoHandlerOptions {
@@ -36,9 +36,7 @@ export function ssoClient<Extras extends object = RegisteredExtras>(
     ...(loginPath === undefined ? {} : { loginPath }),
     ...(logoutPath === undefined ? {} : { logoutPath }),
   });
-  const base = { client, handler, loginPath: handler.loginPath } as unknown as SsoRequestContext;
-  // Shared by every request whose session read worked: nothing to allocate per request.
-  const available: SsoRequestContext = Object.freeze({ ...base, unavailable: false, error: undefined });
+  const contexts = requestContexts(handler);
 
   const apply = (req: Request, res: Response, next: NextFunction, outcome: SsoOutcome<Extras>) => {
     if (isAnswer(outcome)) {
@@ -47,7 +45,7 @@ export function ssoClient<Extras extends object = RegisteredExtras>(
     }
     if (outcome.setCookie !== undefined) res.append('Set-Cookie', outcome.setCookie);
     req.user = outcome.user as Express.User | undefined;
-    req.sso = outcome.error === undefined ? available : { ...base, unavailable: true, error: outcome.error };
+    req.sso = outcome.error === undefined ? contexts.available : contexts.unavailable(outcome.error);
     next();
   };
 
