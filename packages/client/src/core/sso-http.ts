@@ -48,7 +48,7 @@ export function rawQueryOf(url: string): string {
 /** A query parameter given exactly once, else undefined (a repeated `next` is ignored). */
 export function singleParameter(url: string, name: string): string | undefined {
   const query = rawQueryOf(url);
-  if (!query.includes(name)) return undefined;
+  if (query === '') return undefined;
   const values = new URLSearchParams(query).getAll(name);
   return values.length === 1 ? values[0] : undefined;
 }
