@@ -83,8 +83,13 @@ const plugin: FastifyPluginCallback<SsoFastifyOptions> = (fastify: FastifyInstan
   // A callback hook, not an async one: with a store in this process nothing waits.
   fastify.addHook('onRequest', (request, reply, next) => {
     const outcome = handler.handle(coreRequest(request));
-    if (outcome instanceof Promise) void outcome.then((found) => apply(request, reply, found, next));
-    else apply(request, reply, outcome, next);
+    if (outcome instanceof Promise) {
+      // handle() never rejects; were it to, Fastify answers 500 rather than the request hanging.
+      void outcome.then(
+        (found) => apply(request, reply, found, next),
+        (error: unknown) => next(error as Error),
+      );
+    } else apply(request, reply, outcome, next);
   });
   done();
 };
