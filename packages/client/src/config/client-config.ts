@@ -2,6 +2,7 @@ import type { KeyValueStore, SqlDatabase } from '@ssokit/stores';
 import { z } from 'zod';
 import type { SsoLogger } from '../logging/sso-logger.ts';
 import type { UserStore } from '../user/user-store.ts';
+import { ABSOLUTE_PATH, ABSOLUTE_PATH_RULE } from './absolute-path.ts';
 import { CLIENT_ENV_VARIABLES, readClientEnv } from './client-env.ts';
 
 /** Everything `createSsoClient()` accepts. Only the three credentials are required. */
@@ -189,9 +190,9 @@ const positiveNumber = (what: string) =>
   z
     .number({ error: `must be ${what}` })
     .refine((n) => Number.isFinite(n) && n > 0, { error: `must be ${what}` });
-const absolutePath = z.string({ error: 'must be a path starting with "/"' }).regex(/^\/(?!\/)[^\s?#\\]*$/, {
-  error: 'must be a path starting with "/" (no query, no "//", no spaces)',
-});
+const absolutePath = z
+  .string({ error: 'must be a path starting with "/"' })
+  .regex(ABSOLUTE_PATH, { error: ABSOLUTE_PATH_RULE });
 
 const configSchema = z.object({
   providerUrl: required('an absolute http(s) URL', CLIENT_ENV_VARIABLES.providerUrl).refine(
