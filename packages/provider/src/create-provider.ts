@@ -94,6 +94,7 @@ export function createProvider(options: ProviderOptions = {}): Provider {
   const observers: ProviderObserver[] = [];
   if (metrics !== undefined) observers.push(metrics.observer);
   if (audit !== undefined) observers.push(audit.observer);
+  observers.push(...resolved.observers);
   const events = providerEvents(observers, (error) =>
     logger.error({ event: 'observer_failed', err: error }, 'an event observer failed'),
   );

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { keyValueStoreFromUrl } from '@ssokit/stores';
 import type { Registry } from 'prom-client';
 import { silentLogger } from '../src/logging/provider-logger.ts';
+import type { ProviderEvent } from '../src/observability/provider-events.ts';
 import { serveProvider } from '../src/serve-provider.ts';
 import { TestBrowser } from './support/browser.ts';
 import { type ProviderFixture, startProviderFixture } from './support/provider-fixture.ts';
@@ -141,6 +142,37 @@ describe('metrics of a sign-in while the store is down', () => {
     } finally {
       await running.close();
       await keyValueStore.close();
+    }
+  });
+});
+
+describe('the observers option', () => {
+  it('tells an observer of each event, and one that throws breaks no sign-in', async () => {
+    const seen: ProviderEvent[] = [];
+    const fixture = await startProviderFixture({
+      observers: [
+        {
+          event() {
+            throw new Error('broken observer');
+          },
+        },
+        { event: (event) => seen.push(event) },
+      ],
+    });
+    try {
+      // The fixture's seeding: two accounts, two client apps.
+      assert.deepEqual(
+        seen.splice(0).map((event) => event.type),
+        ['account_added', 'account_added', 'client_registered', 'client_registered'],
+      );
+      assert.equal((await ssoLogin(fixture, 'user1', '123')).status, 200);
+      assert.deepEqual(
+        seen.filter((event) => event.type !== 'signed_call').map((event) => event.type),
+        ['token_issued', 'sign_in', 'token_redeemed'],
+      );
+      assert.ok(fixture.logs.some((line) => line.event === 'observer_failed'));
+    } finally {
+      await fixture.close();
     }
   });
 });

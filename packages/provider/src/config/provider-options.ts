@@ -6,6 +6,7 @@ import type { UserToJson } from '../accounts/user-json.ts';
 import type { AuditTrailOptions } from '../audit/audit-trail.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import type { ProviderLogger } from '../logging/provider-logger.ts';
+import type { ProviderObserver } from '../observability/provider-events.ts';
 import type { LoginRateLimitOptions } from '../rate-limit/login-rate-limiter.ts';
 
 export interface ProviderOptions {
@@ -76,6 +77,12 @@ export interface ProviderOptions {
    * @default { retentionDays: 90, pruneIntervalMs: 3600000, flushIntervalMs: 250 }
    */
   audit?: false | AuditTrailOptions;
+  /**
+   * More listeners for the provider's events (sign-ins, tokens, admin changes; see
+   * `ProviderEvent`), told after the metrics and the audit trail: to forward them to a SIEM.
+   * @default []
+   */
+  observers?: ProviderObserver[];
 }
 
 const positiveInt = (max: number) => z.number().int().positive().max(max);
@@ -152,6 +159,9 @@ const schema = z
           .strict(),
       ])
       .optional(),
+    observers: z
+      .array(objectWith<ProviderObserver>('event', 'an object with an event(event) method'))
+      .optional(),
   })
   .strict();
 
@@ -176,6 +186,7 @@ export interface ResolvedProviderOptions {
   now: () => number;
   metrics: boolean | Registry;
   audit: false | AuditTrailOptions;
+  observers: ProviderObserver[];
 }
 
 /**
@@ -217,5 +228,6 @@ export function resolveProviderOptions(options: ProviderOptions = {}): ResolvedP
     now: o.now ?? Date.now,
     metrics: o.metrics ?? false,
     audit: o.audit ?? {},
+    observers: o.observers ?? [],
   };
 }
