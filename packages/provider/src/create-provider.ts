@@ -98,14 +98,13 @@ export function createProvider(options: ProviderOptions = {}): Provider {
   const events = providerEvents(observers, (error) =>
     logger.error({ event: 'observer_failed', err: error }, 'an event observer failed'),
   );
-  const timedKeyValueStore = timedStore(keyValueStore, 'key_value', metrics, [
-    'get',
-    'set',
-    'add',
-    'take',
-    'delete',
-    'increment',
-  ]);
+  // A store in this process (the default memory store) does no I/O: nothing to time.
+  const timedKeyValueStore = timedStore(
+    keyValueStore,
+    'key_value',
+    keyValueStore.shared ? metrics : undefined,
+    ['get', 'set', 'add', 'take', 'delete', 'increment'],
+  );
 
   const accounts = reportingAccountStore(
     guardDatabaseErrors(

@@ -42,6 +42,7 @@ function auditTrailSuite(dialect: Dialect, skip: string | false) {
       const added = await clientStore.add({ host: 'app.example:8443' });
       const rotated = await clientStore.rotateSecret(added.apiKey);
       secrets.push(...added.secrets, ...(rotated?.secrets ?? []), `${PASSWORD}-2`);
+      await clientStore.retireOldSecrets(added.apiKey);
       await clientStore.remove(added.apiKey);
       const admin = (await events()).filter((event) => !['sign_in'].includes(event.action));
       const seeded = admin.filter((event) => event.username !== 'carol' && event.apiKey !== added.apiKey);
@@ -56,6 +57,7 @@ function auditTrailSuite(dialect: Dialect, skip: string | false) {
           ['account_removed', 'carol'],
           ['client_registered', added.apiKey],
           ['client_secret_rotated', added.apiKey],
+          ['client_old_secrets_retired', added.apiKey],
           ['client_removed', added.apiKey],
         ],
       );

@@ -47,8 +47,16 @@ describe('provider metrics', () => {
         1,
       );
     }
+    // The fixture's key-value store is in memory (no I/O, not timed); its SQL accounts are.
     assert.ok(
-      (await value(registry, 'ssokit_provider_store_operation_duration_seconds', { store: 'key_value' })) > 0,
+      (await value(registry, 'ssokit_provider_store_operation_duration_seconds', {
+        store: 'accounts',
+        operation: 'findById',
+      })) > 0,
+    );
+    assert.equal(
+      await value(registry, 'ssokit_provider_store_operation_duration_seconds', { store: 'key_value' }),
+      0,
     );
     const route = async (r: string) => {
       const text = await registry.getSingleMetricAsString('ssokit_provider_http_request_duration_seconds');

@@ -65,6 +65,20 @@ export interface AuditTrail {
 
 /** Signed calls are counted in the metrics, not audited one by one (two per login). */
 const NOT_AUDITED = new Set<ProviderEvent['type']>(['signed_call']);
+/**
+ * Logged at debug: sign-ins, "continue as" and sign-outs have their own info or warn line
+ * already (`event: "login"` / `"logout"`, with the same fields), and the two token events are
+ * routine, two per login. A log line is a write to stderr (pino writes synchronously): three more
+ * per login cost a quarter of a "continue as" login's CPU (bench/, section observability). Admin
+ * changes are logged at info. Every event is in the table either way.
+ */
+const LOGGED_AT_DEBUG = new Set<ProviderEvent['type']>([
+  'sign_in',
+  'continue_as',
+  'sign_out',
+  'token_issued',
+  'token_redeemed',
+]);
 const BATCH = 100;
 /** What is kept in memory while the database is down; older events are dropped (and counted). */
 const MAX_WAITING = 10_000;
@@ -107,8 +121,8 @@ function fromRow(row: AuditRow): AuditEvent {
 }
 
 /**
- * The audit trail: each security-relevant event becomes one JSON log line (`event: "audit"`)
- * at once and one row in SQL soon after (batched, so a sign-in never waits for it). Nothing in
+ * The audit trail: each security-relevant event becomes one JSON log line (`event: "audit"`;
+ * at debug for those logged by their own line already, see above) at once and one row in SQL soon after (batched, so a sign-in never waits for it). Nothing in
  * an event is a password, secret or token (see `ProviderEvent`). While the database is down
  * rows wait in memory (up to 10,000) and are written when it is back.
  */
@@ -180,7 +194,11 @@ export function sqlAuditTrail(
       event(event) {
         if (NOT_AUDITED.has(event.type)) return;
         const row = toRow(event, new Date(now()));
-        logger.info({ event: 'audit', ...withoutNulls(row) }, event.type.replaceAll('_', ' '));
+        if (!LOGGED_AT_DEBUG.has(event.type)) {
+          logger.info({ event: 'audit', ...withoutNulls(row) }, event.type.replaceAll('_', ' '));
+        } else if (logger.debug !== undefined) {
+          logger.debug({ event: 'audit', ...withoutNulls(row) }, event.type.replaceAll('_', ' '));
+        }
         if (waiting.length >= MAX_WAITING) {
           waiting.shift();
           dropped++;

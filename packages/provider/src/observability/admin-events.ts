@@ -56,5 +56,7 @@ export function reportingClientStore(store: SqlClientStore, events: ProviderEven
     remove: (removed, [apiKey]) => (removed ? { type: 'client_removed', apiKey } : undefined),
     rotateSecret: (registration, [apiKey]) =>
       registration === undefined ? undefined : { type: 'client_secret_rotated', apiKey },
+    retireOldSecrets: (registration, [apiKey]) =>
+      registration === undefined ? undefined : { type: 'client_old_secrets_retired', apiKey },
   });
 }

@@ -34,6 +34,7 @@ export type ProviderEvent =
   | { type: 'client_registered'; apiKey: string; host: string }
   | { type: 'client_removed'; apiKey: string }
   | { type: 'client_secret_rotated'; apiKey: string }
+  | { type: 'client_old_secrets_retired'; apiKey: string }
   | { type: 'account_added'; username: string }
   | { type: 'account_removed'; username: string }
   | { type: 'account_deactivated'; username: string }
