@@ -1,6 +1,7 @@
 import type { KeyValueStore, SqlDatabase } from '@ssokit/stores';
 import { z } from 'zod';
 import type { SsoLogger } from '../logging/sso-logger.ts';
+import type { SsoClientEvents } from '../metrics/client-events.ts';
 import type { UserStore } from '../user/user-store.ts';
 import { ABSOLUTE_PATH, ABSOLUTE_PATH_RULE } from './absolute-path.ts';
 import { CLIENT_ENV_VARIABLES, readClientEnv } from './client-env.ts';
@@ -134,6 +135,13 @@ export interface SsoClientConfig {
    * @default pino({ name: 'ssokit-client' })
    */
   logger?: SsoLogger;
+  /**
+   * Told of sign-ins started, completed and refused, provider call latency and errors, and
+   * session store errors: `ssoClientMetrics(registry)` from `ssokit/metrics` turns them into
+   * Prometheus metrics.
+   * @default undefined (nothing is told)
+   */
+  events?: SsoClientEvents;
 }
 
 /** The configuration after defaults and env fallbacks; stores are resolved by the client. */
@@ -161,6 +169,7 @@ export interface ResolvedClientConfig {
   cookieName: string;
   secureCookies: 'auto' | boolean;
   logger: SsoLogger | undefined;
+  events: SsoClientEvents | undefined;
 }
 
 export const MIN_SECRET_LENGTH = 16;
@@ -269,6 +278,11 @@ const configSchema = z.object({
   logger: z
     .custom<SsoLogger>(hasMethods(['info', 'warn', 'error']), { error: 'must be a pino-compatible logger' })
     .optional(),
+  events: z
+    .custom<SsoClientEvents>((value) => typeof value === 'object' && value !== null, {
+      error: 'must be an object of callbacks (loginStarted, providerCall, ...)',
+    })
+    .optional(),
 });
 
 /**
@@ -306,5 +320,6 @@ export function resolveClientConfig(
     userStore: resolved.userStore,
     sessionStore: resolved.sessionStore,
     logger: resolved.logger,
+    events: resolved.events,
   };
 }
