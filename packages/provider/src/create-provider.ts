@@ -13,8 +13,8 @@ import {
   type ResolvedProviderOptions,
   resolveProviderOptions,
 } from './config/provider-options.ts';
-import { type CsrfTokens, csrfTokens } from './http/csrf.ts';
 import { type ProviderState, type ReadinessReport, readinessCheck } from './health/readiness.ts';
+import { type CsrfTokens, csrfTokens } from './http/csrf.ts';
 import { defaultProviderLogger, type ProviderLogger } from './logging/provider-logger.ts';
 import { reportingAccountStore, reportingClientStore } from './observability/admin-events.ts';
 import {
