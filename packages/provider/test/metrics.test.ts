@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { keyValueStoreFromUrl } from '@ssokit/stores';
+import { skipUnlessServiceRuns, tcpProxy, testServiceUrls } from '@ssokit/stores/testing';
 import type { Registry } from 'prom-client';
 import { silentLogger } from '../src/logging/provider-logger.ts';
 import type { ProviderEvent } from '../src/observability/provider-events.ts';
@@ -124,10 +126,17 @@ describe('provider metrics', () => {
   });
 });
 
-describe('metrics of a sign-in while the store is down', () => {
+describe('metrics of a sign-in while the store is down', {
+  skip: await skipUnlessServiceRuns('redis'),
+}, () => {
   it('counts it as unavailable, and the store operation as an error', async () => {
-    const keyValueStore = keyValueStoreFromUrl('redis://127.0.0.1:1', {
-      keyPrefix: '',
+    // Redis behind a proxy: up while the browser gets the form (its CSRF secret lives in the
+    // store), then cut before the sign-in is posted.
+    const target = new URL(testServiceUrls.redis);
+    const proxy = tcpProxy({ host: target.hostname, port: Number(target.port) || 6379 });
+    await proxy.start();
+    const keyValueStore = keyValueStoreFromUrl(`redis://127.0.0.1:${proxy.port}`, {
+      keyPrefix: `test:${randomBytes(6).toString('hex')}:`,
       connectTimeoutMs: 200,
     });
     const running = await serveProvider({
@@ -139,7 +148,13 @@ describe('metrics of a sign-in while the store is down', () => {
     });
     try {
       const browser = new TestBrowser(running.url);
-      const answer = await ownSignIn(browser, 'user1', '123');
+      const form = await browser.get('/login/');
+      await proxy.stop();
+      const answer = await browser.post('/login/', {
+        csrf_token: TestBrowser.csrfField(form.body),
+        username: 'user1',
+        password: '123',
+      });
       assert.equal(answer.status, 503);
       const registry = running.provider.metrics?.registry as Registry;
       assert.equal(await value(registry, 'ssokit_provider_sign_ins_total', { outcome: 'unavailable' }), 1);
@@ -150,6 +165,7 @@ describe('metrics of a sign-in while the store is down', () => {
     } finally {
       await running.close();
       await keyValueStore.close();
+      await proxy.stop();
     }
   });
 });
