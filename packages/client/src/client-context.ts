@@ -41,7 +41,6 @@ export interface ClientContext<Extras extends object> {
  */
 export function storeUnavailable(error: unknown, what: string): SsoError {
   return new SsoError('STORE_UNAVAILABLE', `the ${what} is unavailable, please try again shortly`, {
-    status: 503,
     cause: error,
   });
 }

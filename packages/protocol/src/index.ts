@@ -11,7 +11,16 @@ export {
   type CachedApiKeySourceOptions,
   cachedApiKeySource,
 } from './cached-api-key-source.ts';
-export { isSsoError, SsoError, SsoErrorCode, type SsoErrorOptions, WIRE_ERROR_TEXT } from './errors.ts';
+export {
+  isSsoError,
+  SSO_ERRORS,
+  SsoError,
+  SsoErrorCode,
+  type SsoErrorKind,
+  type SsoErrorOptions,
+  statusOf,
+  WIRE_ERROR_TEXT,
+} from './errors.ts';
 export { type IdenticalCalls, identicalCallsWarning } from './identical-calls.ts';
 export {
   type MemoryReplayGuard,

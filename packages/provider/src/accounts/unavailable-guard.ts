@@ -21,7 +21,6 @@ export function guardDatabaseErrors<T extends object>(target: T, name: string): 
             SsoErrorCode.STORE_UNAVAILABLE,
             `${name} is unavailable${code ? ` (${String(code)})` : ''}`,
             {
-              status: 503,
               wireMessage: 'service unavailable',
               cause: sanitized(error),
             },

@@ -53,7 +53,6 @@ function sanitizedCause(error: unknown, reason: string): Error {
 export function storeUnavailableError(storeName: string, error: unknown): SsoError {
   const reason = describeFailure(error);
   return new SsoError('STORE_UNAVAILABLE', `${storeName} is unavailable: ${reason}`, {
-    status: 503,
     cause: sanitizedCause(error, reason),
   });
 }
