@@ -51,4 +51,5 @@ export {
   type SignedRequestVerifierOptions,
   type VerifiedCall,
 } from './signed-request-verifier.ts';
+export type { SsoLogger } from './sso-logger.ts';
 export { pythonJsonString, wireErrorJson } from './wire-error-body.ts';
