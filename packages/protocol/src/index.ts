@@ -21,12 +21,14 @@ export {
   statusOf,
   WIRE_ERROR_TEXT,
 } from './errors.ts';
+export { escapeHtml } from './escape-html.ts';
 export { type IdenticalCalls, identicalCallsWarning } from './identical-calls.ts';
 export {
   type MemoryReplayGuard,
   type MemoryReplayGuardOptions,
   memoryReplayGuard,
 } from './memory-replay-guard.ts';
+export { djangoJsonDate, type PythonJsonValue, pythonJsonDumps } from './python-json.ts';
 export {
   formDecode,
   MalformedQueryError,
@@ -52,4 +54,5 @@ export {
   type VerifiedCall,
 } from './signed-request-verifier.ts';
 export type { SsoLogger } from './sso-logger.ts';
+export { tokenDigest } from './token-digest.ts';
 export { pythonJsonString, wireErrorJson } from './wire-error-body.ts';

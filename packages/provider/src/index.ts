@@ -1,3 +1,5 @@
+// Python-style JSON lives in @ssokit/protocol; re-exported where it was public first.
+export { djangoJsonDate, type PythonJsonValue, pythonJsonDumps } from '@ssokit/protocol';
 export type { Account, NewAccount } from './accounts/account.ts';
 export { type AccountStore, type SqlAccountStoreOptions, sqlAccountStore } from './accounts/account-store.ts';
 export {
@@ -28,4 +30,3 @@ export { defaultProviderLogger, type ProviderLogger, silentLogger } from './logg
 export type { LoginRateLimitOptions } from './rate-limit/login-rate-limiter.ts';
 export { ensureAccount, ensureClient } from './seeding.ts';
 export { type RunningProvider, type ServeProviderOptions, serveProvider } from './serve-provider.ts';
-export { djangoJsonDate, type PythonJsonValue, pythonJsonDumps } from './wire/python-json.ts';

@@ -1,5 +1,6 @@
 import {
   isSsoError,
+  pythonJsonDumps,
   SSO_ERRORS,
   SsoError,
   SsoErrorCode,
@@ -9,7 +10,6 @@ import {
 import type { Provider } from '../create-provider.ts';
 import type { RequestContext } from '../http/request-context.ts';
 import { splitUrl } from '../http/request-parameters.ts';
-import { pythonJsonDumps } from '../wire/python-json.ts';
 
 /** A JSON answer of a signed endpoint: the original's status and body, byte for byte. */
 export interface ApiAnswer {
