@@ -20,6 +20,7 @@ export { type AddClientInput, type SqlClientStore, sqlClientStore } from './clie
 export { type ProviderEnv, readProviderEnv } from './config/provider-env.ts';
 export {
   type ProviderOptions,
+  providerOptionsSchema,
   type ResolvedProviderOptions,
   resolveProviderOptions,
 } from './config/provider-options.ts';
