@@ -83,10 +83,34 @@ export const providerOptionsSchema = z
      */
     rateLimit: z
       .object({
+        /**
+         * Failed sign-ins from one client address (an IPv6 address counts as its /64), for any
+         * accounts, inside a window; then the address is refused. Slows one machine trying many
+         * accounts; people behind one NAT share it.
+         * @default 20
+         */
         perAddress: positiveInt(1_000_000).default(20),
+        /**
+         * Failed sign-ins for one account from one address inside a window; then that account is
+         * refused to that address only. A stranger's guesses never lock the owner out elsewhere.
+         * @default 5
+         */
         perAccountAndAddress: positiveInt(1_000_000).default(5),
+        /**
+         * Failed sign-ins for one account from addresses where it has not signed in before (see
+         * `knownAddressSeconds`), inside a window; then the account is refused to every such
+         * address. Caps what many addresses together can guess; the owner keeps signing in from
+         * the addresses they used before.
+         * @default 50
+         */
         perAccount: positiveInt(1_000_000).default(50),
+        /** Window length in seconds, counted from the first attempt it holds. @default 900 */
         windowSeconds: positiveInt(86_400).default(900),
+        /**
+         * How long an address where an account signed in stays known to that account (exempt from
+         * `perAccount`), in seconds, counted from the last successful sign-in there.
+         * @default 2592000 (30 days)
+         */
         knownAddressSeconds: positiveInt(31_536_000).default(2_592_000),
       })
       .strict()
