@@ -1,3 +1,5 @@
+// Python-style JSON lives in @ssokit/protocol; re-exported where it was public first.
+export { djangoJsonDate, type PythonJsonValue, pythonJsonDumps } from '@ssokit/protocol';
 export type { Account, NewAccount } from './accounts/account.ts';
 export { type AccountStore, type SqlAccountStoreOptions, sqlAccountStore } from './accounts/account-store.ts';
 export {
@@ -19,6 +21,7 @@ export { type AddClientInput, type SqlClientStore, sqlClientStore } from './clie
 export { type ProviderEnv, readProviderEnv } from './config/provider-env.ts';
 export {
   type ProviderOptions,
+  providerOptionsSchema,
   type ResolvedProviderOptions,
   resolveProviderOptions,
 } from './config/provider-options.ts';
@@ -40,4 +43,3 @@ export type { ProviderMetrics } from './observability/provider-metrics.ts';
 export type { LoginRateLimitOptions } from './rate-limit/login-rate-limiter.ts';
 export { ensureAccount, ensureClient } from './seeding.ts';
 export { type RunningProvider, type ServeProviderOptions, serveProvider } from './serve-provider.ts';
-export { djangoJsonDate, type PythonJsonValue, pythonJsonDumps } from './wire/python-json.ts';
