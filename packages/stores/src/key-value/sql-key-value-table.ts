@@ -82,5 +82,40 @@ export function keyValueMigrations(tableName: string, dialect: SqlDialectName): 
         await db.schema.createIndex(`${tableName}_expires_at`).on(tableName).column('expires_at').execute();
       },
     },
+    // PostgreSQL tells every change of a row to the read caches of other processes (LISTEN
+    // on `keyValueChannelName`), in the transaction of the change: writes of the store, the
+    // sweep and changes made by hand alike. Other dialects have no such channel.
+    ...(dialect === 'postgres'
+      ? {
+          '0002_notify_changes': {
+            async up(db: Kysely<unknown>) {
+              const channel = keyValueChannelName(tableName);
+              await sql`
+                create or replace function ${sql.id(`${tableName}_notify`)}() returns trigger
+                language plpgsql as $$
+                begin
+                  if tg_op = 'DELETE' then
+                    perform pg_notify(${sql.lit(channel)}, old.key);
+                  else
+                    perform pg_notify(${sql.lit(channel)}, new.key);
+                    if tg_op = 'UPDATE' and old.key <> new.key then
+                      perform pg_notify(${sql.lit(channel)}, old.key);
+                    end if;
+                  end if;
+                  return null;
+                end $$`.execute(db);
+              await sql`
+                create trigger ${sql.id(`${tableName}_notify`)}
+                after insert or update or delete on ${sql.table(tableName)}
+                for each row execute function ${sql.id(`${tableName}_notify`)}()`.execute(db);
+            },
+          } satisfies Migration,
+        }
+      : {}),
   };
+}
+
+/** The PostgreSQL channel the table's trigger notifies with the key of each changed row. */
+export function keyValueChannelName(tableName: string): string {
+  return `ssokit_kv_${tableName}`;
 }
