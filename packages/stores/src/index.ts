@@ -12,7 +12,9 @@ export {
   DEFAULT_READ_CACHE_ENTRIES,
   DEFAULT_READ_CACHE_TTL_MS,
   DEFAULT_UNTOLD_READ_CACHE_TTL_MS,
+  READ_THROUGH,
   type ReadCacheOptions,
+  readThroughOf,
 } from './cache/cached-key-value-store.ts';
 export {
   type InvalidationChannel,

@@ -1,4 +1,4 @@
-import type { KeyValueStore, SqlDatabase } from '@ssokit/stores';
+import type { KeyValueStore, ReadCacheOptions, SqlDatabase } from '@ssokit/stores';
 import { z } from 'zod';
 import type { SsoLogger } from '../logging/sso-logger.ts';
 import type { UserStore } from '../user/user-store.ts';
@@ -66,14 +66,14 @@ export interface SsoClientConfig {
   maxResponseBytes?: number;
   /**
    * Where signed-in users are stored (original `SSO_USER_STORAGE`): a SQL table or a cache.
-   * @default 'database'
+   * @default process.env.SSOKIT_USER_STORAGE ?? 'database'
    */
   userStorage?: 'database' | 'cache';
   /**
    * The database for `userStorage: 'database'` and `sessionStore: 'database'`: an
    * `openSqlDatabase()` result (left open by `close()`) or a URL the client opens (once, for
    * both) and closes itself.
-   * @default 'sqlite:ssokit-client.sqlite'
+   * @default process.env.SSOKIT_DATABASE ?? 'sqlite:ssokit-client.sqlite'
    */
   database?: SqlDatabase | string;
   /**
@@ -95,13 +95,25 @@ export interface SsoClientConfig {
    */
   userStore?: UserStore;
   /**
-   * Where sessions and pending sign-ins live: a `KeyValueStore`, or `'database'` for a table
-   * (`ssokit_key_value`) in the SQL database of the `database` option, shared with the users.
-   * Use `'database'`, Redis or Memcached when more than one process serves: the in-memory
+   * Where sessions and pending sign-ins live: a `KeyValueStore`; `'database'` for a table
+   * (`ssokit_key_value`) in the SQL database of the `database` option, shared with the users;
+   * a store URL the client opens and closes itself (`redis://…`, `memcached://…`,
+   * `postgres://…`, `mysql://…`, see `keyValueStoreFromUrl`); or `'memory'`. Use
+   * `'database'`, Redis or Memcached when more than one process serves: the in-memory
    * default is per process (a warning is logged) and holds at most 1,000,000 entries.
-   * @default memoryKeyValueStore()
+   * @default process.env.SSOKIT_SESSION_STORE ?? 'memory'
    */
-  sessionStore?: KeyValueStore | 'database';
+  sessionStore?: KeyValueStore | 'database' | 'memory' | string;
+  /**
+   * The per-process read cache in front of a shared session store (sessions, users' session
+   * epochs, cached users): a busy session costs a hash lookup instead of a round trip. Redis
+   * and PostgreSQL tell every process of each change (client-side caching, LISTEN/NOTIFY), so
+   * an ended session stops working everywhere within milliseconds; on Memcached and
+   * MySQL/MariaDB an entry lives `ttlMs` (500 ms), the staleness it allows. `false` turns it
+   * off. Never used for stores that answer at once (memory, SQLite).
+   * @default { maxEntries: 10000, ttlMs: 60000 with a channel, 500 without }
+   */
+  readCache?: ReadCacheOptions | false;
   /**
    * How long a cached user lives after their last sign-in (`userStorage: 'cache'`).
    * @default 1209600 (14 days)
@@ -153,7 +165,9 @@ export interface ResolvedClientConfig {
   databaseTimeoutMs: number;
   cache: KeyValueStore | undefined;
   userStore: UserStore | undefined;
-  sessionStore: KeyValueStore | 'database' | undefined;
+  /** undefined: in memory. A string: a store URL. */
+  sessionStore: KeyValueStore | 'database' | string | undefined;
+  readCache: ReadCacheOptions | false;
   userCacheTtlSeconds: number;
   sessionTtlSeconds: number;
   loginStateTtlSeconds: number;
@@ -192,6 +206,9 @@ const positiveNumber = (what: string) =>
 const absolutePath = z.string({ error: 'must be a path starting with "/"' }).regex(/^\/(?!\/)[^\s?#\\]*$/, {
   error: 'must be a path starting with "/" (no query, no "//", no spaces)',
 });
+
+const STORE_SCHEMES = 'redis://, rediss://, memcached://, postgres://, mysql:// or mariadb://';
+const STORE_URL = /^(rediss?|memcached|postgres(ql)?|mysql|mariadb):\/\/./i;
 
 const configSchema = z.object({
   providerUrl: required('an absolute http(s) URL', CLIENT_ENV_VARIABLES.providerUrl).refine(
@@ -251,10 +268,35 @@ const configSchema = z.object({
     })
     .optional(),
   sessionStore: z
-    .union([z.literal('database'), keyValueStore], {
-      error: `must be a KeyValueStore (${KEY_VALUE_METHODS.join(', ')}) or "database"`,
-    })
+    .union(
+      [
+        z.enum(['database', 'memory']),
+        z.string().regex(STORE_URL, { error: `must be "memory", "database" or a URL of ${STORE_SCHEMES}` }),
+        keyValueStore,
+      ],
+      {
+        error: `must be a KeyValueStore (${KEY_VALUE_METHODS.join(', ')}), "memory", "database" or a URL of ${STORE_SCHEMES}`,
+      },
+    )
     .optional(),
+  readCache: z
+    .union(
+      [
+        z.literal(false),
+        z
+          .object({
+            maxEntries: z
+              .number({ error: 'must be a whole number >= 1' })
+              .int({ error: 'must be a whole number >= 1' })
+              .min(1, { error: 'must be a whole number >= 1' })
+              .optional(),
+            ttlMs: positiveNumber('a positive number of milliseconds').optional(),
+          })
+          .strict(),
+      ],
+      { error: 'must be false or { maxEntries, ttlMs }' },
+    )
+    .default({}),
   userCacheTtlSeconds: positiveNumber('a positive number of seconds').default(1_209_600),
   sessionTtlSeconds: positiveNumber('a positive number of seconds').default(1_209_600),
   loginStateTtlSeconds: positiveNumber('a positive number of seconds').default(300),
@@ -303,7 +345,9 @@ export function resolveClientConfig(
     allowedRedirectOrigins: resolved.allowedRedirectOrigins.map((origin) => new URL(origin).origin),
     cache: resolved.cache,
     userStore: resolved.userStore,
-    sessionStore: resolved.sessionStore,
+    // 'memory' is the default store, spelled out (SSOKIT_SESSION_STORE=memory).
+    sessionStore: resolved.sessionStore === 'memory' ? undefined : resolved.sessionStore,
+    readCache: resolved.readCache,
     logger: resolved.logger,
   };
 }

@@ -44,6 +44,19 @@ export interface CachedKeyValueStoreOptions extends ReadCacheOptions {
   logger?: StoreLogger;
 }
 
+/**
+ * Marks a store with a read cache: its `[READ_THROUGH](key)` asks the store itself, for the
+ * rare read that must not be even milliseconds stale (the session epoch a new session is
+ * begun in).
+ */
+export const READ_THROUGH = Symbol('ssokit.keyValueStore.readThrough');
+
+/** The store's uncached `get` when it has a read cache, else its `get`. */
+export function readThroughOf(store: KeyValueStore): (key: string) => Promise<string | undefined> {
+  const through = (store as Partial<CachedKeyValueStore>)[READ_THROUGH];
+  return through === undefined ? (key) => store.get(key) : through;
+}
+
 /** A store with a read cache; `get` (and its synchronous form) answers from memory on a hit. */
 export interface CachedKeyValueStore extends KeyValueStore {
   /** Entries held now (at most `maxEntries`). */
@@ -53,6 +66,7 @@ export interface CachedKeyValueStore extends KeyValueStore {
   /** Whether a channel of change notices is used. */
   readonly told: boolean;
   [GET_NOW](key: string): GetNowResult;
+  [READ_THROUGH](key: string): Promise<string | undefined>;
 }
 
 // LRUCache holds no undefined: an absent key (an unknown cookie, a user never signed out
@@ -204,6 +218,8 @@ export function cachedKeyValueStore(options: CachedKeyValueStoreOptions): Cached
     },
     told: channel !== undefined,
     [GET_NOW]: getNow,
+    // Not kept: a read through is for a value that must be current, not for a busy one.
+    [READ_THROUGH]: (key) => store.get(key),
     async get(key) {
       return getNow(key);
     },
