@@ -210,6 +210,8 @@ const absolutePath = z.string({ error: 'must be a path starting with "/"' }).reg
 const STORE_SCHEMES = 'redis://, rediss://, memcached://, postgres://, mysql:// or mariadb://';
 const STORE_URL = /^(rediss?|memcached|postgres(ql)?|mysql|mariadb):\/\/./i;
 
+const SESSION_STORE_ERROR = `must be a KeyValueStore (${KEY_VALUE_METHODS.join(', ')}), "memory", "database" or a URL of ${STORE_SCHEMES}`;
+
 const configSchema = z.object({
   providerUrl: required('an absolute http(s) URL', CLIENT_ENV_VARIABLES.providerUrl).refine(
     (text) => isAbsoluteHttpUrl(text) && !/[?#]/.test(text),
@@ -271,12 +273,10 @@ const configSchema = z.object({
     .union(
       [
         z.enum(['database', 'memory']),
-        z.string().regex(STORE_URL, { error: `must be "memory", "database" or a URL of ${STORE_SCHEMES}` }),
+        z.string().regex(STORE_URL, { error: SESSION_STORE_ERROR }),
         keyValueStore,
       ],
-      {
-        error: `must be a KeyValueStore (${KEY_VALUE_METHODS.join(', ')}), "memory", "database" or a URL of ${STORE_SCHEMES}`,
-      },
+      { error: SESSION_STORE_ERROR },
     )
     .optional(),
   readCache: z
