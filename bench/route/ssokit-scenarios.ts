@@ -11,20 +11,22 @@ import { uniqueStoreNames } from '../ssokit/unique-names.ts';
 import type { RouteScenario } from './route-scenario.ts';
 
 /**
- * ssokit's client on Express with one store. The user signs in the real way: an ssokit
+ * ssokit's client on Express with one store; `readCache: false` turns off the read cache the
+ * client puts in front of a shared session store (Redis, Memcached, PostgreSQL), for the
+ * `-nocache` scenarios. The user signs in the real way: an ssokit
  * provider runs in the same process (idle once the login is done) and the bench browser goes
  * through the client's login route, the provider's login form and the callback.
  */
-export function ssokitRouteScenario(kind: ClientStoreKind): RouteScenario {
+export function ssokitRouteScenario(kind: ClientStoreKind, cache: { readCache?: false } = {}): RouteScenario {
   return {
-    name: `ssokit-${kind}`,
+    name: `ssokit-${kind}${cache.readCache === false ? '-nocache' : ''}`,
     async setup(options = {}) {
       const names = options.names ?? uniqueStoreNames(`route_${kind}`);
       // The route's user is bench account 0, the only one the provider needs.
       const provider = await createBenchProvider({ accounts: 1 });
       const providerServer = createServer(provider.app);
       const providerUrl = await listenOnLoopback(providerServer);
-      const stores = openClientStores(kind, names);
+      const stores = { ...openClientStores(kind, names), ...cache };
       const app = createBenchClientApp(providerUrl, stores);
       const browser = new HttpBrowser();
       let clientUrl: URL | undefined;

@@ -9,7 +9,7 @@ import {
   uniqueTestName,
 } from '@ssokit/stores/testing';
 import pg from 'pg';
-import { type SessionProcess, startSessionProcess } from './support/session-processes.ts';
+import { dropSessionTable, type SessionProcess, startSessionProcess } from './support/session-processes.ts';
 
 // Two client processes over one shared store: a session ended on one is refused on the other
 // within 1 s, through a lost and re-established invalidation channel too.
@@ -59,6 +59,7 @@ for (const { name, url, told } of cases) {
     });
     after(async () => {
       await Promise.all([a?.stop(), b?.stop()]);
+      await dropSessionTable(url, id);
     });
 
     it('a busy session answers from the cache, without a promise', async () => {
@@ -142,6 +143,7 @@ describe('sessions on postgres while the LISTEN backend is terminated', {
   after(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
     await admin.end();
+    await dropSessionTable(testServiceUrls.postgres, table);
   });
 
   it('loses no logout: the cache empties and refills, and sessions ended meanwhile stay ended', async () => {

@@ -8,6 +8,7 @@ import {
   GET_NOW,
   type KeyValueStore,
   keyValueStoreFromUrl,
+  openSqlDatabase,
 } from '../src/index.ts';
 import {
   eventually,
@@ -30,6 +31,20 @@ const cases: Case[] = [
   { name: 'memcached', url: memcachedUrl, told: false },
   { name: 'mysql', url: testServiceUrls.mysql, told: false },
 ];
+
+/** Drops a test's key-value table and its migration tables (PostgreSQL, MariaDB). */
+async function dropTable(url: string, prefix: string): Promise<void> {
+  if (!/^(postgres|mysql)/.test(url)) return;
+  const database = openSqlDatabase({ url });
+  const table = prefix.replace(/\W/g, '_');
+  try {
+    for (const name of [table, `${table}_migrations`, `${table}_migrations_lock`]) {
+      await database.db.schema.dropTable(name).ifExists().execute();
+    }
+  } finally {
+    await database.close();
+  }
+}
 
 function open(url: string, prefix: string): KeyValueStore {
   return keyValueStoreFromUrl(url, { keyPrefix: prefix, sql: { tableName: prefix.replace(/\W/g, '_') } });
@@ -63,6 +78,7 @@ for (const { name, url, told } of cases) {
     after(async () => {
       await reader.close();
       await writer.close();
+      await dropTable(url, prefix);
     });
 
     it('answers a repeated read from memory, without a promise', async () => {
@@ -153,6 +169,7 @@ describe('read cache on postgres whose LISTEN backend is terminated', {
     await reader.close();
     await writer.close();
     await admin.end();
+    await dropTable(testServiceUrls.postgres, prefix);
   });
 
   it('empties the cache, refills, and misses no change', async () => {

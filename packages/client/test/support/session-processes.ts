@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { openSqlDatabase } from '@ssokit/stores';
 import type { SessionProcessReply, SessionProcessRequest } from './session-process.ts';
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
@@ -54,4 +55,17 @@ export async function startSessionProcess(env: Record<string, string>): Promise<
       clearTimeout(timer);
     },
   };
+}
+
+/** Drops the key-value table a test's processes used (PostgreSQL, MariaDB), once they stopped. */
+export async function dropSessionTable(url: string, table: string): Promise<void> {
+  if (!/^(postgres|mysql)/.test(url)) return;
+  const database = openSqlDatabase({ url });
+  try {
+    for (const name of [table, `${table}_migrations`, `${table}_migrations_lock`]) {
+      await database.db.schema.dropTable(name).ifExists().execute();
+    }
+  } finally {
+    await database.close();
+  }
 }

@@ -89,25 +89,33 @@ export function keyValueMigrations(tableName: string, dialect: SqlDialectName): 
       ? {
           '0002_notify_changes': {
             async up(db: Kysely<unknown>) {
-              const channel = keyValueChannelName(tableName);
+              // One function for every table (the channel is the trigger's argument), so
+              // dropping a table leaves nothing behind. Created once per database; a second
+              // migration of another table at the same moment finds it made.
               await sql`
-                create or replace function ${sql.id(`${tableName}_notify`)}() returns trigger
-                language plpgsql as $$
-                begin
-                  if tg_op = 'DELETE' then
-                    perform pg_notify(${sql.lit(channel)}, old.key);
-                  else
-                    perform pg_notify(${sql.lit(channel)}, new.key);
-                    if tg_op = 'UPDATE' and old.key <> new.key then
-                      perform pg_notify(${sql.lit(channel)}, old.key);
-                    end if;
+                do $do$ begin
+                  if to_regproc('ssokit_kv_notify') is null then
+                    create function ssokit_kv_notify() returns trigger language plpgsql as $$
+                    begin
+                      if tg_op = 'DELETE' then
+                        perform pg_notify(tg_argv[0], old.key);
+                      else
+                        perform pg_notify(tg_argv[0], new.key);
+                        if tg_op = 'UPDATE' and old.key <> new.key then
+                          perform pg_notify(tg_argv[0], old.key);
+                        end if;
+                      end if;
+                      return null;
+                    end $$;
                   end if;
-                  return null;
-                end $$`.execute(db);
+                exception when unique_violation or duplicate_function then null;
+                end $do$`.execute(db);
               await sql`
                 create trigger ${sql.id(`${tableName}_notify`)}
                 after insert or update or delete on ${sql.table(tableName)}
-                for each row execute function ${sql.id(`${tableName}_notify`)}()`.execute(db);
+                for each row execute function ssokit_kv_notify(${sql.lit(keyValueChannelName(tableName))})`.execute(
+                db,
+              );
             },
           } satisfies Migration,
         }
