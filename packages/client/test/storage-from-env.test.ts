@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { randomInt } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { eventually, skipUnlessServiceRuns, testServiceUrls } from '@ssokit/stores/testing';
+import { buildClientContext } from '../src/client-context.ts';
+import { resolveClientConfig } from '../src/config/client-config.ts';
+import { lookupSession } from '../src/session/session-flows.ts';
+
+const credentials = { providerUrl: 'http://127.0.0.1:9', apiKey: 'k', secretKey: 'x'.repeat(32) };
+const quiet = { info() {}, warn() {}, error() {} };
+
+describe('storage from the environment', { skip: await skipUnlessServiceRuns('redis') }, () => {
+  it('SSOKIT_SESSION_STORE=redis://… opens Redis with the read cache, and close() closes it', async () => {
+    const context = buildClientContext<Record<string, unknown>>(
+      resolveClientConfig(
+        { ...credentials, logger: quiet },
+        { SSOKIT_SESSION_STORE: testServiceUrls.redis, SSOKIT_USER_STORAGE: 'cache' },
+      ),
+    );
+    try {
+      const user = { id: randomInt(1e9), username: 'env-user', extras: {} };
+      await context.users.save(user);
+      assert.deepEqual(await context.users.get(user.id), user);
+      const { token } = await context.sessions.create(user);
+      const cookie = `ssokit_session=${token}`;
+      // A later read answers from the cache: no promise.
+      await eventually(
+        async () => {
+          const lookup = lookupSession(context, cookie, {});
+          assert.equal((await lookup).user?.username, 'env-user');
+          return !(lookup instanceof Promise);
+        },
+        2000,
+        'the session is read from the cache',
+        10,
+      );
+      await context.sessions.invalidate(token);
+      assert.equal((await lookupSession(context, cookie, {})).user, undefined);
+      await context.users.delete(user.id);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('readCache: false reads the store at every request', async () => {
+    const context = buildClientContext<Record<string, unknown>>(
+      resolveClientConfig(
+        { ...credentials, logger: quiet, readCache: false, userStorage: 'cache' },
+        { SSOKIT_SESSION_STORE: testServiceUrls.redis },
+      ),
+    );
+    try {
+      const { token } = await context.sessions.create({ id: randomInt(1e9), username: 'u', extras: {} });
+      for (let i = 0; i < 5; i++) {
+        const lookup = lookupSession(context, `ssokit_session=${token}`, {});
+        assert.ok(lookup instanceof Promise);
+        assert.equal((await lookup).user?.username, 'u');
+      }
+      await context.sessions.invalidate(token);
+    } finally {
+      await context.close();
+    }
+  });
+});
