@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { eventually, skipUnlessServiceRuns, testServiceUrls } from '@ssokit/stores/testing';
+import { cachedKeyValueStore, keyValueStoreFromUrl } from '@ssokit/stores';
+import { eventually, skipUnlessServiceRuns, testServiceUrls, uniqueTestName } from '@ssokit/stores/testing';
 import { buildClientContext } from '../src/client-context.ts';
 import { resolveClientConfig } from '../src/config/client-config.ts';
 import { lookupSession } from '../src/session/session-flows.ts';
@@ -59,6 +60,34 @@ describe('storage from the environment', { skip: await skipUnlessServiceRuns('re
       await context.sessions.invalidate(token);
     } finally {
       await context.close();
+    }
+  });
+
+  it('a flood of distinct cookies never grows the read cache past its bound', async () => {
+    const store = cachedKeyValueStore({
+      store: keyValueStoreFromUrl(testServiceUrls.redis, { keyPrefix: `${uniqueTestName('flood')}:` }),
+      ownsStore: true,
+      maxEntries: 100,
+    });
+    const context = buildClientContext<Record<string, unknown>>(
+      resolveClientConfig({ ...credentials, logger: quiet, sessionStore: store, userStorage: 'cache' }, {}),
+    );
+    try {
+      await eventually(() => store.caching, 5000, 'the channel is up');
+      const { token } = await context.sessions.create({ id: randomInt(1e9), username: 'busy', extras: {} });
+      for (let round = 0; round < 40; round++) {
+        const lookups = Array.from({ length: 50 }, () =>
+          lookupSession(context, `ssokit_session=${randomBytes(32).toString('base64url')}`, {}),
+        );
+        for (const lookup of await Promise.all(lookups)) assert.equal(lookup.user, undefined);
+        assert.ok(store.size <= 100, `${store.size} entries`);
+      }
+      assert.ok(store.size >= 50, 'the flood was cached (within the bound)');
+      // The real session still works: it is read again once the flood evicted it.
+      assert.equal((await lookupSession(context, `ssokit_session=${token}`, {})).user?.username, 'busy');
+    } finally {
+      await context.close();
+      await store.close();
     }
   });
 });
