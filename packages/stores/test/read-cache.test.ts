@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import {
   type CachedKeyValueStore,
@@ -94,6 +95,22 @@ for (const { name, url, told } of cases) {
       await cachedSoon(reader, 'b', 'two');
       await writer.delete('b');
       await eventually(async () => (await reader.get('b')) === undefined, 1000, 'the deletion is seen');
+    });
+
+    it('sees a key deleted by hand (redis-cli, SQL) within 1 s', { skip: !told }, async () => {
+      await writer.set('h', 'by hand', 60);
+      await cachedSoon(reader, 'h', 'by hand');
+      if (name === 'redis') {
+        const admin = new Redis(url);
+        await admin.del(`${prefix}h`);
+        admin.disconnect();
+      } else {
+        const admin = new pg.Client({ connectionString: url });
+        await admin.connect();
+        await admin.query(`delete from "${prefix.replace(/\W/g, '_')}" where key = 'h'`);
+        await admin.end();
+      }
+      await eventually(async () => (await reader.get('h')) === undefined, 1000, 'the deletion is seen');
     });
 
     it('sees a key changed by another process within 1 s', async () => {
