@@ -1,4 +1,4 @@
-// `tsx bench/route/count-cache-scenarios.ts [requests]`: instructions per request of the
+// `tsx bench/route/count-cache-scenarios.ts [requests] [scenario…]`: instructions per request of the
 // authenticated route with sessions in Redis and in PostgreSQL, the client's read cache on
 // (the default) and off, against no-auth: the route section's count for these scenarios only,
 // quicker than a full `npm run bench` (each server runs under valgrind, about 50x slower).
@@ -9,12 +9,12 @@ if (!canCountInstructions()) {
   process.exit(1);
 }
 const requests = Number(process.argv[2] ?? 3000);
+const chosen = process.argv.slice(3);
 const scenarios = [
   'no-auth',
-  'ssokit-redis',
-  'ssokit-redis-nocache',
-  'ssokit-postgres',
-  'ssokit-postgres-nocache',
+  ...(chosen.length > 0
+    ? chosen
+    : ['ssokit-redis', 'ssokit-redis-nocache', 'ssokit-postgres', 'ssokit-postgres-nocache']),
 ];
 const counts = await countInstructionsOf(
   scenarios,
