@@ -72,11 +72,26 @@ export function postgresInvalidationChannel(
     if (client !== current || closed) return;
     attempt = 0;
     listener?.ready();
+    let pinging = false;
     heartbeat = setInterval(() => {
-      const timer = setTimeout(() => drop(current, 'heartbeat unanswered'), heartbeatMs);
+      if (pinging) return;
+      pinging = true;
+      let answered = false;
+      // The verdict waits for the I/O phase after the timer (setImmediate): after an event
+      // loop stall the answer may be read but not yet handled, which is no lost channel.
+      const timer = setTimeout(
+        () => setImmediate(() => answered || drop(current, 'heartbeat unanswered')),
+        heartbeatMs,
+      );
       current.query('SELECT 1').then(
-        () => clearTimeout(timer),
+        () => {
+          answered = true;
+          pinging = false;
+          clearTimeout(timer);
+        },
         (error: Error) => {
+          answered = true;
+          pinging = false;
           clearTimeout(timer);
           drop(current, error.message);
         },

@@ -76,11 +76,17 @@ export function redisInvalidationChannel(options: RedisInvalidationChannelOption
         if (pinging || connection.status !== 'ready') return;
         pinging = true;
         let answered = false;
-        const timer = setTimeout(() => {
-          if (answered || closed) return;
-          lost('heartbeat unanswered');
-          connection.disconnect(true);
-        }, heartbeatMs);
+        // The verdict waits for the I/O phase after the timer (setImmediate): after an event
+        // loop stall the answer may be read but not yet handled, which is no lost channel.
+        const timer = setTimeout(
+          () =>
+            setImmediate(() => {
+              if (answered || closed) return;
+              lost('heartbeat unanswered');
+              connection.disconnect(true);
+            }),
+          heartbeatMs,
+        );
         connection
           .ping()
           .catch(() => undefined)
