@@ -6,6 +6,7 @@ import { eventually, skipUnlessServiceRuns, testServiceUrls, uniqueTestName } fr
 import { buildClientContext } from '../src/client-context.ts';
 import { resolveClientConfig } from '../src/config/client-config.ts';
 import { lookupSession } from '../src/session/session-flows.ts';
+import { SessionManager } from '../src/session/session-manager.ts';
 
 const credentials = { providerUrl: 'http://127.0.0.1:9', apiKey: 'k', secretKey: 'x'.repeat(32) };
 const quiet = { info() {}, warn() {}, error() {} };
@@ -88,6 +89,40 @@ describe('storage from the environment', { skip: await skipUnlessServiceRuns('re
     } finally {
       await context.close();
       await store.close();
+    }
+  });
+
+  it('sliding expiry through the cache: renewed once past half its life, by one write, seen by the other process', async () => {
+    const prefix = `${uniqueTestName('slide')}:`;
+    const open = () =>
+      cachedKeyValueStore({
+        store: keyValueStoreFromUrl(testServiceUrls.redis, { keyPrefix: prefix }),
+        ownsStore: true,
+      });
+    const [storeA, storeB] = [open(), open()];
+    let now = Date.now();
+    const clock = () => now;
+    const a = new SessionManager({ store: storeA, ttlSeconds: 100, epochCacheMs: 0, now: clock });
+    const b = new SessionManager({ store: storeB, ttlSeconds: 100, epochCacheMs: 0, now: clock });
+    try {
+      await eventually(() => storeA.caching && storeB.caching, 5000, 'both channels are up');
+      const { token, expiresAt } = await a.create({ id: randomInt(1e9), username: 'slider', extras: {} });
+      assert.equal((await b.read(token))?.renewed, false);
+      now += 60_000;
+      const renewed = await b.read(token);
+      assert.equal(renewed?.renewed, true);
+      assert.ok((renewed?.expiresAt ?? 0) > expiresAt);
+      // Once renewed, later reads write nothing, here or in the other process.
+      assert.equal((await b.read(token))?.renewed, false);
+      await eventually(
+        async () => (await a.read(token))?.expiresAt === renewed?.expiresAt,
+        1000,
+        'the other process sees the renewed expiry',
+      );
+      assert.equal((await a.read(token))?.renewed, false);
+    } finally {
+      await storeA.close();
+      await storeB.close();
     }
   });
 });
