@@ -25,4 +25,12 @@ export const routeScenarios: Record<string, () => Promise<RouteScenario>> = {
       async () => (await import('./ssokit-scenarios.ts')).ssokitRouteScenario(kind),
     ]),
   ),
+  // The same with the client's read cache off (it is on by default for shared stores).
+  ...Object.fromEntries(
+    (['postgres', 'redis'] as const).map((kind) => [
+      `ssokit-${kind}-nocache`,
+      async () =>
+        (await import('./ssokit-scenarios.ts')).ssokitRouteScenario(kind, 'express', { readCache: false }),
+    ]),
+  ),
 };

@@ -11,23 +11,27 @@ import { uniqueStoreNames } from '../ssokit/unique-names.ts';
 import type { RouteScenario } from './route-scenario.ts';
 
 /**
- * ssokit's client on one adapter (Express by default) with one store. The user signs in the real way: an ssokit
- * provider runs in the same process (idle once the login is done) and the bench browser goes
- * through the client's login route, the provider's login form and the callback.
+ * ssokit's client on one adapter (Express by default) with one store; `readCache: false`
+ * turns off the read cache the client puts in front of a shared session store (Redis,
+ * Memcached, PostgreSQL), for the `-nocache` scenarios. The user signs in the real way: an
+ * ssokit provider runs in the same process (idle once the login is done) and the bench browser
+ * goes through the client's login route, the provider's login form and the callback.
  */
 export function ssokitRouteScenario(
   kind: ClientStoreKind,
   framework: BenchFramework = 'express',
+  cache: { readCache?: false } = {},
 ): RouteScenario {
+  const base = framework === 'express' ? `ssokit-${kind}` : `ssokit-${framework}-${kind}`;
   return {
-    name: framework === 'express' ? `ssokit-${kind}` : `ssokit-${framework}-${kind}`,
+    name: `${base}${cache.readCache === false ? '-nocache' : ''}`,
     async setup(options = {}) {
       const names = options.names ?? uniqueStoreNames(`route_${kind}`);
       // The route's user is bench account 0, the only one the provider needs.
       const provider = await createBenchProvider({ accounts: 1 });
       const providerServer = createServer(provider.app);
       const providerUrl = await listenOnLoopback(providerServer);
-      const stores = openClientStores(kind, names);
+      const stores = { ...openClientStores(kind, names), ...cache };
       const { listener: app, close: closeApp } = await createBenchClientListener(
         framework,
         providerUrl,

@@ -27,6 +27,8 @@ export const serviceUrls = {
 export interface ClientStores {
   sessionStore: KeyValueStore;
   userStore: UserStore;
+  /** `false`: the client's read cache in front of a shared session store is off. */
+  readCache?: false;
   close(): Promise<void>;
 }
 

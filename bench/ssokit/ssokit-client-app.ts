@@ -19,6 +19,7 @@ export function createBenchClientApp(providerUrl: string, stores: ClientStores):
       secretKey: BENCH_SECRET,
       sessionStore: stores.sessionStore,
       userStore: stores.userStore,
+      ...(stores.readCache === false ? { readCache: false } : {}),
       logger: benchLogger('ssokit-client'),
       loginPath: CLIENT_LOGIN_PATH,
     }),

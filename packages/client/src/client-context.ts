@@ -1,6 +1,9 @@
 import type { SsoError } from '@ssokit/protocol';
 import {
+  cachedKeyValueStore,
+  getNowOf,
   type KeyValueStore,
+  keyValueStoreFromUrl,
   memoryKeyValueStore,
   openSqlDatabase,
   type SqlDatabase,
@@ -85,6 +88,10 @@ export function buildClientContext<Extras extends object>(
     const sql = sqlKeyValueStore({ database: sqlDatabase() });
     sessionStore = sql;
     closers.push(() => sql.close());
+  } else if (typeof config.sessionStore === 'string') {
+    const opened = keyValueStoreFromUrl(config.sessionStore, { logger });
+    sessionStore = opened;
+    closers.push(() => opened.close());
   } else {
     sessionStore = config.sessionStore;
   }
@@ -93,11 +100,21 @@ export function buildClientContext<Extras extends object>(
   // Right for 'database' too: a SQLite file is shared by the processes that open it,
   // an in-memory SQLite database is not.
   warnIfPerProcessStore(sessionStore, 'sessions', logger);
+  // A shared store that needs a round trip gets the read cache; one that answers at once
+  // (memory, SQLite) needs none. Closed before the store (it is closed first, below).
+  let cachedReads = false;
+  if (config.readCache !== false && sessionStore.shared && getNowOf(sessionStore) === undefined) {
+    const cached = cachedKeyValueStore({ store: sessionStore, ...config.readCache, logger });
+    sessionStore = cached;
+    cachedReads = true;
+    closers.unshift(() => cached.close());
+  }
 
   let users: UserStore;
   if (config.userStore !== undefined) {
     users = config.userStore;
   } else if (config.userStorage === 'cache') {
+    // The session store's cache also serves the users kept beside the sessions.
     const cache = config.cache ?? sessionStore;
     warnIfPerProcessStore(cache, 'cached users', logger);
     users = cacheUserStore({ store: cache, ttlSeconds: config.userCacheTtlSeconds });
@@ -131,7 +148,13 @@ export function buildClientContext<Extras extends object>(
       ...(events.providerCall === undefined ? {} : { onCall: events.providerCall }),
       ...(testing.fetch === undefined ? {} : { fetch: testing.fetch }),
     }),
-    sessions: new SessionManager<Extras>({ store: sessionStore, ttlSeconds: config.sessionTtlSeconds }),
+    sessions: new SessionManager<Extras>({
+      store: sessionStore,
+      ttlSeconds: config.sessionTtlSeconds,
+      // The read cache keeps epochs coherent itself (and as cheap as a hash lookup): a second
+      // per-process epoch cache would only add up to a second of staleness.
+      ...(cachedReads ? { epochCacheMs: 0 } : {}),
+    }),
     loginStates: new LoginStateStore(sessionStore, config.loginStateTtlSeconds),
     users,
     sessionStoreOutage: new OutageLog(logger, 'session store'),

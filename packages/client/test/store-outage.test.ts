@@ -92,7 +92,17 @@ for (const framework of FRAMEWORKS) {
 
       redis.kill('SIGSTOP');
       try {
-        const page = await browser.request(`${app.url}/private`);
+        // The read cache serves the session until its channel's heartbeat goes unanswered
+        // (1 s, then 1 s more), and from then on every read goes to the hung store.
+        let page = await browser.request(`${app.url}/private`);
+        await eventually(
+          async () => {
+            page = await browser.request(`${app.url}/private`);
+            return page.status !== 200;
+          },
+          3000,
+          'the read cache stops serving once the hang is noticed',
+        );
         assert.equal(page.status, 503);
         assert.match(page.body, /Service temporarily unavailable/);
         const api = await browser.request(`${app.url}/api/data`, { accept: 'application/json' });

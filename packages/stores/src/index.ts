@@ -6,6 +6,32 @@ export {
   sqlApiKeyStore,
 } from './api-keys/sql-api-key-store.ts';
 export {
+  type CachedKeyValueStore,
+  type CachedKeyValueStoreOptions,
+  cachedKeyValueStore,
+  DEFAULT_READ_CACHE_ENTRIES,
+  DEFAULT_READ_CACHE_TTL_MS,
+  DEFAULT_UNTOLD_READ_CACHE_TTL_MS,
+  READ_THROUGH,
+  type ReadCacheOptions,
+  readThroughOf,
+} from './cache/cached-key-value-store.ts';
+export {
+  type InvalidationChannel,
+  type InvalidationListener,
+  OPEN_INVALIDATION_CHANNEL,
+  openInvalidationChannelOf,
+  type WithInvalidationChannel,
+} from './cache/invalidation-channel.ts';
+export {
+  type PostgresInvalidationChannelOptions,
+  postgresInvalidationChannel,
+} from './cache/postgres-invalidation-channel.ts';
+export {
+  type RedisInvalidationChannelOptions,
+  redisInvalidationChannel,
+} from './cache/redis-invalidation-channel.ts';
+export {
   CIRCUIT_OPEN,
   type CircuitBreaker,
   type CircuitBreakerConfig,

@@ -91,7 +91,7 @@ describe('resolveClientConfig()', () => {
     );
     assert.match(
       refusal({ ...valid, sessionStore: {} }),
-      /^client\.sessionStore must be a KeyValueStore \(.*\) or "database"/,
+      /^client\.sessionStore must be a KeyValueStore \(.*\), "memory", "database" or a URL/,
     );
     assert.match(
       refusal({ ...valid, sessionStore: 'redis' }),
@@ -151,5 +151,36 @@ describe('resolveClientConfig()', () => {
   it('never puts the secret in an error message', () => {
     const message = refusal({ ...valid, secretKey: 'tiny-secret' });
     assert.doesNotMatch(message, /tiny-secret/);
+  });
+
+  it('reads the storage from SSOKIT_DATABASE, SSOKIT_SESSION_STORE and SSOKIT_USER_STORAGE', () => {
+    const resolved = resolveClientConfig(valid, {
+      SSOKIT_DATABASE: 'postgres://db.internal/app',
+      SSOKIT_SESSION_STORE: 'redis://cache.internal:6379',
+      SSOKIT_USER_STORAGE: 'cache',
+    });
+    assert.equal(resolved.database, 'postgres://db.internal/app');
+    assert.equal(resolved.sessionStore, 'redis://cache.internal:6379');
+    assert.equal(resolved.userStorage, 'cache');
+    assert.equal(resolveClientConfig(valid, { SSOKIT_SESSION_STORE: 'database' }).sessionStore, 'database');
+    assert.equal(resolveClientConfig(valid, { SSOKIT_SESSION_STORE: 'memory' }).sessionStore, undefined);
+    for (const url of ['memcached://127.0.0.1:11211', 'postgres://db/app', 'mysql://root@db/app']) {
+      assert.equal(resolveClientConfig(valid, { SSOKIT_SESSION_STORE: url }).sessionStore, url);
+    }
+    // Explicit options win over the environment.
+    const explicit = resolveClientConfig(
+      { ...valid, sessionStore: 'database', userStorage: 'database' },
+      { SSOKIT_SESSION_STORE: 'redis://x', SSOKIT_USER_STORAGE: 'cache' },
+    );
+    assert.deepEqual([explicit.sessionStore, explicit.userStorage], ['database', 'database']);
+  });
+
+  it('refuses a session store it cannot open, and a bad read cache, naming the option', () => {
+    assert.match(refusal(valid, { SSOKIT_SESSION_STORE: 'ftp://x' }), /^client\.sessionStore must be/);
+    assert.match(refusal(valid, { SSOKIT_USER_STORAGE: 'disk' }), /^client\.userStorage must be/);
+    assert.match(refusal({ ...valid, readCache: { maxEntries: 0 } }), /^client\.readCache/);
+    assert.match(refusal({ ...valid, readCache: { ttl: 5 } }), /^client\.readCache/);
+    assert.deepEqual(resolveClientConfig(valid, noEnv).readCache, {});
+    assert.equal(resolveClientConfig({ ...valid, readCache: false }, noEnv).readCache, false);
   });
 });

@@ -1,4 +1,4 @@
-import type { KeyValueStore, SqlDatabase } from '@ssokit/stores';
+import type { KeyValueStore, ReadCacheOptions, SqlDatabase } from '@ssokit/stores';
 import { z } from 'zod';
 import type { SsoLogger } from '../logging/sso-logger.ts';
 import type { SsoClientEvents } from '../metrics/client-events.ts';
@@ -43,6 +43,10 @@ const origin = (error: string) =>
     .refine((text) => isAbsoluteHttpUrl(text) && new URL(text).origin === text.replace(/\/$/, ''), {
       error,
     });
+
+const STORE_SCHEMES = 'redis://, rediss://, memcached://, postgres://, mysql:// or mariadb://';
+const STORE_URL = /^(rediss?|memcached|postgres(ql)?|mysql|mariadb):\/\/./i;
+const SESSION_STORE_ERROR = `must be a KeyValueStore (${KEY_VALUE_METHODS.join(', ')}), "memory", "database" or a URL of ${STORE_SCHEMES}`;
 
 /**
  * The client's options in one place: validation, defaults (`.default()`, which the resolved
@@ -135,7 +139,7 @@ export const clientConfigSchema = z
       .default(256 * 1024),
     /**
      * Where signed-in users are stored (original `SSO_USER_STORAGE`): a SQL table or a cache.
-     * @default 'database'
+     * @default process.env.SSOKIT_USER_STORAGE ?? 'database'
      */
     userStorage: z
       .enum(['database', 'cache'], { error: 'must be "database" or "cache"' })
@@ -144,7 +148,7 @@ export const clientConfigSchema = z
      * The database for `userStorage: 'database'` and `sessionStore: 'database'`: an
      * `openSqlDatabase()` result (left open by `close()`) or a URL the client opens (once, for
      * both) and closes itself.
-     * @default 'sqlite:ssokit-client.sqlite'
+     * @default process.env.SSOKIT_DATABASE ?? 'sqlite:ssokit-client.sqlite'
      */
     database: z
       .union(
@@ -180,17 +184,53 @@ export const clientConfigSchema = z
       })
       .optional(),
     /**
-     * Where sessions and pending sign-ins live: a `KeyValueStore`, or `'database'` for a table
-     * (`ssokit_key_value`) in the SQL database of the `database` option, shared with the users.
-     * Use `'database'`, Redis or Memcached when more than one process serves: the in-memory
+     * Where sessions and pending sign-ins live: a `KeyValueStore`; `'database'` for a table
+     * (`ssokit_key_value`) in the SQL database of the `database` option, shared with the users;
+     * a store URL the client opens and closes itself (`redis://…`, `memcached://…`,
+     * `postgres://…`, `mysql://…`, see `keyValueStoreFromUrl`); or `'memory'`. Use
+     * `'database'`, Redis or Memcached when more than one process serves: the in-memory
      * default is per process (a warning is logged) and holds at most 1,000,000 entries.
-     * @default memoryKeyValueStore()
+     * @default process.env.SSOKIT_SESSION_STORE ?? 'memory'
      */
     sessionStore: z
-      .union([z.literal('database'), keyValueStore], {
-        error: `must be a KeyValueStore (${KEY_VALUE_METHODS.join(', ')}) or "database"`,
-      })
+      .union(
+        [
+          z.enum(['database', 'memory']),
+          z.string().regex(STORE_URL, { error: SESSION_STORE_ERROR }),
+          keyValueStore,
+        ],
+        { error: SESSION_STORE_ERROR },
+      )
+      // 'memory' is the default store, spelled out (SSOKIT_SESSION_STORE=memory).
+      .transform((store) => (store === 'memory' ? undefined : store))
       .optional(),
+    /**
+     * The per-process read cache in front of a shared session store (sessions, users' session
+     * epochs, cached users): a busy session costs a hash lookup instead of a round trip. Redis
+     * and PostgreSQL tell every process of each change (client-side caching, LISTEN/NOTIFY), so
+     * an ended session stops working everywhere within milliseconds; on Memcached and
+     * MySQL/MariaDB an entry lives `ttlMs` (500 ms), the staleness it allows. `false` turns it
+     * off. Never used for stores that answer at once (memory, SQLite).
+     * @default { maxEntries: 10000, ttlMs: 60000 with a channel, 500 without }
+     */
+    readCache: z
+      .union(
+        [
+          z.literal(false),
+          z
+            .object({
+              maxEntries: z
+                .number({ error: 'must be a whole number >= 1' })
+                .int({ error: 'must be a whole number >= 1' })
+                .min(1, { error: 'must be a whole number >= 1' })
+                .optional(),
+              ttlMs: positiveNumber('a positive number of milliseconds').optional(),
+            })
+            .strict(),
+        ],
+        { error: 'must be false or { maxEntries, ttlMs }' },
+      )
+      .default({}),
     /**
      * How long a cached user lives after their last sign-in (`userStorage: 'cache'`).
      * @default 1209600 (14 days)

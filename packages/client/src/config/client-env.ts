@@ -7,6 +7,12 @@ export interface ClientEnvFallbacks {
   apiKey?: string;
   secretKey?: string;
   remotePrefix?: string;
+  /** The users' database URL. */
+  database?: string;
+  /** `memory`, `database`, or a store URL (`redis://`, `memcached://`, `postgres://`, `mysql://`). */
+  sessionStore?: string;
+  /** `database` or `cache`. */
+  userStorage?: string;
 }
 
 /** Env variable for each option that has one. */
@@ -15,6 +21,10 @@ export const CLIENT_ENV_VARIABLES = {
   apiKey: 'SSOKIT_APIKEY',
   secretKey: 'SSOKIT_SECKEY',
   remotePrefix: 'SSOKIT_PREFIX',
+  // Storage, so an app runs as several processes (twelve-factor) without a change of code.
+  database: 'SSOKIT_DATABASE',
+  sessionStore: 'SSOKIT_SESSION_STORE',
+  userStorage: 'SSOKIT_USER_STORAGE',
 } as const satisfies Record<keyof ClientEnvFallbacks, string>;
 
 export function readClientEnv(env: NodeJS.ProcessEnv = process.env): ClientEnvFallbacks {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type GetNowResult, getNowOf, type KeyValueStore } from '@ssokit/stores';
+import { type GetNowResult, getNowOf, type KeyValueStore, readThroughOf } from '@ssokit/stores';
 import {
   type SsoUser,
   type SsoUserId,
@@ -122,6 +122,7 @@ function parseStored(raw: string): StoredSession | undefined {
 export class SessionManager<Extras extends object = Record<string, unknown>> {
   private readonly store: KeyValueStore;
   private readonly getNow: ((key: string) => GetNowResult) | undefined;
+  private readonly readThrough: (key: string) => Promise<string | undefined>;
   private readonly ttlSeconds: number;
   private readonly ttlMs: number;
   private readonly keyPrefix: string;
@@ -134,6 +135,7 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
   constructor(options: SessionManagerOptions) {
     this.store = options.store;
     this.getNow = getNowOf(options.store);
+    this.readThrough = readThroughOf(options.store);
     this.ttlSeconds = options.ttlSeconds;
     this.ttlMs = options.ttlSeconds * 1000;
     this.keyPrefix = options.keyPrefix ?? 'ssokit_session:';
@@ -149,8 +151,9 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
   async create(user: SsoUserRecord): Promise<{ token: string; expiresAt: number }> {
     const token = generateToken();
     const id = hashToken(token);
-    // Read, not cached: a session begun in an epoch this process has not seen yet would be dead.
-    const epoch = (await this.store.get(this.epochKey(user.id))) ?? '';
+    // Read, not cached (past a read cache too): a session begun in an epoch this process has
+    // not seen yet would be dead.
+    const epoch = (await this.readThrough(this.epochKey(user.id))) ?? '';
     this.rememberEpoch(user.id, epoch);
     const expiresAt = this.now() + this.ttlMs;
     const raw = JSON.stringify({ u: user, e: expiresAt, g: epoch } satisfies StoredSession);

@@ -1,4 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
+import { OPEN_INVALIDATION_CHANNEL, type WithInvalidationChannel } from '../cache/invalidation-channel.ts';
+import { redisInvalidationChannel } from '../cache/redis-invalidation-channel.ts';
 import type { CircuitBreakerOptions } from '../circuit-breaker.ts';
 import type { StoreLogger } from '../store-logger.ts';
 import { assertTtl, type KeyValueStore } from './key-value-store.ts';
@@ -103,8 +105,26 @@ export function redisKeyValueStore(options: RedisKeyValueStoreOptions): KeyValue
     });
   const k = (key: string) => `${keyPrefix}${key}`;
 
-  return {
+  const isCluster = 'isCluster' in client && client.isCluster;
+  const store: KeyValueStore & WithInvalidationChannel = {
     shared: true,
+    // Client-side caching on a connection of its own, a copy of the caller's client's
+    // options; none on a cluster (tracking is per node).
+    [OPEN_INVALIDATION_CHANNEL]() {
+      if (isCluster) return undefined;
+      const redis = client as Redis;
+      const connection = redis.duplicate({
+        autoResubscribe: false,
+        lazyConnect: true,
+        connectionName: 'ssokit-read-cache',
+        // Notices only arrive while connected: a command waits for nothing.
+        enableOfflineQueue: false,
+      });
+      return redisInvalidationChannel({
+        connection,
+        keyPrefix: `${redis.options.keyPrefix ?? ''}${keyPrefix}`,
+      });
+    },
     async get(key) {
       return (await guard(() => client.get(k(key)))) ?? undefined;
     },
@@ -135,4 +155,5 @@ export function redisKeyValueStore(options: RedisKeyValueStoreOptions): KeyValue
       // The client belongs to the caller, who may use it for other things.
     },
   };
+  return store;
 }

@@ -1,4 +1,6 @@
 import type { Kysely } from 'kysely';
+import { OPEN_INVALIDATION_CHANNEL } from '../cache/invalidation-channel.ts';
+import { postgresInvalidationChannel } from '../cache/postgres-invalidation-channel.ts';
 import type { SqlDatabase } from '../sql/open-sql-database.ts';
 import { runMigrations } from '../sql/run-migrations.ts';
 import { assertTtl, GET_NOW, type GetNowResult, type KeyValueStore } from './key-value-store.ts';
@@ -7,6 +9,7 @@ import {
   assertKeyValueTableName,
   DEFAULT_KEY_VALUE_TABLE,
   type KeyValueTables,
+  keyValueChannelName,
   keyValueMigrations,
   sqlStoredKey,
 } from './sql-key-value-table.ts';
@@ -173,10 +176,29 @@ export function sqlKeyValueStore(options: SqlKeyValueStoreOptions): SqlKeyValueS
           },
         };
 
+  // PostgreSQL: the table's trigger tells read caches of every change (LISTEN/NOTIFY).
+  const { dedicatedClient } = database;
+  const channelMethod =
+    dialect !== 'postgres' || dedicatedClient === undefined
+      ? {}
+      : {
+          [OPEN_INVALIDATION_CHANNEL]() {
+            // The trigger comes with the table's migrations: run them before listening.
+            void migrate().catch(() => undefined);
+            return postgresInvalidationChannel({
+              // Named after its channel, so an administrator can tell which backend listens.
+              connect: () => dedicatedClient(keyValueChannelName(tableName)),
+              channelName: keyValueChannelName(tableName),
+              cacheKey: sqlStoredKey,
+            });
+          },
+        };
+
   return {
     shared: !(dialect === 'sqlite' && isInMemorySqlite(database)),
     get,
     ...getNowMethod,
+    ...channelMethod,
     async set(key, value, ttlSeconds) {
       assertTtl(ttlSeconds);
       const stored = sqlStoredKey(key);

@@ -82,5 +82,48 @@ export function keyValueMigrations(tableName: string, dialect: SqlDialectName): 
         await db.schema.createIndex(`${tableName}_expires_at`).on(tableName).column('expires_at').execute();
       },
     },
+    // PostgreSQL tells every change of a row to the read caches of other processes (LISTEN
+    // on `keyValueChannelName`), in the transaction of the change: writes of the store, the
+    // sweep and changes made by hand alike. Other dialects have no such channel.
+    ...(dialect === 'postgres'
+      ? {
+          '0002_notify_changes': {
+            async up(db: Kysely<unknown>) {
+              // One function for every table (the channel is the trigger's argument), so
+              // dropping a table leaves nothing behind. Created once per database; a second
+              // migration of another table at the same moment finds it made.
+              await sql`
+                do $do$ begin
+                  if to_regproc('ssokit_kv_notify') is null then
+                    create function ssokit_kv_notify() returns trigger language plpgsql as $$
+                    begin
+                      if tg_op = 'DELETE' then
+                        perform pg_notify(tg_argv[0], old.key);
+                      else
+                        perform pg_notify(tg_argv[0], new.key);
+                        if tg_op = 'UPDATE' and old.key <> new.key then
+                          perform pg_notify(tg_argv[0], old.key);
+                        end if;
+                      end if;
+                      return null;
+                    end $$;
+                  end if;
+                exception when unique_violation or duplicate_function then null;
+                end $do$`.execute(db);
+              await sql`
+                create trigger ${sql.id(`${tableName}_notify`)}
+                after insert or update or delete on ${sql.table(tableName)}
+                for each row execute function ssokit_kv_notify(${sql.lit(keyValueChannelName(tableName))})`.execute(
+                db,
+              );
+            },
+          } satisfies Migration,
+        }
+      : {}),
   };
+}
+
+/** The PostgreSQL channel the table's trigger notifies with the key of each changed row. */
+export function keyValueChannelName(tableName: string): string {
+  return `ssokit_kv_${tableName}`;
 }

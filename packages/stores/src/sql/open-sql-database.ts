@@ -32,6 +32,11 @@ export interface SqlDatabase<Schema = unknown> {
   operationTimeoutMs?: number;
   /** PostgreSQL and MySQL: the breaker every query of this database goes through. */
   circuitBreaker?: CircuitBreaker;
+  /**
+   * PostgreSQL opened from a URL: a new client outside the pool, not connected, with the
+   * pool's deadlines (for `LISTEN`, which holds its connection). The caller ends it.
+   */
+  dedicatedClient?: (applicationName?: string) => import('pg').Client;
   /** Closes the pool; waits at most twice `operationTimeoutMs` for connections a frozen server holds. */
   close(): Promise<void>;
 }
@@ -99,6 +104,7 @@ export function openSqlDatabase<Schema = unknown>(options: OpenSqlDatabaseOption
   let dialect: SqlDialectName;
   let db: Kysely<Schema>;
   let readNow: SqlDatabase['readNow'];
+  let dedicatedClient: SqlDatabase['dedicatedClient'];
   if (/^postgres(ql)?:\/\//.test(url)) {
     const pg = loadDriver<typeof import('pg')>('pg', `database url ${displayUrl}`);
     dialect = 'postgres';
@@ -117,6 +123,13 @@ export function openSqlDatabase<Schema = unknown>(options: OpenSqlDatabaseOption
     // crash the process. The query's rejection reports the failure; the pool drops the client.
     pool.on('connect', (client) => client.on('error', () => {}));
     breaker = networkBreaker();
+    dedicatedClient = (applicationName) =>
+      new pg.Client({
+        connectionString: url,
+        connectionTimeoutMillis: timeoutMs,
+        statement_timeout: timeoutMs,
+        ...(applicationName === undefined ? {} : { application_name: applicationName }),
+      });
     db = new Kysely<Schema>({
       dialect: new PostgresDialect({ pool: pgDeadlinePool(pool, { timeoutMs, breaker }) }),
     });
@@ -155,6 +168,7 @@ export function openSqlDatabase<Schema = unknown>(options: OpenSqlDatabaseOption
     dialect,
     displayUrl,
     ...(readNow === undefined ? {} : { readNow }),
+    ...(dedicatedClient === undefined ? {} : { dedicatedClient }),
     operationTimeoutMs: timeoutMs,
     ...(breaker === undefined ? {} : { circuitBreaker: breaker }),
     close: () => closeWithin(db, timeoutMs),
