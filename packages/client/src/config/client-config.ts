@@ -295,7 +295,8 @@ export type ResolvedClientConfig = z.output<typeof clientConfigSchema>;
 /** The schema's first issue as the TypeError users see, naming the option. */
 function configurationError(issue: z.core.$ZodIssue | undefined): TypeError {
   if (issue?.code === 'unrecognized_keys') {
-    return new TypeError(`client has unknown option(s) ${issue.keys.join(', ')}`);
+    const within = issue.path.length ? `client.${issue.path.map(String).join('.')}` : 'client';
+    return new TypeError(`${within} has unknown option(s) ${issue.keys.join(', ')}`);
   }
   const option = issue?.path.length ? issue.path.map(String).join('.') : 'configuration';
   return new TypeError(`client.${option} ${issue?.message ?? 'is invalid'}`);
