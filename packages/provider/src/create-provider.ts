@@ -16,6 +16,7 @@ import { type CsrfTokens, csrfTokens } from './http/csrf.ts';
 import { defaultProviderLogger, type ProviderLogger } from './logging/provider-logger.ts';
 import { type LoginRateLimiter, loginRateLimiter } from './rate-limit/login-rate-limiter.ts';
 import { type ProviderSessions, providerSessions } from './sessions/provider-sessions.ts';
+import { sqlSessionIndex } from './sessions/session-index.ts';
 import { type RequestTokens, requestTokens } from './tokens/request-tokens.ts';
 
 /**
@@ -97,6 +98,7 @@ export function createProvider(options: ProviderOptions = {}): Provider {
       ttlSeconds: resolved.sessionTtlSeconds,
       keyPrefix,
       now,
+      index: guardDatabaseErrors(sqlSessionIndex(database), 'session index'),
     }),
     rateLimiter: loginRateLimiter(keyValueStore, { ...resolved.rateLimit, keyPrefix, logger }),
     verifier: new SignedRequestVerifier({
