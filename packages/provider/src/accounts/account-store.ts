@@ -140,6 +140,11 @@ export function sqlAccountStore(options: SqlAccountStoreOptions): AccountStore {
       const input = { ...newAccount, username: newAccount.username.normalize('NFKC') };
       assertValidUsername(input.username);
       assertValidPassword(input.password);
+      assertValidChanges({
+        ...(input.email === undefined ? {} : { email: input.email }),
+        ...(input.firstName === undefined ? {} : { firstName: input.firstName }),
+        ...(input.lastName === undefined ? {} : { lastName: input.lastName }),
+      });
       const passwordHash = await hasher.hash(input.password);
       try {
         await db
