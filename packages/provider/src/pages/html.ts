@@ -62,7 +62,7 @@ button.danger{background:#cf222e;border-color:#cf222e}
 .check{display:flex;gap:.5rem;align-items:center;margin:.75rem 0 0;font-weight:400}
 .notice{padding:.6rem;border-radius:6px;background:#dafbe1;border:1px solid #4ac26b;color:#116329}
 .secret{display:block;font-family:ui-monospace,monospace;overflow-wrap:anywhere;padding:.6rem;background:#fff8c5;border:1px solid #d4a72c;border-radius:6px}
-@media (max-width:40rem){main,main.wide{margin:0;border:0;border-radius:0;padding:1rem}}
+@media (max-width:40rem){main,main.wide{margin:0;border:0;border-radius:0;padding:1rem}th,td{white-space:nowrap;overflow-wrap:normal}}
 `.trim();
 
 /** The CSP source that allows exactly the inline style above and nothing else. */
