@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createProvider } from '../src/create-provider.ts';
+import { createProviderApp } from '../src/create-provider-app.ts';
+import { silentLogger } from '../src/logging/provider-logger.ts';
 import { ensureAccount } from '../src/seeding.ts';
 import { TestBrowser } from './support/browser.ts';
 import { type ProviderFixture, startProviderFixture } from './support/provider-fixture.ts';
@@ -324,5 +327,122 @@ describe("a user's own page", () => {
     });
     assert.equal(answer.status, 303);
     assert.equal(answer.location, '/login/?next=/');
+  });
+});
+
+describe('admin sign-in and the audit trail page', () => {
+  it('signs staff in through the provider sign-in, with its rate limits', async () => {
+    const fixture = await startProviderFixture({
+      rateLimit: { perAccountAndAddress: 3, perAddress: 50, windowSeconds: 600 },
+    });
+    try {
+      await ensureAccount(fixture.running.provider.accounts, {
+        username: 'boss',
+        password: 'boss-pass',
+        isStaff: true,
+      });
+      const browser = new TestBrowser(fixture.url);
+      const login = await browser.get((await browser.get('/admin/')).location ?? '');
+      const csrf = TestBrowser.csrfField(login.body);
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const wrong = await browser.post('/login/', {
+          csrf_token: csrf,
+          username: 'boss',
+          password: 'guess',
+          next: '/admin/',
+        });
+        assert.equal(wrong.status, 200);
+      }
+      const blocked = await browser.post('/login/', {
+        csrf_token: csrf,
+        username: 'boss',
+        password: 'boss-pass',
+        next: '/admin/',
+      });
+      assert.equal(blocked.status, 429);
+      assert.equal((await browser.get('/admin/')).status, 302);
+    } finally {
+      await fixture.close();
+    }
+  });
+
+  it('shows the audit trail only when the provider has one, and escapes what it shows', async () => {
+    const plain = await startProviderFixture();
+    try {
+      await ensureAccount(plain.running.provider.accounts, {
+        username: 'boss',
+        password: 'boss-pass',
+        isStaff: true,
+      });
+      const admin = await signIn(plain, 'boss', 'boss-pass');
+      assert.doesNotMatch((await admin.get('/admin/')).body, /Audit trail/);
+      assert.equal((await admin.get('/admin/audit/')).status, 404);
+    } finally {
+      await plain.close();
+    }
+    const events = [
+      {
+        at: new Date('2026-12-01T10:00:00Z'),
+        action: 'sign_in',
+        outcome: 'success',
+        username: '<b>mallory</b>',
+        address: '192.0.2.9',
+      },
+      {
+        at: new Date('2026-12-01T11:00:00Z'),
+        action: 'account_added',
+        outcome: null,
+        username: 'carol',
+        address: null,
+      },
+    ];
+    const provider = createProvider({
+      database: 'sqlite::memory:',
+      logger: silentLogger,
+      passwordHashing: { memoryCost: 1024, timeCost: 1 },
+    });
+    Object.assign(provider, { audit: { list: async () => events.map((event) => ({ ...event })) } });
+    await provider.migrate();
+    await ensureAccount(provider.accounts, { username: 'boss', password: 'boss-pass', isStaff: true });
+    const server = createProviderApp(provider).listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const admin = await signIn({ url } as ProviderFixture, 'boss', 'boss-pass');
+      assert.match((await admin.get('/admin/')).body, /href="\/admin\/audit\/"/);
+      const page = await admin.get('/admin/audit/');
+      assert.equal(page.status, 200);
+      assert.match(page.body, /account_added[\s\S]*sign_in/, 'newest first');
+      assert.match(page.body, /&lt;b&gt;mallory&lt;\/b&gt;/);
+      assert.equal(
+        (await admin.post('/admin/audit/', { csrf_token: await csrfOf(admin, '/admin/accounts/') })).status,
+        405,
+      );
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      await provider.close();
+    }
+  });
+
+  it('escapes account attributes on the admin pages', async () => {
+    const fixture = await startProviderFixture();
+    try {
+      const { accounts } = fixture.running.provider;
+      await ensureAccount(accounts, { username: 'boss', password: 'boss-pass', isStaff: true });
+      const evil = await accounts.add({
+        username: 'eve',
+        password: 'pw',
+        firstName: '<script>alert(1)</script>',
+        email: 'e"><x@example.org',
+      });
+      const admin = await signIn(fixture, 'boss', 'boss-pass');
+      for (const path of ['/admin/accounts/', `/admin/accounts/${evil.id}/`]) {
+        const body = (await admin.get(path)).body;
+        assert.doesNotMatch(body, /<script>alert/, path);
+        assert.doesNotMatch(body, /e"><x/, path);
+      }
+    } finally {
+      await fixture.close();
+    }
   });
 });

@@ -31,7 +31,6 @@ export interface OwnAccountPageInput {
   apps: AppSignIn[] | undefined;
   csrfToken: string;
   notice?: string;
-  error?: string;
 }
 
 export function ownAccountPage(input: OwnAccountPageInput): SafeHtml {
@@ -76,7 +75,6 @@ ${account.isStaff ? html`<p><a class="button secondary" href="/admin/">Admin pag
 <h3>Client apps</h3>
 ${apps}
 <h3>Change your password</h3>
-${input.error ? html`<p class="error" role="alert">${input.error}</p>` : false}
 <form method="post" action="/account/password">
 ${csrfField(csrfToken)}
 <label for="id_old_password">Current password</label>

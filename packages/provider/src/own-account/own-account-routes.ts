@@ -19,46 +19,29 @@ export function ownAccountHome(provider: Provider): RequestHandler {
   const { options } = provider;
   const apps = appSignInsOf(provider);
   return async (req: Request, res: Response) => {
-    await renderHome(
-      provider,
-      req,
-      res,
-      200,
-      singleParameters(splitUrl(req.originalUrl).rawQuery).get('notice'),
-    );
-  };
-
-  async function renderHome(
-    p: Provider,
-    req: Request,
-    res: Response,
-    status: number,
-    notice?: string,
-    error?: string,
-  ) {
-    const signedIn = await signedInAccount(p, req);
+    const signedIn = await signedInAccount(provider, req);
     if (signedIn === undefined) {
-      sendPage(res, status, options.siteName, 'Home', homePage(undefined));
+      sendPage(res, 200, options.siteName, 'Home', homePage(undefined));
       return;
     }
     const { account, sessionId } = signedIn;
+    const notice = singleParameters(splitUrl(req.originalUrl).rawQuery).get('notice');
     sendPage(
       res,
-      status,
+      200,
       options.siteName,
       'Your account',
       ownAccountPage({
         account,
-        sessions: await p.sessions.listForUser(account.id),
+        sessions: await provider.sessions.listForUser(account.id),
         currentSession: sessionId,
         apps: await apps?.listForUser(account.id),
-        csrfToken: await p.csrf.tokenFor(req, res, cookiesSecure(req.secure, options.secureCookies)),
+        csrfToken: await provider.csrf.tokenFor(req, res, cookiesSecure(req.secure, options.secureCookies)),
         ...(notice === undefined ? {} : { notice }),
-        ...(error === undefined ? {} : { error }),
       }),
       { wide: true },
     );
-  }
+  };
 }
 
 export function ownAccountRoutes(provider: Provider): Router {
