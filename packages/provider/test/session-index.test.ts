@@ -51,7 +51,10 @@ function sessionIndexSuite(dialect: Dialect, skip: string | false) {
       );
       assert.equal(await provider.sessions.endById(alice.id, first ?? ''), true);
       assert.equal(await provider.sessions.read(tokens[0]), undefined);
-      assert.equal(await endUserSessions(provider.sessions, alice, { except: third ?? '' }), 1);
+      assert.equal(
+        await endUserSessions(provider, alice, { reason: 'admin-logout', except: third ?? '' }),
+        1,
+      );
       assert.equal(await provider.sessions.read(tokens[1]), undefined, second);
       assert.ok(await provider.sessions.read(tokens[2]));
       assert.ok(await provider.sessions.read(bobToken));
@@ -86,3 +89,31 @@ function sessionIndexSuite(dialect: Dialect, skip: string | false) {
 sessionIndexSuite('sqlite', false);
 sessionIndexSuite('postgres', await skipUnlessServiceRuns('postgres'));
 sessionIndexSuite('mysql', await skipUnlessServiceRuns('mysql'));
+
+describe('endUserSessions()', () => {
+  it("asks single logout to end the client apps' sessions for an administrator's end-all, and only then", async () => {
+    const provider = createProvider({
+      database: 'sqlite::memory:',
+      logger: silentLogger,
+      passwordHashing: { memoryCost: 1024, timeCost: 1 },
+    });
+    try {
+      await provider.migrate();
+      const calls: Array<[number, string | undefined]> = [];
+      Object.assign(provider, {
+        singleLogout: {
+          endAccountSessions: async (userId: number, reason?: string) => calls.push([userId, reason]),
+        },
+      });
+      const account = await provider.accounts.add({ username: 'zed', password: 'pw' });
+      await provider.sessions.create(account.id);
+      assert.equal(await endUserSessions(provider, account, { reason: 'password-changed' }), 1);
+      assert.deepEqual(calls, []);
+      await provider.sessions.create(account.id);
+      assert.equal(await endUserSessions(provider, account, { reason: 'admin-logout' }), 1);
+      assert.deepEqual(calls, [[account.id, 'admin-logout']]);
+    } finally {
+      await provider.close();
+    }
+  });
+});

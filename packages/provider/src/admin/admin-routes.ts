@@ -145,11 +145,10 @@ export function adminRoutes(provider: Provider): Router {
     const password = form.get('password') ?? '';
     if (password === '') throw new BadFormInput('Enter the new password.');
     await accounts.setPassword(account.username, password);
-    const ended = await endUserSessions(
-      sessions,
-      account,
-      account.id === admin.account.id ? { except: admin.sessionId } : {},
-    );
+    const ended = await endUserSessions(provider, account, {
+      reason: 'password-changed',
+      ...(account.id === admin.account.id ? { except: admin.sessionId } : {}),
+    });
     log(req, admin, 'admin_password_reset', { username: account.username, sessionsEnded: ended });
     kit.done(res, `/admin/accounts/${account.id}/`, 'password-reset');
   });
@@ -161,7 +160,7 @@ export function adminRoutes(provider: Provider): Router {
     if (setting === 'off' && account.id === admin.account.id)
       throw new BadFormInput('You cannot deactivate your own account.');
     await accounts.update(account.username, { isActive: setting === 'on' });
-    const ended = setting === 'off' ? await endUserSessions(sessions, account) : 0;
+    const ended = setting === 'off' ? await endUserSessions(provider, account, { reason: 'deactivated' }) : 0;
     log(req, admin, setting === 'on' ? 'admin_account_activated' : 'admin_account_deactivated', {
       username: account.username,
       sessionsEnded: ended,
@@ -175,11 +174,10 @@ export function adminRoutes(provider: Provider): Router {
 
   kit.action('/admin/accounts/:id/end-sessions', async (req, res, admin) => {
     const account = await accountOf(req);
-    const ended = await endUserSessions(
-      sessions,
-      account,
-      account.id === admin.account.id ? { except: admin.sessionId } : {},
-    );
+    const ended = await endUserSessions(provider, account, {
+      reason: 'admin-logout',
+      ...(account.id === admin.account.id ? { except: admin.sessionId } : {}),
+    });
     log(req, admin, 'admin_sessions_ended', { username: account.username, sessionsEnded: ended });
     kit.done(res, `/admin/accounts/${account.id}/`, 'sessions-ended');
   });

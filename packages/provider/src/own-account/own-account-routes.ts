@@ -134,7 +134,10 @@ export function ownAccountRoutes(provider: Provider): Router {
         refuse(res, 400, error.message);
         return;
       }
-      const ended = await endUserSessions(sessions, account, { except: signedIn.sessionId });
+      const ended = await endUserSessions(provider, account, {
+        reason: 'password-changed',
+        except: signedIn.sessionId,
+      });
       logger.info(
         { event: 'own_password_changed', username: account.username, sessionsEnded: ended },
         'password changed by its user',
