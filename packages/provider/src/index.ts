@@ -1,4 +1,4 @@
-export type { Account, NewAccount } from './accounts/account.ts';
+export type { Account, AccountChanges, NewAccount } from './accounts/account.ts';
 export { type AccountStore, type SqlAccountStoreOptions, sqlAccountStore } from './accounts/account-store.ts';
 export {
   argon2PasswordHasher,
@@ -28,4 +28,11 @@ export { defaultProviderLogger, type ProviderLogger, silentLogger } from './logg
 export type { LoginRateLimitOptions } from './rate-limit/login-rate-limiter.ts';
 export { ensureAccount, ensureClient } from './seeding.ts';
 export { type RunningProvider, type ServeProviderOptions, serveProvider } from './serve-provider.ts';
+export {
+  type EndSessionsReason,
+  type EndUserSessionsOptions,
+  endUserSessions,
+} from './sessions/end-user-sessions.ts';
+export type { ProviderSession, ProviderSessions } from './sessions/provider-sessions.ts';
+export type { IndexedSession, SessionDetails } from './sessions/session-index.ts';
 export { djangoJsonDate, type PythonJsonValue, pythonJsonDumps } from './wire/python-json.ts';
