@@ -424,6 +424,47 @@ describe('admin sign-in and the audit trail page', () => {
     }
   });
 
+  it('asks for a logout URL only where the client store keeps them (single logout), and passes it on', async () => {
+    const fixture = await startProviderFixture();
+    try {
+      const { provider } = fixture.running;
+      await ensureAccount(provider.accounts, { username: 'boss', password: 'boss-pass', isStaff: true });
+      const admin = await signIn(fixture, 'boss', 'boss-pass');
+      const csrf = await csrfOf(admin, '/admin/clients/');
+      assert.doesNotMatch((await admin.get('/admin/clients/')).body, /name="logout_url"/);
+      const refused = await admin.post('/admin/clients/', {
+        csrf_token: csrf,
+        host: 'a.example.org',
+        logout_url: 'https://a.example.org/out/',
+      });
+      assert.equal(refused.status, 400);
+      assert.match(refused.body, /does not send logout notices/);
+
+      const store = provider.clientStore;
+      assert.ok(store);
+      const added: unknown[] = [];
+      const add = store.add.bind(store);
+      Object.assign(store, {
+        setLogoutUrl: async () => undefined,
+        add: (input: Parameters<typeof add>[0]) => {
+          added.push(input);
+          return add(input);
+        },
+      });
+      const page = await admin.get('/admin/clients/');
+      assert.match(page.body, /name="logout_url"/);
+      const answer = await admin.post('/admin/clients/', {
+        csrf_token: csrf,
+        host: 'b.example.org',
+        logout_url: 'https://b.example.org/out/',
+      });
+      assert.equal(answer.status, 200);
+      assert.deepEqual(added, [{ host: 'b.example.org', logoutUrl: 'https://b.example.org/out/' }]);
+    } finally {
+      await fixture.close();
+    }
+  });
+
   it('escapes account attributes on the admin pages', async () => {
     const fixture = await startProviderFixture();
     try {

@@ -215,13 +215,21 @@ ${sessionRows(live, '/admin/sessions/end', csrfToken, { usernames, current: res.
     kit.done(res, '/admin/sessions/', 'session-ended');
   });
 
+  // A client store with single logout registers where each client receives logout notices.
+  const takesLogoutUrl = () =>
+    typeof (clientStore as { setLogoutUrl?: unknown } | undefined)?.setLogoutUrl === 'function';
+
   kit.page('/admin/clients/', async (req, res) => {
     kit.send(
       req,
       res,
       200,
       'Client apps',
-      clientsPage({ clients: await clientStore?.list(), csrfToken: await kit.csrfToken(req, res) }),
+      clientsPage({
+        clients: await clientStore?.list(),
+        csrfToken: await kit.csrfToken(req, res),
+        takesLogoutUrl: takesLogoutUrl(),
+      }),
     );
   });
 
@@ -257,12 +265,17 @@ ${sessionRows(live, '/admin/sessions/end', csrfToken, { usernames, current: res.
       throw new BadFormInput('scheme must be http, https or empty.');
     const callbackPath = text(form, 'callback_path');
     const note = text(form, 'note');
+    const logoutUrl = text(form, 'logout_url');
+    if (logoutUrl !== '' && !takesLogoutUrl())
+      throw new BadFormInput('This provider does not send logout notices.');
     const added = await store.add({
       host,
       ...(scheme === '' ? {} : { scheme }),
       ...(callbackPath === '' ? {} : { callbackPath }),
       ...(note === '' ? {} : { note }),
-    });
+      // Single logout's field, where the client store has it (checked by the store).
+      ...(logoutUrl === '' ? {} : { logoutUrl }),
+    } as Parameters<typeof store.add>[0]);
     log(req, admin, 'admin_client_registered', { apiKey: added.apiKey, host: added.host ?? null });
     showSecret(req, res, 'Client app registered', added.apiKey, added.secrets);
   });
