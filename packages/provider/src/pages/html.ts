@@ -56,7 +56,8 @@ nav{display:flex;flex-wrap:wrap;gap:.25rem 1rem;margin:0 0 1rem;padding:0 0 .5re
 h3{font-size:1rem;margin:1.5rem 0 .5rem}
 .scroll{overflow-x:auto}
 table{width:100%;border-collapse:collapse;font-size:.95rem}
-th,td{text-align:left;padding:.4rem;border-bottom:1px solid #d0d7de;vertical-align:top;overflow-wrap:anywhere}
+th,td{text-align:left;padding:.4rem;border-bottom:1px solid #d0d7de;vertical-align:top;overflow-wrap:break-word}
+th,button{white-space:nowrap}
 form.inline{display:inline}form.inline button{margin:.25rem .25rem .25rem 0;padding:.3rem .7rem;font-size:.9rem}
 button.danger{background:#cf222e;border-color:#cf222e}
 .check{display:flex;gap:.5rem;align-items:center;margin:.75rem 0 0;font-weight:400}
