@@ -8,6 +8,23 @@ import { messagePage } from '../pages/pages.ts';
 import { adminNav, type NoticeCode, noticeOf } from './admin-html.ts';
 import type { SignedIn } from './signed-in-account.ts';
 
+/** One log line per admin change, naming the staff account and the address. */
+export type AdminLog = (
+  req: Request,
+  admin: SignedIn,
+  event: string,
+  details: Record<string, unknown>,
+) => void;
+
+/** A route parameter as one string ('' when absent). */
+export const param = (req: Request, name: string): string => {
+  const value = req.params[name];
+  return typeof value === 'string' ? value : '';
+};
+
+/** A form field, trimmed ('' when absent). */
+export const text = (form: Map<string, string>, name: string): string => (form.get(name) ?? '').trim();
+
 /** A refusal of what a form sent: a 400 page with this message (never a 500). */
 export class BadFormInput extends Error {}
 

@@ -8,8 +8,8 @@ import { messagePage } from '../pages/pages.ts';
 import { endUserSessions } from '../sessions/end-user-sessions.ts';
 import { accountPage, accountsPage, sessionRows } from './account-admin-pages.ts';
 import { adminAccess } from './admin-access.ts';
-import { adminRouteKit, BadFormInput } from './admin-route-kit.ts';
-import { clientsPage, secretOncePage } from './client-admin-pages.ts';
+import { type AdminLog, adminRouteKit, BadFormInput, param, text } from './admin-route-kit.ts';
+import { clientAdminRoutes } from './client-admin-routes.ts';
 import { auditPage, auditReaderOf, overviewPage } from './overview-admin-pages.ts';
 import type { SignedIn } from './signed-in-account.ts';
 
@@ -23,13 +23,6 @@ function matches(account: Account, query: string): boolean {
   );
 }
 
-const param = (req: Request, name: string): string => {
-  const value = req.params[name];
-  return typeof value === 'string' ? value : '';
-};
-
-const text = (form: Map<string, string>, name: string): string => (form.get(name) ?? '').trim();
-
 /**
  * `/admin/`: the provider's admin pages, for staff accounts. Server-rendered, every change a
  * POST with the CSRF token, a secret shown once in the answer to the POST that made it.
@@ -42,7 +35,7 @@ export function adminRoutes(provider: Provider): Router {
   router.get(/^\/admin$/, (_req, res) => res.redirect(301, '/admin/'));
   router.use('/admin/', adminAccess(provider));
   const kit = adminRouteKit(provider, router, audit !== undefined);
-  const log = (req: Request, admin: SignedIn, event: string, details: Record<string, unknown>) =>
+  const log: AdminLog = (req, admin, event, details) =>
     logger.info(
       { event, by: admin.account.username, address: expressRequestContext(req).address, ...details },
       'admin change',
@@ -215,89 +208,7 @@ ${sessionRows(live, '/admin/sessions/end', csrfToken, { usernames, current: res.
     kit.done(res, '/admin/sessions/', 'session-ended');
   });
 
-  // A client store with single logout registers where each client receives logout notices.
-  const takesLogoutUrl = () =>
-    typeof (clientStore as { setLogoutUrl?: unknown } | undefined)?.setLogoutUrl === 'function';
-
-  kit.page('/admin/clients/', async (req, res) => {
-    kit.send(
-      req,
-      res,
-      200,
-      'Client apps',
-      clientsPage({
-        clients: await clientStore?.list(),
-        csrfToken: await kit.csrfToken(req, res),
-        takesLogoutUrl: takesLogoutUrl(),
-      }),
-    );
-  });
-
-  const requireClientStore = () => {
-    if (clientStore === undefined)
-      throw new BadFormInput('Client apps are given in code here; change them there.');
-    return clientStore;
-  };
-  // The secret is in this answer only: not in a redirect's URL, not in a log line.
-  const showSecret = (
-    req: Request,
-    res: Response,
-    heading: string,
-    apiKey: string,
-    secrets: readonly string[],
-  ) => {
-    res.setHeader('Cache-Control', 'no-store');
-    kit.send(
-      req,
-      res,
-      200,
-      heading,
-      secretOncePage({ heading, apiKey, secret: secrets[0] ?? '', olderSecrets: secrets.length - 1 }),
-    );
-  };
-
-  kit.action('/admin/clients/', async (req, res, admin, form) => {
-    const store = requireClientStore();
-    const host = text(form, 'host');
-    if (host === '') throw new BadFormInput('Enter the host of the client app, e.g. app.example.org.');
-    const scheme = text(form, 'scheme');
-    if (scheme !== '' && scheme !== 'http' && scheme !== 'https')
-      throw new BadFormInput('scheme must be http, https or empty.');
-    const callbackPath = text(form, 'callback_path');
-    const note = text(form, 'note');
-    const logoutUrl = text(form, 'logout_url');
-    if (logoutUrl !== '' && !takesLogoutUrl())
-      throw new BadFormInput('This provider does not send logout notices.');
-    const added = await store.add({
-      host,
-      ...(scheme === '' ? {} : { scheme }),
-      ...(callbackPath === '' ? {} : { callbackPath }),
-      ...(note === '' ? {} : { note }),
-      // Single logout's field, where the client store has it (checked by the store).
-      ...(logoutUrl === '' ? {} : { logoutUrl }),
-    } as Parameters<typeof store.add>[0]);
-    log(req, admin, 'admin_client_registered', { apiKey: added.apiKey, host: added.host ?? null });
-    showSecret(req, res, 'Client app registered', added.apiKey, added.secrets);
-  });
-
-  const clientAction = (
-    name: string,
-    run: (apiKey: string) => Promise<{ secrets: readonly string[] } | boolean | undefined>,
-  ) =>
-    kit.action(`/admin/clients/:key/${name}`, async (req, res, admin) => {
-      requireClientStore();
-      const apiKey = param(req, 'key');
-      const result = await run(apiKey);
-      if (result === undefined || result === false)
-        throw new BadFormInput('There is no client app with that API key.');
-      log(req, admin, `admin_client_${name}`, { apiKey });
-      if (name === 'rotate' && typeof result === 'object')
-        showSecret(req, res, 'New secret', apiKey, result.secrets);
-      else kit.done(res, '/admin/clients/', name === 'remove' ? 'client-removed' : 'secrets-retired');
-    });
-  clientAction('rotate', (apiKey) => requireClientStore().rotateSecret(apiKey));
-  clientAction('retire', (apiKey) => requireClientStore().retireOldSecrets(apiKey));
-  clientAction('remove', (apiKey) => requireClientStore().remove(apiKey));
+  clientAdminRoutes(provider, kit, log);
 
   if (audit !== undefined) {
     kit.page('/admin/audit/', async (req, res) => {
