@@ -317,6 +317,34 @@ describe("a user's own page", () => {
     assert.equal(await fixture.running.provider.accounts.verifyCredentials('user2', '456'), undefined);
   });
 
+  it('checks the current password with the sign-in rate limits', async () => {
+    const limited = await startProviderFixture({
+      rateLimit: { perAccountAndAddress: 2, perAddress: 50, windowSeconds: 600 },
+    });
+    try {
+      const me = await signIn(limited, 'user1', '123');
+      const csrf = await csrfOf(me, '/');
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const wrong = await me.post('/account/password', {
+          csrf_token: csrf,
+          old_password: 'guess',
+          new_password: 'n',
+        });
+        assert.equal(wrong.status, 400);
+      }
+      const blocked = await me.post('/account/password', {
+        csrf_token: csrf,
+        old_password: '123',
+        new_password: 'n',
+      });
+      assert.equal(blocked.status, 429);
+      assert.ok(blocked.headers.get('retry-after'));
+      assert.ok(await limited.running.provider.accounts.verifyCredentials('user1', '123'));
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('sends a signed-out POST to the sign-in page', async () => {
     const browser = new TestBrowser(fixture.url);
     const csrf = await csrfOf(browser, '/login/');
