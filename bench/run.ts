@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --json] [-- --only=route,login,signing,growth,memory]`:
+// `npm run bench [-- --quick] [-- --json] [-- --only=route,login,observability,signing,growth,memory]`:
 // runs the benchmarks, writes bench/RESULTS.md, prints a summary (or one JSON object).
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -11,12 +11,13 @@ import { progress as log } from './lib/progress.ts';
 import { checkGoals, goalLine, type SectionResult, sectionMarkdown } from './lib/report.ts';
 import { runCpuSeconds } from './lib/run-cpu.ts';
 import { loginSection } from './login/login-section.ts';
+import { observabilitySection } from './login/observability-section.ts';
 import { startSsokitLoginSystem } from './login/ssokit-login-system.ts';
 import { memorySection } from './memory/memory-section.ts';
 import { routeSection } from './route/route-section.ts';
 import { signVerifySection } from './signing/sign-verify-section.ts';
 
-const SECTIONS = ['route', 'login', 'signing', 'growth', 'memory'] as const;
+const SECTIONS = ['route', 'login', 'observability', 'signing', 'growth', 'memory'] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
@@ -29,7 +30,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   process.stdout.write(
-    'usage: npm run bench -- [--quick] [--json] [--only=route,login,signing,growth,memory]\n' +
+    'usage: npm run bench -- [--quick] [--json] [--only=route,login,observability,signing,growth,memory]\n' +
       '  --quick  a smaller run (under a minute): shorter loads, 1k/10k growth sizes\n' +
       '  --json   print one JSON object (every ratio under a stable name) instead of the summary\n',
   );
@@ -105,6 +106,14 @@ await run('login', async () =>
     concurrency: 16,
     startSsokit: () => startSsokitLoginSystem(),
     profile: !quick,
+  }),
+);
+await run('observability', () =>
+  observabilitySection({
+    durationSeconds: quick ? 0.7 : 8,
+    warmupLogins: quick ? 0 : 10,
+    rounds: quick ? 1 : 3,
+    concurrency: 16,
   }),
 );
 await run('signing', () => signVerifySection(quick));

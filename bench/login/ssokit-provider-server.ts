@@ -1,5 +1,5 @@
 // Child process: ssokit's provider (createProviderApp) on 127.0.0.1 for the login benchmarks.
-// Argument: JSON { databaseUrl?, keyValueStoreUrl?, keyPrefix? }. It starts alongside the client
+// Argument: JSON { databaseUrl?, keyValueStoreUrl?, keyPrefix?, observability? }. It starts alongside the client
 // app and registers it once told its host (`register-client`), so neither waits for the other.
 import { createServer } from 'node:http';
 import { type KeyValueStore, keyValueStoreFromUrl } from '@ssokit/stores';
@@ -12,6 +12,8 @@ export interface SsokitProviderServerConfig {
   /** @default the provider's in-memory store */
   keyValueStoreUrl?: string;
   keyPrefix?: string;
+  /** Metrics and the audit trail both on or both off. @default the provider's defaults */
+  observability?: boolean;
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as SsokitProviderServerConfig;
@@ -21,6 +23,7 @@ const provider = await createBenchProvider({
   ...(config.databaseUrl === undefined ? {} : { databaseUrl: config.databaseUrl }),
   ...(keyValueStore === undefined ? {} : { keyValueStore }),
   ...(config.keyPrefix === undefined ? {} : { keyPrefix: config.keyPrefix }),
+  ...(config.observability === undefined ? {} : { observability: config.observability }),
 });
 const server = createServer(provider.app);
 const url = await listenOnLoopback(server);

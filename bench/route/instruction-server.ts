@@ -1,5 +1,6 @@
 // Child process run under valgrind: serves one route scenario's `GET /me` on 127.0.0.1 and
 // prints `READY <url> <cookie>` on stdout once its user is signed in.
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { routeScenarios } from './route-scenarios.ts';
 
@@ -7,7 +8,7 @@ const name = process.argv[2] ?? '';
 const loadScenario = routeScenarios[name];
 if (loadScenario === undefined) throw new Error(`unknown route scenario "${name}"`);
 const { app, login, close } = await (await loadScenario()).setup();
-const server = app.listen(0, '127.0.0.1');
+const server = createServer(app).listen(0, '127.0.0.1');
 await new Promise((resolve) => server.once('listening', resolve));
 const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const cookie = await login(baseUrl);

@@ -1,4 +1,4 @@
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import type { ClientStoreNames } from '../ssokit/client-stores.ts';
 
 /** What a growth run passes to an ssokit scenario (baselines ignore it). */
@@ -11,7 +11,8 @@ export interface RouteScenarioOptions {
 export interface RouteScenario {
   name: string;
   setup(options?: RouteScenarioOptions): Promise<{
-    app: Express;
+    /** The app as a Node request listener (an Express app is one; others are wrapped). */
+    app: RequestListener;
     /** Signs a user in against the running server and returns the `Cookie` header to send. */
     login(baseUrl: string): Promise<string>;
     close(): Promise<void>;

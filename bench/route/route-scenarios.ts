@@ -8,6 +8,15 @@ import type { RouteScenario } from './route-scenario.ts';
 export const routeScenarios: Record<string, () => Promise<RouteScenario>> = {
   'no-auth': async () => (await import('./no-auth-scenarios.ts')).noAuthScenario,
   'no-auth-async': async () => (await import('./no-auth-scenarios.ts')).noAuthAsyncScenario,
+  'no-auth-fastify': async () => (await import('./framework-no-auth-scenarios.ts')).noAuthFastifyScenario,
+  'no-auth-hono': async () => (await import('./framework-no-auth-scenarios.ts')).noAuthHonoScenario,
+  'no-auth-fetch': async () => (await import('./framework-no-auth-scenarios.ts')).noAuthFetchScenario,
+  ...Object.fromEntries(
+    (['fastify', 'hono', 'fetch'] as const).map((framework) => [
+      `ssokit-${framework}-memory`,
+      async () => (await import('./ssokit-scenarios.ts')).ssokitRouteScenario('memory', framework),
+    ]),
+  ),
   'passport-memory': async () => (await import('./passport-scenarios.ts')).passportMemoryScenario,
   'passport-redis': async () => (await import('./passport-scenarios.ts')).passportRedisScenario,
   ...Object.fromEntries(

@@ -32,10 +32,38 @@ export const ROUTE_SCENARIOS = [
   'ssokit-postgres',
   'ssokit-redis',
   'ssokit-memcached',
+  // Each other adapter against the same framework without auth.
+  'no-auth-fastify',
+  'ssokit-fastify-memory',
+  'no-auth-hono',
+  'ssokit-hono-memory',
+  'no-auth-fetch',
+  'ssokit-fetch-memory',
 ] as const;
 
+const FRAMEWORK_SCENARIOS = ['fastify', 'hono', 'fetch'].map((framework) => ({
+  scenario: `ssokit-${framework}-memory`,
+  baseline: `no-auth-${framework}`,
+  framework,
+}));
+
+/** The scenario a ratio is taken against: the same framework without auth. */
+function baselineOf(scenario: string): string {
+  return FRAMEWORK_SCENARIOS.find((entry) => entry.scenario === scenario)?.baseline ?? BASELINE;
+}
+
+const isBaseline = (scenario: string) =>
+  scenario === BASELINE || FRAMEWORK_SCENARIOS.some((entry) => entry.baseline === scenario);
+
 /** Counted under valgrind too (slow: a few minutes each): the baselines and the goals' scenarios. */
-const COUNTED_SCENARIOS = [BASELINE, 'passport-memory', 'ssokit-memory', 'ssokit-sqlite', 'ssokit-redis'];
+const COUNTED_SCENARIOS = [
+  BASELINE,
+  'passport-memory',
+  'ssokit-memory',
+  'ssokit-sqlite',
+  'ssokit-redis',
+  ...FRAMEWORK_SCENARIOS.flatMap((entry) => [entry.baseline, entry.scenario]),
+];
 
 const PROFILE_ROOT = fileURLToPath(new URL('../results/profiles/', import.meta.url));
 
@@ -64,13 +92,19 @@ export async function routeSection(
     instructions?: CountInstructionsOptions;
   },
 ): Promise<SectionResult> {
+  const asked = (name: string) => options.only === undefined || options.only.includes(name);
   const wanted = ROUTE_SCENARIOS.filter(
-    (name) => name === BASELINE || options.only === undefined || options.only.includes(name),
+    (name) =>
+      name === BASELINE ||
+      asked(name) ||
+      FRAMEWORK_SCENARIOS.some((entry) => entry.baseline === name && asked(entry.scenario)),
   );
   const available = wanted.filter((name) => routeScenarios[name] !== undefined);
   const missing = wanted.filter((name) => routeScenarios[name] === undefined);
   const results = await measureRoutes(available, options);
-  const baseline = results.find((r) => r.scenario === BASELINE) as RouteMeasurement;
+  const measurementOf = (scenario: string) =>
+    (results.find((r) => r.scenario === scenario) ??
+      results.find((r) => r.scenario === BASELINE)) as RouteMeasurement;
   const counted =
     options.instructions !== undefined && canCountInstructions()
       ? await countInstructionsOf(
@@ -82,14 +116,15 @@ export async function routeSection(
       : [];
   const countOf = (scenario: string): InstructionCount | undefined =>
     counted.find((count) => count.scenario === scenario);
-  const baselineCount = countOf(BASELINE);
 
   const ratios: Record<string, number> = {};
   const rows = results.map((r) => {
+    const baseline = measurementOf(baselineOf(r.scenario));
+    const baselineCount = countOf(baselineOf(r.scenario));
     const rps = ratio(r.requestsPerSecond, baseline.requestsPerSecond);
     // Requests one core can serve, from CPU time: less sensitive to other work on the machine.
     const capacity = ratio(baseline.cpuMicrosPerRequest, r.cpuMicrosPerRequest);
-    if (r.scenario !== BASELINE) {
+    if (!isBaseline(r.scenario)) {
       ratios[`route.${r.scenario}.rps`] = rps;
       ratios[`route.${r.scenario}.cpu-capacity`] = capacity;
       ratios[`route.${r.scenario}.p99`] = ratio(r.p99Ms, baseline.p99Ms);
@@ -98,7 +133,7 @@ export async function routeSection(
     let instructions = '—';
     if (count !== undefined && baselineCount !== undefined) {
       const byInstructions = ratio(baselineCount.instructionsPerRequest, count.instructionsPerRequest);
-      if (r.scenario !== BASELINE) ratios[`route.${r.scenario}.instructions`] = byInstructions;
+      if (!isBaseline(r.scenario)) ratios[`route.${r.scenario}.instructions`] = byInstructions;
       instructions = `${fmt(count.instructionsPerRequest / 1000)}k (${fmt(byInstructions, 3)})`;
     }
     return [
@@ -114,17 +149,18 @@ export async function routeSection(
     ];
   });
   const section: SectionResult = {
-    title: 'Authenticated route (Express, `GET /me`)',
+    title: 'Authenticated route (`GET /me`; Express unless the scenario names another adapter)',
     intro:
       `\`GET /me\` answering the signed-in user's name and email, server pinned to one core, autocannon ` +
       `(${options.connections} connections, ${options.durationSeconds} s after ${options.warmupSeconds} s warm-up, ` +
-      `median of ${options.rounds} interleaved round(s)) on the other. Ratio = figure / no-auth ` +
+      `median of ${options.rounds} interleaved round(s)) on the other. Ratio = figure / no-auth, or for ` +
+      '`ssokit-<framework>-memory` / `no-auth-<framework>`, the same framework without auth ' +
       "(higher is better). *Ratio by CPU*: no-auth's CPU µs per request / this one's, the share of " +
       "no-auth's capacity per core, less disturbed than req/s by other work on the machine.",
     columns: [
       'scenario',
       'req/s',
-      'no-auth req/s',
+      'baseline req/s',
       'ratio',
       'p50 / p99 ms',
       'CPU µs/req',
@@ -140,6 +176,11 @@ export async function routeSection(
       { scenario: 'ssokit-memory', description: 'ssokit in-memory >= 0.85 of no-auth', atLeast: 0.85 },
       { scenario: 'ssokit-sqlite', description: 'ssokit SQLite >= 0.85 of no-auth', atLeast: 0.85 },
       { scenario: 'ssokit-redis', description: 'ssokit Redis >= 0.75 of no-auth', atLeast: 0.75 },
+      ...FRAMEWORK_SCENARIOS.map(({ scenario, baseline, framework }) => ({
+        scenario,
+        description: `ssokit/${framework} in-memory >= 0.85 of ${baseline}`,
+        atLeast: 0.85,
+      })),
     ].map(({ scenario, description, atLeast }) => {
       const measure = countOf(scenario) === undefined ? 'rps' : 'instructions';
       const by = measure === 'rps' ? 'req/s' : 'instructions per request';

@@ -1,4 +1,5 @@
 // Child process: serves one scenario's `GET /me` on 127.0.0.1 and reports its own CPU time on request.
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleProfileMessage } from '../lib/child-server.ts';
 import type { RouteScenarioOptions } from './route-scenario.ts';
@@ -11,7 +12,7 @@ const scenario = await loadScenario();
 
 const options = JSON.parse(process.argv[3] ?? '{}') as RouteScenarioOptions;
 const { app, login, close } = await scenario.setup(options);
-const server = app.listen(0, '127.0.0.1');
+const server = createServer(app).listen(0, '127.0.0.1');
 await new Promise((resolve) => server.once('listening', resolve));
 const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const cookie = await login(baseUrl);

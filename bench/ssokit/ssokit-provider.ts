@@ -22,6 +22,11 @@ export interface BenchProviderOptions {
    * @default all of them
    */
   accounts?: number;
+  /**
+   * Prometheus metrics and the audit trail (SQL rows and log lines): `true` turns both on,
+   * `false` both off; left out, the provider's defaults (audit on, metrics off).
+   */
+  observability?: boolean;
 }
 
 export interface BenchProvider {
@@ -43,6 +48,9 @@ export async function createBenchProvider(options: BenchProviderOptions = {}): P
     ...(options.keyValueStore === undefined ? {} : { keyValueStore: options.keyValueStore }),
     ...(options.keyPrefix === undefined ? {} : { keyPrefix: options.keyPrefix }),
     logger: benchLogger('ssokit-provider'),
+    ...(options.observability === undefined
+      ? {}
+      : { metrics: options.observability, audit: options.observability ? {} : false }),
   });
   await app.provider.migrate();
   for (const account of benchAccounts.slice(0, options.accounts)) {

@@ -1,4 +1,4 @@
-import { escapeHtml, type SsoUser } from 'ssokit';
+import { escapeHtml, type SsoRequestContext, type SsoUser } from 'ssokit';
 
 /** The attributes the demo provider sends with each user (the original's default user JSON). */
 export interface DemoUserExtras {
@@ -44,6 +44,15 @@ export function homePage(providerUrl: string, user: SsoUser<DemoUserExtras> | un
   );
 }
 
+/** Shown instead of "not logged in" while the session store is down: nobody knows who is signed in. */
+export function unavailablePage(providerUrl: string): string {
+  return page(
+    'Sign-in temporarily unavailable',
+    `<p>SSO server: <a href="${escapeHtml(providerUrl)}">${escapeHtml(providerUrl)}</a></p><hr>
+<p class="notice">Sign-in is temporarily unavailable. Please try again in a moment.</p>`,
+  );
+}
+
 /** Shown when the app is opened on another host than the one its API key is bound to. */
 export function wrongHostPage(boundOrigin: string): string {
   const link = escapeHtml(`${boundOrigin}/`);
@@ -52,4 +61,19 @@ export function wrongHostPage(boundOrigin: string): string {
     `<p class="notice">This app's API key is bound to <strong>${escapeHtml(boundOrigin)}</strong>: the provider only
 sends users back there. Open <a href="${link}">${link}</a> instead.</p>`,
   );
+}
+
+/**
+ * The home page's status and HTML, the same through every framework: "sign-in temporarily
+ * unavailable" while the session store is down, else who is signed in.
+ */
+export function homeAnswer(
+  providerUrl: string,
+  user: SsoUser | undefined,
+  sso: Pick<SsoRequestContext, 'unavailable'> | undefined,
+): { status: number; html: string } {
+  if (sso?.unavailable) return { status: 503, html: unavailablePage(providerUrl) };
+  // An app of its own would declare these attributes once for every user (see the client
+  // README, "The user"); the example shares its type-check with other code, so it says it here.
+  return { status: 200, html: homePage(providerUrl, user as SsoUser<DemoUserExtras> | undefined) };
 }

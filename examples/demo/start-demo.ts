@@ -1,9 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ensureAccount, ensureClient, serveProvider } from '@ssokit/provider';
-import { createExampleApp } from '../client-app/app.ts';
+import { type ExampleFramework, startExampleApp } from '../client-app/example-app.ts';
 
 /** The accounts of the original README's walkthrough. */
 export const demoAccounts = [
@@ -31,6 +30,8 @@ export interface StartDemoOptions {
   clientPort?: number;
   /** Where the two SQLite files live. @default '.ssokit' in the current folder */
   dataDir?: string;
+  /** The adapter the client app runs on. @default 'express' */
+  framework?: ExampleFramework;
   /** Logger for both servers, pino-compatible; tests pass a silent one. @default pino to stderr */
   logger?: import('ssokit').SsoLogger & import('@ssokit/provider').ProviderLogger;
 }
@@ -47,7 +48,7 @@ export interface RunningDemo {
  * example client app signed in against it.
  */
 export async function startDemo(options: StartDemoOptions = {}): Promise<RunningDemo> {
-  const { providerPort = 9000, clientPort = 8000, dataDir = '.ssokit', logger } = options;
+  const { providerPort = 9000, clientPort = 8000, dataDir = '.ssokit', logger, framework } = options;
   mkdirSync(dataDir, { recursive: true });
   const provider = await serveProvider({
     port: providerPort,
@@ -73,7 +74,10 @@ export async function startDemo(options: StartDemoOptions = {}): Promise<Running
     }
     const providerUrl = `http://localhost:${provider.port}`;
     const clientUrl = `http://${clientHost}`;
-    const example = createExampleApp({
+    const example = await startExampleApp({
+      framework: framework ?? 'express',
+      port: clientPort,
+      host: 'localhost',
       boundOrigin: clientUrl,
       providerUrl,
       apiKey: DEMO_API_KEY,
@@ -81,18 +85,11 @@ export async function startDemo(options: StartDemoOptions = {}): Promise<Running
       database: `sqlite:${join(dataDir, 'demo-client.sqlite')}`,
       ...(logger ? { logger } : {}),
     });
-    const server = await new Promise<Server>((resolve, reject) => {
-      const listening = example.app.listen(clientPort, 'localhost', () => resolve(listening));
-      listening.once('error', reject);
-    });
+    const { server } = example;
     return {
       providerUrl,
       clientUrl: `http://localhost:${(server.address() as AddressInfo).port}`,
       async close() {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
         await example.close();
         await provider.close();
       },

@@ -2,10 +2,9 @@
 // (ssoClient, sessions in Redis, users in PostgreSQL), on a fixed port of 127.0.0.1. Both
 // serve one public origin (the first one's), as two processes behind a balancer do.
 // Argument: JSON ClientChildConfig.
-import { createServer } from 'node:http';
 import { keyValueStoreFromUrl } from '@ssokit/stores';
 import { pino } from 'pino';
-import { createExampleApp } from '../../examples/client-app/app.ts';
+import { startExampleApp } from '../../examples/client-app/example-app.ts';
 
 export interface ClientChildConfig {
   name: string;
@@ -24,7 +23,10 @@ export interface ClientChildConfig {
 
 const config = JSON.parse(process.argv[2] ?? '{}') as ClientChildConfig;
 const sessionStore = keyValueStoreFromUrl(config.redisUrl, { keyPrefix: config.keyPrefix });
-const { app, close } = createExampleApp({
+const example = await startExampleApp({
+  framework: 'express',
+  port: config.port,
+  host: '127.0.0.1',
   boundOrigin: config.appUrl,
   providerUrl: config.providerUrl,
   apiKey: config.apiKey,
@@ -33,13 +35,9 @@ const { app, close } = createExampleApp({
   database: config.databaseUrl,
   logger: pino({ name: config.name, level: 'info' }),
 });
-const server = createServer(app);
-server.listen(config.port, '127.0.0.1');
-server.once('listening', () => process.send?.({ type: 'ready' }));
+process.send?.({ type: 'ready' });
 const shutdown = async () => {
-  server.close();
-  server.closeAllConnections();
-  await close().catch(() => undefined);
+  await example.close().catch(() => undefined);
   await sessionStore.close().catch(() => undefined);
   process.exit(0);
 };

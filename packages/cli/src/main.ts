@@ -6,10 +6,11 @@ const consoleIo: CliIo = {
   err: (line) => process.stderr.write(`${line}\n`),
 };
 
-function overview(): string {
-  const lines = commands.map((command) => `  ssokit ${command.path.join(' ').padEnd(28)} ${command.summary}`);
+function overview(group: readonly string[] = []): string {
+  const listed = commands.filter((command) => group.every((word, index) => command.path[index] === word));
+  const lines = listed.map((command) => `  ssokit ${command.path.join(' ').padEnd(28)} ${command.summary}`);
   return [
-    'Usage: ssokit <command> [options]',
+    `Usage: ssokit ${group.length === 0 ? '' : `${group.join(' ')} `}<command> [options]`,
     '',
     'Commands:',
     ...lines,
@@ -34,6 +35,19 @@ export async function main(argv: string[], io: CliIo = consoleIo): Promise<numbe
     return argv.length === 0 ? 2 : 0;
   }
   const found = findCommand(argv);
+  // `ssokit provider --help`, `ssokit provider user`: the commands of that group.
+  const words = argv.filter((word) => !word.startsWith('-'));
+  const isGroup =
+    found === undefined &&
+    words.length === argv.filter((word) => word !== '--help' && word !== '-h').length &&
+    commands.some(
+      (command) => command.path.length > words.length && words.every((word, i) => command.path[i] === word),
+    );
+  if (isGroup) {
+    const asked = argv.includes('--help') || argv.includes('-h');
+    (asked ? io.out : io.err)(overview(words));
+    return asked ? 0 : 2;
+  }
   if (found === undefined) {
     io.err(`ssokit: unknown command "${argv.join(' ')}"\n\n${overview()}`);
     return 2;

@@ -12,6 +12,7 @@ import { defaultSsoLogger, OutageLog, type SsoLogger } from './logging/sso-logge
 import { LoginStateStore } from './login/login-state.ts';
 import { ProviderApi } from './login/provider-api.ts';
 import type { RedirectPolicy } from './login/safe-redirect.ts';
+import { reportingSessionStore, type SsoClientEvents, safeClientEvents } from './metrics/client-events.ts';
 import { SessionManager } from './session/session-manager.ts';
 import { cacheUserStore } from './user/cache-user-store.ts';
 import { sqlUserStore } from './user/sql-user-store.ts';
@@ -21,6 +22,8 @@ import type { UserStore } from './user/user-store.ts';
 export interface ClientContext<Extras extends object> {
   config: ResolvedClientConfig;
   logger: SsoLogger;
+  /** The app's `events` callbacks, each safe to call (absent ones are undefined). */
+  events: SsoClientEvents;
   api: ProviderApi;
   sessions: SessionManager<Extras>;
   loginStates: LoginStateStore;
@@ -85,6 +88,8 @@ export function buildClientContext<Extras extends object>(
   } else {
     sessionStore = config.sessionStore;
   }
+  const events = safeClientEvents(config.events, logger);
+  sessionStore = reportingSessionStore(sessionStore, events);
   // Right for 'database' too: a SQLite file is shared by the processes that open it,
   // an in-memory SQLite database is not.
   warnIfPerProcessStore(sessionStore, 'sessions', logger);
@@ -115,6 +120,7 @@ export function buildClientContext<Extras extends object>(
   return {
     config,
     logger,
+    events,
     api: new ProviderApi({
       providerUrl: config.providerUrl,
       remotePrefix: config.remotePrefix,
@@ -122,6 +128,7 @@ export function buildClientContext<Extras extends object>(
       secretKey: config.secretKey,
       timeoutMs: config.timeoutMs,
       maxResponseBytes: config.maxResponseBytes,
+      ...(events.providerCall === undefined ? {} : { onCall: events.providerCall }),
       ...(testing.fetch === undefined ? {} : { fetch: testing.fetch }),
     }),
     sessions: new SessionManager<Extras>({ store: sessionStore, ttlSeconds: config.sessionTtlSeconds }),

@@ -4,6 +4,7 @@ import type { SsoLogger } from './logging/sso-logger.ts';
 import { type BeginLoginInput, type BeginLoginResult, beginLogin } from './login/begin-login.ts';
 import { type CompleteLoginInput, type CompleteLoginResult, completeLogin } from './login/complete-login.ts';
 import { safeRedirectTarget } from './login/safe-redirect.ts';
+import { errorCode, type SsoClientEvents } from './metrics/client-events.ts';
 import { clearedCookie, readCookie } from './session/session-cookies.ts';
 import {
   type LogoutResult,
@@ -96,8 +97,10 @@ export function createSsoClient<Extras extends object = Record<string, unknown>>
       appUrl: resolved.appUrl,
     }),
     users: context.users,
-    beginLogin: (input) => beginLogin(context, input),
-    completeLogin: (input) => completeLogin(context, input),
+    beginLogin: reported(context.events, 'begin', (input: BeginLoginInput) => beginLogin(context, input)),
+    completeLogin: reported(context.events, 'complete', (input: CompleteLoginInput) =>
+      completeLogin(context, input),
+    ),
     readSession: (cookieHeader, https) => readSession(context, cookieHeader, https),
     lookupSession: (cookieHeader, request) => lookupSession(context, cookieHeader, request),
     currentUser: async (cookieHeader) => (await readSession(context, cookieHeader)).user,
@@ -118,5 +121,26 @@ export function createSsoClient<Extras extends object = Record<string, unknown>>
     },
     safeRedirect: (target) => safeRedirectTarget(target, context.redirectPolicy) ?? resolved.defaultRedirect,
     close: () => context.close(),
+  };
+}
+
+/** A login step that tells the app's events how it ended; without listeners, the step itself. */
+function reported<I, R>(
+  events: SsoClientEvents,
+  stage: 'begin' | 'complete',
+  step: (input: I) => Promise<R>,
+): (input: I) => Promise<R> {
+  const done = stage === 'begin' ? events.loginStarted : events.loginCompleted;
+  const { loginRefused } = events;
+  if (done === undefined && loginRefused === undefined) return step;
+  return async (input) => {
+    try {
+      const result = await step(input);
+      done?.();
+      return result;
+    } catch (error) {
+      loginRefused?.(stage, errorCode(error));
+      throw error;
+    }
   };
 }

@@ -2,6 +2,19 @@ export { MIN_SECRET_LENGTH, type SsoClientConfig } from './config/client-config.
 export type { ClientEnvFallbacks } from './config/client-env.ts';
 export { CLIENT_ENV_VARIABLES } from './config/client-env.ts';
 export {
+  createSsoHandler,
+  isAnswer,
+  type LoginRequirement,
+  type SsoAnswer,
+  type SsoHandler,
+  type SsoHandlerOptions,
+  type SsoHeaders,
+  type SsoHttpRequest,
+  type SsoOutcome,
+  type SsoPass,
+} from './core/index.ts';
+export type { SsoRequestContext } from './core/sso-request-context.ts';
+export {
   createSsoClient,
   type SsoClient,
   type SsoClientInternals,

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { API_KEY, SECRET_KEY, transcriptUsers } from './fixtures.ts';
 import { type OriginalDjSsoServer, startOriginalDjSsoServer } from './original-dj-sso-server.ts';
 import { describeSignInAgainst } from './sign-in-cases.ts';
-import { signIn, startTestApp, type TestApp } from './test-app.ts';
+import { FRAMEWORKS, signIn, startTestApp, type TestApp } from './test-app.ts';
 import { TestBrowser } from './test-browser.ts';
 
 const users = () => [
@@ -13,14 +13,24 @@ const users = () => [
   { id: 3, username: 'carol', password: '789', email: 'carol@example.com' },
 ];
 
-describeSignInAgainst('the original dj-sso-server', async () => {
-  const provider = await startOriginalDjSsoServer({ apiKey: API_KEY, secretKey: SECRET_KEY, users: users() });
-  return {
-    url: provider.url,
-    registerClient: async (host) => provider.bindHost(host),
-    close: () => provider.close(),
-  };
-});
+for (const framework of FRAMEWORKS) {
+  describeSignInAgainst(
+    'the original dj-sso-server',
+    async () => {
+      const provider = await startOriginalDjSsoServer({
+        apiKey: API_KEY,
+        secretKey: SECRET_KEY,
+        users: users(),
+      });
+      return {
+        url: provider.url,
+        registerClient: async (host) => provider.bindHost(host),
+        close: () => provider.close(),
+      };
+    },
+    { framework },
+  );
+}
 
 describe('the wire format against the original dj-sso-server', () => {
   let provider: OriginalDjSsoServer;
@@ -83,7 +93,7 @@ describe('the wire format against the original dj-sso-server', () => {
     await signIn(browser, app, { username: 'user1', password: '123' });
     provider.updateUser('user1', { email: 'new-address@example.com', first_name: 'Renamed' });
     await signIn(browser, app, { username: 'user1', password: '123' });
-    const stored = await app.router.client.users.get(1);
+    const stored = await app.client.users.get(1);
     assert.equal(stored?.extras.email, 'new-address@example.com');
     const { rows } = await sql<{
       n: number;

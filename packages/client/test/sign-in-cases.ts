@@ -9,6 +9,7 @@ import type { SsoExpressConfig } from '../src/express/index.ts';
 import { API_KEY, SECRET_KEY } from './fixtures.ts';
 import {
   chooseOnContinuePage,
+  type Framework,
   signIn,
   signInAtProvider,
   signInAtProviderSite,
@@ -30,6 +31,8 @@ export interface SignInCasesOptions {
   app?: Partial<SsoExpressConfig>;
   /** Skips the cases, with this reason (a service that is not running). @default false */
   skip?: string | false;
+  /** The adapter the client app runs on. @default 'express' */
+  framework?: Framework;
 }
 
 /** Accounts every provider under test has: user1/123, user2/456, carol/789. */
@@ -38,19 +41,23 @@ export function describeSignInAgainst(
   startProvider: () => Promise<ProviderUnderTest>,
   options: SignInCasesOptions = {},
 ): void {
-  describe(`sign-in against ${name}`, { skip: options.skip ?? false }, () => {
+  const framework = options.framework ?? 'express';
+  describe(`sign-in against ${name} through ${framework}`, { skip: options.skip ?? false }, () => {
     let provider: ProviderUnderTest;
     let app: TestApp;
 
     before(async () => {
       provider = await startProvider();
-      app = await startTestApp({
-        providerUrl: provider.url,
-        apiKey: API_KEY,
-        secretKey: SECRET_KEY,
-        database: 'sqlite::memory:',
-        ...options.app,
-      });
+      app = await startTestApp(
+        {
+          providerUrl: provider.url,
+          apiKey: API_KEY,
+          secretKey: SECRET_KEY,
+          database: 'sqlite::memory:',
+          ...options.app,
+        },
+        framework,
+      );
       await provider.registerClient(app.host);
     });
     after(async () => {
@@ -125,7 +132,12 @@ export function describeSignInAgainst(
       assert.notEqual(browser.cookie('localhost', 'ssokit_session'), first);
       const stale = new TestBrowser();
       stale.setCookie('localhost', 'ssokit_session', first ?? '');
-      assert.equal((await stale.request(`${app.url}/`)).body, 'anonymous');
+      const home = await stale.request(`${app.url}/`);
+      assert.equal(home.body, 'anonymous');
+      assert.ok(
+        home.setCookies.some((line) => /^ssokit_session=; Max-Age=0;/.test(line)),
+        'the app page also drops the dead cookie',
+      );
     });
 
     it('lets several tabs of one browser sign in at the same time', async () => {
@@ -156,15 +168,63 @@ export function describeSignInAgainst(
       await signIn(browserA, app, { username: 'carol', password: '789' });
       await signIn(browserB, app, { username: 'carol', password: '789' });
       const { id } = JSON.parse((await browserA.request(`${app.url}/me`)).body);
-      await browserA.request(`${app.url}/accounts/logout`);
+      await browserA.request(`${app.url}/accounts/logout`, { method: 'POST' });
       assert.equal((await browserB.request(`${app.url}/`)).body, 'hello carol');
-      assert.equal((await app.router.client.users.get(id))?.username, 'carol');
+      assert.equal((await app.client.users.get(id))?.username, 'carol');
       const browserC = new TestBrowser();
       await signIn(browserC, app, { username: 'carol', password: '789' });
-      await app.router.client.removeUser(id);
+      await app.client.removeUser(id);
       assert.equal((await browserB.request(`${app.url}/`)).body, 'anonymous');
       assert.equal((await browserC.request(`${app.url}/`)).body, 'anonymous');
-      assert.equal(await app.router.client.users.get(id), undefined);
+      assert.equal(await app.client.users.get(id), undefined);
+    });
+
+    it('signs nobody out on a GET of the logout path (an <img> elsewhere): it asks, and its button posts', async () => {
+      const browser = new TestBrowser();
+      await signIn(browser, app, { username: 'user1', password: '123' });
+      const asked = await browser.request(`${app.url}/accounts/logout/?next=/bye`);
+      assert.equal(asked.status, 200);
+      assert.equal(asked.setCookies.length, 0);
+      assert.match(asked.body, /<form method="post" action="\/accounts\/logout\/\?next=%2Fbye">/);
+      assert.equal((await browser.request(`${app.url}/`)).body, 'hello user1', 'still signed in');
+      const confirmed = await browser.request(`${app.url}/accounts/logout/?next=%2Fbye`, {
+        method: 'POST',
+        headers: { origin: app.url, 'sec-fetch-site': 'same-origin' },
+      });
+      assert.equal(confirmed.status, 302);
+      assert.equal(confirmed.rawLocation, '/bye');
+      assert.equal((await browser.request(`${app.url}/`)).body, 'anonymous');
+      const nobody = await browser.request(`${app.url}/accounts/logout/?next=/bye`);
+      assert.equal(nobody.rawLocation, '/bye', 'nothing to confirm without a session');
+    });
+
+    it('refuses with 403 a logout POST from another site and keeps the session', async () => {
+      const browser = new TestBrowser();
+      await signIn(browser, app, { username: 'user1', password: '123' });
+      const foreign: Record<string, string>[] = [
+        { origin: 'https://evil.example' },
+        { origin: 'null' },
+        { origin: app.url.replace('localhost', 'sub.localhost') },
+        { 'sec-fetch-site': 'cross-site' },
+      ];
+      for (const headers of foreign) {
+        const refused = await browser.request(`${app.url}/accounts/logout/`, { method: 'POST', headers });
+        assert.equal(refused.status, 403, JSON.stringify(headers));
+        assert.equal(refused.setCookies.length, 0);
+        assert.equal((await browser.request(`${app.url}/`)).body, 'hello user1', JSON.stringify(headers));
+      }
+    });
+
+    it("keeps the client's own pages out of frames (logout confirmation, sign-in errors)", async () => {
+      const browser = new TestBrowser();
+      await signIn(browser, app, { username: 'user1', password: '123' });
+      const confirmation = await browser.request(`${app.url}/accounts/logout/`);
+      const error = await new TestBrowser().request(`${app.url}/myssoclient/auth/`);
+      assert.equal(error.status, 400);
+      for (const page of [confirmation, error]) {
+        assert.match(page.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
+        assert.equal(page.headers.get('x-frame-options'), 'DENY');
+      }
     });
 
     it('refuses with 403, without asking the provider, a callback opened in another browser (login CSRF)', async () => {

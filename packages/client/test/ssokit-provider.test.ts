@@ -2,9 +2,10 @@ import { Writable } from 'node:stream';
 import { ensureAccount, ensureClient, serveProvider } from '@ssokit/provider';
 import { pino } from 'pino';
 import { API_KEY, SECRET_KEY } from './fixtures.ts';
-import { describeSignInAgainst } from './sign-in-cases.ts';
+import { describeSignInAgainst, type ProviderUnderTest } from './sign-in-cases.ts';
+import { FRAMEWORKS } from './test-app.ts';
 
-describeSignInAgainst('the ssokit provider', async () => {
+async function startSsokitProvider(): Promise<ProviderUnderTest> {
   const running = await serveProvider({
     port: 0,
     database: 'sqlite::memory:',
@@ -34,4 +35,8 @@ describeSignInAgainst('the ssokit provider', async () => {
     },
     close: () => running.close(),
   };
-});
+}
+
+for (const framework of FRAMEWORKS) {
+  describeSignInAgainst('the ssokit provider', startSsokitProvider, { framework });
+}

@@ -7,7 +7,7 @@ import { type KeyValueStore, keyValueStoreFromUrl } from '@ssokit/stores';
 import { eventually } from '@ssokit/stores/testing';
 import { API_KEY, SECRET_KEY, transcriptUsers } from './fixtures.ts';
 import { type OriginalDjSsoServer, startOriginalDjSsoServer } from './original-dj-sso-server.ts';
-import { memoryLogger, signIn, startTestApp, type TestApp } from './test-app.ts';
+import { FRAMEWORKS, memoryLogger, signIn, startTestApp, type TestApp } from './test-app.ts';
 import { TestBrowser } from './test-browser.ts';
 
 function skipWithoutRedisServer(): string | false {
@@ -41,95 +41,102 @@ async function startRedis(port: number): Promise<ChildProcess> {
   return child;
 }
 
-describe('a session store that goes down and comes back', { skip: skipWithoutRedisServer() }, () => {
-  let redis: ChildProcess;
-  let port: number;
-  let store: KeyValueStore;
-  let provider: OriginalDjSsoServer;
-  let app: TestApp;
-  const logger = memoryLogger();
-  const storeErrors = () => logger.lines.filter((line) => line.message === 'session store is unavailable');
+for (const framework of FRAMEWORKS) {
+  describe(`a session store that goes down and comes back (${framework})`, {
+    skip: skipWithoutRedisServer(),
+  }, () => {
+    let redis: ChildProcess;
+    let port: number;
+    let store: KeyValueStore;
+    let provider: OriginalDjSsoServer;
+    let app: TestApp;
+    const logger = memoryLogger();
+    const storeErrors = () => logger.lines.filter((line) => line.message === 'session store is unavailable');
 
-  before(async () => {
-    port = await freePort();
-    redis = await startRedis(port);
-    store = keyValueStoreFromUrl(`redis://127.0.0.1:${port}`, {
-      operationTimeoutMs: 300,
-      keyPrefix: 'outage:',
+    before(async () => {
+      port = await freePort();
+      redis = await startRedis(port);
+      store = keyValueStoreFromUrl(`redis://127.0.0.1:${port}`, {
+        operationTimeoutMs: 300,
+        keyPrefix: 'outage:',
+      });
+      provider = await startOriginalDjSsoServer({
+        apiKey: API_KEY,
+        secretKey: SECRET_KEY,
+        users: transcriptUsers(),
+      });
+      app = await startTestApp(
+        {
+          providerUrl: provider.url,
+          apiKey: API_KEY,
+          secretKey: SECRET_KEY,
+          sessionStore: store,
+          userStorage: 'cache',
+          logger,
+        },
+        framework,
+      );
+      provider.bindHost(app.host);
     });
-    provider = await startOriginalDjSsoServer({
-      apiKey: API_KEY,
-      secretKey: SECRET_KEY,
-      users: transcriptUsers(),
+    after(async () => {
+      redis.kill('SIGKILL');
+      await app.close();
+      await store.close();
+      await provider.close();
     });
-    app = await startTestApp({
-      providerUrl: provider.url,
-      apiKey: API_KEY,
-      secretKey: SECRET_KEY,
-      sessionStore: store,
-      userStorage: 'cache',
-      logger,
+
+    it('answers 503 to pages that need the user while Redis hangs, then recovers with the session intact', async () => {
+      const browser = new TestBrowser();
+      await signIn(browser, app, { username: 'user1', password: '123' });
+      assert.equal((await browser.request(`${app.url}/private`)).status, 200);
+
+      redis.kill('SIGSTOP');
+      try {
+        const page = await browser.request(`${app.url}/private`);
+        assert.equal(page.status, 503);
+        assert.match(page.body, /Service temporarily unavailable/);
+        const api = await browser.request(`${app.url}/api/data`, { accept: 'application/json' });
+        assert.equal(api.status, 503);
+        assert.equal(JSON.parse(api.body).error, 'STORE_UNAVAILABLE');
+        const home = await browser.request(`${app.url}/`);
+        assert.equal(home.status, 200, 'a page that does not need the user still works');
+        assert.equal(home.body, 'anonymous');
+        assert.equal(storeErrors().length, 1, 'the outage is logged once, not once per request');
+      } finally {
+        redis.kill('SIGCONT');
+      }
+      await eventually(
+        async () => (await browser.request(`${app.url}/private`)).status === 200,
+        10_000,
+        'the signed-in page works again',
+      );
+      assert.ok(logger.lines.some((line) => line.message === 'session store is available again'));
     });
-    provider.bindHost(app.host);
+
+    it('answers 503 at sign-in and logout while Redis is gone, and signs in again once it is back', async () => {
+      const browser = new TestBrowser();
+      await signIn(browser, app, { username: 'user2', password: '456' });
+      redis.kill('SIGKILL');
+      await once(redis, 'exit');
+
+      const login = await new TestBrowser().request(`${app.url}/accounts/login/`);
+      assert.equal(login.status, 503);
+      const logout = await browser.request(`${app.url}/accounts/logout/`, { method: 'POST' });
+      assert.equal(logout.status, 503);
+      assert.ok(
+        logout.setCookies.some((line) => /^ssokit_session=; Max-Age=0;/.test(line)),
+        'the cookie is dropped anyway',
+      );
+
+      redis = await startRedis(port);
+      await eventually(
+        async () => (await new TestBrowser().request(`${app.url}/accounts/login/`)).status === 302,
+        10_000,
+        'sign-in works again',
+      );
+      const done = await signIn(browser, app, { username: 'user2', password: '456' });
+      assert.equal(done.status, 302);
+      assert.equal((await browser.request(`${app.url}/`)).body, 'hello user2');
+    });
   });
-  after(async () => {
-    redis.kill('SIGKILL');
-    await app.close();
-    await store.close();
-    await provider.close();
-  });
-
-  it('answers 503 to pages that need the user while Redis hangs, then recovers with the session intact', async () => {
-    const browser = new TestBrowser();
-    await signIn(browser, app, { username: 'user1', password: '123' });
-    assert.equal((await browser.request(`${app.url}/private`)).status, 200);
-
-    redis.kill('SIGSTOP');
-    try {
-      const page = await browser.request(`${app.url}/private`);
-      assert.equal(page.status, 503);
-      assert.match(page.body, /Service temporarily unavailable/);
-      const api = await browser.request(`${app.url}/api/data`, { accept: 'application/json' });
-      assert.equal(api.status, 503);
-      assert.equal(JSON.parse(api.body).error, 'STORE_UNAVAILABLE');
-      const home = await browser.request(`${app.url}/`);
-      assert.equal(home.status, 200, 'a page that does not need the user still works');
-      assert.equal(home.body, 'anonymous');
-      assert.equal(storeErrors().length, 1, 'the outage is logged once, not once per request');
-    } finally {
-      redis.kill('SIGCONT');
-    }
-    await eventually(
-      async () => (await browser.request(`${app.url}/private`)).status === 200,
-      10_000,
-      'the signed-in page works again',
-    );
-    assert.ok(logger.lines.some((line) => line.message === 'session store is available again'));
-  });
-
-  it('answers 503 at sign-in and logout while Redis is gone, and signs in again once it is back', async () => {
-    const browser = new TestBrowser();
-    await signIn(browser, app, { username: 'user2', password: '456' });
-    redis.kill('SIGKILL');
-    await once(redis, 'exit');
-
-    const login = await new TestBrowser().request(`${app.url}/accounts/login/`);
-    assert.equal(login.status, 503);
-    const logout = await browser.request(`${app.url}/accounts/logout/`, { method: 'POST' });
-    assert.equal(logout.status, 503);
-    assert.ok(
-      logout.setCookies.some((line) => /^ssokit_session=; Max-Age=0;/.test(line)),
-      'the cookie is dropped anyway',
-    );
-
-    redis = await startRedis(port);
-    await eventually(
-      async () => (await new TestBrowser().request(`${app.url}/accounts/login/`)).status === 302,
-      10_000,
-      'sign-in works again',
-    );
-    const done = await signIn(browser, app, { username: 'user2', password: '456' });
-    assert.equal(done.status, 302);
-    assert.equal((await browser.request(`${app.url}/`)).body, 'hello user2');
-  });
-});
+}

@@ -1,14 +1,25 @@
-import type { AddressInfo } from 'node:net';
-import express from 'express';
-import { requireLogin, type SsoExpressConfig, type SsoRouter, ssoClient } from '../src/express/index.ts';
+import type { SsoClientConfig } from '../src/config/client-config.ts';
+import type { SsoHandlerOptions } from '../src/core/sso-handler.ts';
+import type { SsoClient } from '../src/create-sso-client.ts';
 import type { SsoLogger } from '../src/logging/sso-logger.ts';
+import type { RegisteredExtras } from '../src/user/sso-user.ts';
+import { startExpressTestApp } from './apps/express-test-app.ts';
+import { startFastifyTestApp } from './apps/fastify-test-app.ts';
+import { startFetchTestApp } from './apps/fetch-test-app.ts';
+import { startHonoTestApp } from './apps/hono-test-app.ts';
 import { type BrowserResponse, linkHref, type TestBrowser } from './test-browser.ts';
+
+/** Every adapter the shared cases run through. */
+export const FRAMEWORKS = ['express', 'fastify', 'hono', 'fetch'] as const;
+export type Framework = (typeof FRAMEWORKS)[number];
+
+export type TestAppConfig = SsoClientConfig & SsoHandlerOptions;
 
 export interface TestApp {
   /** `http://localhost:PORT`: the host name differs from the provider's 127.0.0.1, as in the transcripts. */
   url: string;
   host: string;
-  router: SsoRouter;
+  client: SsoClient<RegisteredExtras>;
   close(): Promise<void>;
 }
 
@@ -23,37 +34,22 @@ export function memoryLogger(): SsoLogger & {
   return { lines, info: log('info'), warn: log('warn'), error: log('error') };
 }
 
-/** An Express 5 app like the original demo: a home page, a private page, a JSON API. */
-export async function startTestApp(config: SsoExpressConfig): Promise<TestApp> {
-  const app = express();
-  const router = ssoClient({ logger: memoryLogger(), ...config });
-  app.use(router);
-  app.get('/', (req, res) => {
-    res.type('text').send(req.user ? `hello ${req.user.username}` : 'anonymous');
-  });
-  app.get('/me', (req, res) => {
-    res.json(req.user ?? null);
-  });
-  app.get('/private', requireLogin(), (req, res) => {
-    res.type('text').send(`private page of ${req.user?.username} <${String(req.user?.email)}>`);
-  });
-  app.get('/api/data', requireLogin(), (req, res) => {
-    res.json({ for: req.user?.username });
-  });
-  // Dual-stack listen: "localhost" may resolve to ::1 or 127.0.0.1.
-  const server = app.listen(0);
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://localhost:${port}`,
-    host: `localhost:${port}`,
-    router,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await router.client.close();
-    },
-  };
+/**
+ * An app like the original demo, through one adapter: `/` says who is signed in, `/me` is the
+ * user as JSON, `/private` and `/api/data` require login.
+ */
+export function startTestApp(config: TestAppConfig, framework: Framework = 'express'): Promise<TestApp> {
+  const withLogger = { logger: memoryLogger(), ...config };
+  switch (framework) {
+    case 'express':
+      return startExpressTestApp(withLogger);
+    case 'fastify':
+      return startFastifyTestApp(withLogger);
+    case 'hono':
+      return startHonoTestApp(withLogger);
+    case 'fetch':
+      return startFetchTestApp(withLogger);
+  }
 }
 
 /** Every hidden input of a page, by name (the provider's CSRF field, `next`). */

@@ -24,6 +24,8 @@ export const SsoErrorCode = {
   LOGIN_STATE_MISMATCH: 'LOGIN_STATE_MISMATCH',
   STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
   RATE_LIMITED: 'RATE_LIMITED',
+  LOGIN_REQUIRED: 'LOGIN_REQUIRED',
+  CROSS_SITE_REQUEST: 'CROSS_SITE_REQUEST',
 } as const;
 
 export type SsoErrorCode = (typeof SsoErrorCode)[keyof typeof SsoErrorCode];

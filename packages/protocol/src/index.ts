@@ -36,6 +36,14 @@ export {
 } from './request-signer.ts';
 export { SignedApiClient, type SignedApiClientOptions } from './signed-api-client.ts';
 export {
+  DEFAULT_SIGNED_BODY_LIMIT,
+  isRefusal,
+  SignedCallGate,
+  type SignedCallGateLogger,
+  type SignedCallGateOptions,
+  type SignedCallRefusal,
+} from './signed-call/signed-call-gate.ts';
+export {
   type IncomingSignedRequest,
   type ReplayGuardStore,
   SignedRequestVerifier,

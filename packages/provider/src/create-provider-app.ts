@@ -5,11 +5,15 @@ import { signedApiEndpoints } from './api/signed-api-endpoints.ts';
 import { ssoApiRoutes } from './api/sso-api-routes.ts';
 import type { ProviderOptions } from './config/provider-options.ts';
 import { createProvider, type Provider } from './create-provider.ts';
+import { healthRoutes } from './health/health-routes.ts';
+import { sendStarting } from './health/starting-answer.ts';
 import { errorHandler, failureAnswerer } from './http/error-handler.ts';
 import { sendPage } from './http/page-response.ts';
 import { compileTrustProxy, expressRequestContext, type RequestContext } from './http/request-context.ts';
+import { splitUrl } from './http/request-parameters.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { ssoFastPath } from './http/sso-fast-path.ts';
+import { httpRequestMetrics } from './observability/http-request-metrics.ts';
 import { ownAccountRoutes } from './own-account/own-account-routes.ts';
 import { messagePage } from './pages/pages.ts';
 import { siteRoutes } from './sign-in/site-routes.ts';
@@ -87,12 +91,25 @@ export function createProviderApp(providerOrOptions: ProviderOptions | Provider 
     onRequest: warnIfInsecure,
     onError: failureAnswerer(failureOptions),
   });
-  // An Express app is a function that calls its own `handle`: answering the login's
-  // requests first there serves them whether the app is listened on or passed to
-  // `createServer` (mounted in another app, it leaves everything to Express).
+  const health = healthRoutes(provider.readiness);
+  const timeRequest =
+    provider.metrics === undefined ? undefined : httpRequestMetrics(provider.metrics, options.prefix);
+  // An Express app is a function that calls its own `handle`: answering health probes and the
+  // login's requests first there serves them whether the app is listened on or passed to
+  // `createServer` (mounted in another app, the fast path leaves everything to Express).
   const appWithHandle = app as unknown as { handle: RequestListener };
   const handleWithExpress = appWithHandle.handle.bind(app);
   appWithHandle.handle = (req, res, next) => {
+    const { path } = splitUrl(req.url ?? '/');
+    if (health(req, res, path)) return;
+    timeRequest?.(req, res, path);
+    const { state } = provider;
+    if (state === 'starting') {
+      sendStarting(res, path, options.prefix, options.siteName);
+      return;
+    }
+    // Draining: each answer ends its connection, so keep-alive clients move to another process.
+    if (state === 'draining') res.setHeader('Connection', 'close');
     if (!fastPath(req, res)) handleWithExpress(req, res, next);
   };
   return Object.assign(app, { provider });

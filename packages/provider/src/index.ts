@@ -6,6 +6,7 @@ export {
   type PasswordHashingOptions,
 } from './accounts/password-hashing.ts';
 export { defaultUserToJson, type UserJson, type UserToJson } from './accounts/user-json.ts';
+export type { AuditEvent, AuditQuery, AuditTrail, AuditTrailOptions } from './audit/audit-trail.ts';
 export {
   type ClientRecord,
   type ClientRegistry,
@@ -23,8 +24,19 @@ export {
 } from './config/provider-options.ts';
 export { createProvider, type Provider } from './create-provider.ts';
 export { createProviderApp, type ProviderApp } from './create-provider-app.ts';
+export type { DependencyStatus, ProviderState, ReadinessReport } from './health/readiness.ts';
 export { CSRF_COOKIE, SESSION_COOKIE } from './http/cookies.ts';
 export { defaultProviderLogger, type ProviderLogger, silentLogger } from './logging/provider-logger.ts';
+export { metricsServer } from './observability/metrics-server.ts';
+export type {
+  ProviderEvent,
+  ProviderEvents,
+  ProviderEventType,
+  ProviderObserver,
+  SignedCallEndpoint,
+  SignInOutcome,
+} from './observability/provider-events.ts';
+export type { ProviderMetrics } from './observability/provider-metrics.ts';
 export type { LoginRateLimitOptions } from './rate-limit/login-rate-limiter.ts';
 export { ensureAccount, ensureClient } from './seeding.ts';
 export { type RunningProvider, type ServeProviderOptions, serveProvider } from './serve-provider.ts';

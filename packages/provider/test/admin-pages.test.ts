@@ -131,6 +131,16 @@ describe('admin pages over HTTP', () => {
     assert.equal((await admin.post('/admin/accounts/99999/edit', { csrf_token: csrf })).status, 400);
   });
 
+  it("shows the provider's audit trail, with the admin pages' own changes in it", async () => {
+    const { audit } = fixture.running.provider;
+    assert.ok(audit, 'the fixture provider keeps an audit trail');
+    await audit.flush();
+    const page = await admin.get('/admin/audit/');
+    assert.equal(page.status, 200);
+    assert.match(page.body, /account_added<\/td><td><\/td><td>carol</);
+    assert.match((await admin.get('/admin/')).body, /href="\/admin\/audit\/"/);
+  });
+
   it('searches accounts by name, email and username, escaping what it shows', async () => {
     const found = await admin.get('/admin/accounts/?q=Carol');
     assert.match(found.body, />carol</);
@@ -395,7 +405,7 @@ describe('admin sign-in and the audit trail page', () => {
   });
 
   it('shows the audit trail only when the provider has one, and escapes what it shows', async () => {
-    const plain = await startProviderFixture();
+    const plain = await startProviderFixture({ audit: false });
     try {
       await ensureAccount(plain.running.provider.accounts, {
         username: 'boss',
@@ -467,29 +477,48 @@ describe('admin sign-in and the audit trail page', () => {
       });
       assert.equal(refused.status, 400);
       assert.match(refused.body, /does not send logout notices/);
-
-      const store = provider.clientStore;
-      assert.ok(store);
-      const added: unknown[] = [];
-      const add = store.add.bind(store);
-      Object.assign(store, {
+    } finally {
+      await fixture.close();
+    }
+    // A client store with single logout (setLogoutUrl): the form asks, the store is given the URL.
+    const provider = createProvider({
+      database: 'sqlite::memory:',
+      logger: silentLogger,
+      audit: false,
+      passwordHashing: { memoryCost: 1024, timeCost: 1 },
+    });
+    await provider.migrate();
+    await ensureAccount(provider.accounts, { username: 'boss', password: 'boss-pass', isStaff: true });
+    const store = provider.clientStore;
+    assert.ok(store);
+    const added: unknown[] = [];
+    Object.assign(provider, {
+      clientStore: {
+        list: () => store.list(),
         setLogoutUrl: async () => undefined,
-        add: (input: Parameters<typeof add>[0]) => {
+        add: (input: Parameters<typeof store.add>[0]) => {
           added.push(input);
-          return add(input);
+          return store.add(input);
         },
-      });
+      },
+    });
+    const server = createProviderApp(provider).listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const admin = await signIn({ url } as ProviderFixture, 'boss', 'boss-pass');
       const page = await admin.get('/admin/clients/');
       assert.match(page.body, /name="logout_url"/);
       const answer = await admin.post('/admin/clients/', {
-        csrf_token: csrf,
+        csrf_token: TestBrowser.csrfField(page.body),
         host: 'b.example.org',
         logout_url: 'https://b.example.org/out/',
       });
       assert.equal(answer.status, 200);
       assert.deepEqual(added, [{ host: 'b.example.org', logoutUrl: 'https://b.example.org/out/' }]);
     } finally {
-      await fixture.close();
+      await new Promise((resolve) => server.close(resolve));
+      await provider.close();
     }
   });
 

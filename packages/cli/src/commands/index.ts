@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command.ts';
+import { providerAuditCommand } from './provider-audit.ts';
 import { providerClientCommands } from './provider-client-commands.ts';
 import { providerServeCommand } from './provider-serve.ts';
 import { providerUserCommands } from './provider-user-commands.ts';
@@ -12,4 +13,5 @@ export const commands: readonly CliCommand[] = [
   providerServeCommand,
   ...providerUserCommands,
   ...providerClientCommands,
+  providerAuditCommand,
 ];

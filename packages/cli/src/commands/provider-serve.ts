@@ -2,10 +2,14 @@ import { parseArgs } from 'node:util';
 import { type CliCommand, UsageError } from '../command.ts';
 import { DB_FLAG_HELP, databaseUrl, loadProvider } from './provider-database.ts';
 
-function portFrom(flag: string | undefined, fallback: number): number {
+function portFrom(
+  flag: string | undefined,
+  fallback: number | undefined,
+  name = '--port',
+): number | undefined {
   if (flag === undefined) return fallback;
   const port = Number(flag);
-  if (!/^\d+$/.test(flag) || port > 65535) throw new UsageError('--port must be a port number (0-65535)');
+  if (!/^\d+$/.test(flag) || port > 65535) throw new UsageError(`${name} must be a port number (0-65535)`);
   return port;
 }
 
@@ -25,11 +29,13 @@ function stopSignal(): Promise<NodeJS.Signals> {
 export const providerServeCommand: CliCommand = {
   path: ['provider', 'serve'],
   summary: 'Run the SSO provider',
-  usage: `Usage: ssokit provider serve [--port 9000] [--host 127.0.0.1] [--db URL] [--redis URL] [--prefix /sso/]
+  usage: `Usage: ssokit provider serve [--port 9000] [--host 127.0.0.1] [--db URL] [--redis URL] [--prefix /sso/] [--metrics-port N]
 
 Creates or updates the database schema, then serves the provider: the SSO endpoints under
-the prefix, the login pages at /. Stops cleanly on Ctrl-C (SIGINT) or SIGTERM. Logs are JSON
-lines on stderr.
+the prefix, the login pages at /, /healthz and /readyz for load balancers. A database that is
+down at start does not stop it: it answers 503 and keeps trying until the database is back.
+On Ctrl-C (SIGINT) or SIGTERM it drains: /readyz answers 503, no new connections, requests in
+flight finish (up to --drain-timeout), then it exits. Logs are JSON lines on stderr.
 
 Options:
   --port N          port (default: SSOKIT_PROVIDER_PORT, else 9000; 0 picks a free one)
@@ -37,7 +43,10 @@ Options:
 ${DB_FLAG_HELP}
   --redis URL       store for tokens, sessions and rate limits: redis://… or memcached://…
                     (default: SSOKIT_PROVIDER_REDIS, else in memory, for one process)
-  --prefix P        mount point of the SSO endpoints (default: SSOKIT_PROVIDER_PREFIX, else /sso/)`,
+  --prefix P        mount point of the SSO endpoints (default: SSOKIT_PROVIDER_PREFIX, else /sso/)
+  --metrics-port N  serve Prometheus metrics at /metrics on this port, on --host (default:
+                    SSOKIT_PROVIDER_METRICS_PORT, else no metrics listener)
+  --drain-timeout S seconds requests in flight may take to finish on SIGTERM (default 10)`,
   async run(args, io) {
     const { values } = parseArgs({
       args,
@@ -47,12 +56,19 @@ ${DB_FLAG_HELP}
         db: { type: 'string' },
         redis: { type: 'string' },
         prefix: { type: 'string' },
+        'metrics-port': { type: 'string' },
+        'drain-timeout': { type: 'string' },
       },
     });
     const { defaultProviderLogger, readProviderEnv, serveProvider } = await loadProvider();
     const { keyValueStoreFromUrl, redactUrl } = await import('@ssokit/stores');
     const env = readProviderEnv();
-    const port = portFrom(values.port, env.port ?? 9000);
+    const port = portFrom(values.port, env.port ?? 9000) as number;
+    const metricsPort = portFrom(values['metrics-port'], env.metricsPort, '--metrics-port');
+    const drainSeconds = values['drain-timeout'] === undefined ? 10 : Number(values['drain-timeout']);
+    if (!Number.isFinite(drainSeconds) || drainSeconds < 0 || drainSeconds > 3600) {
+      throw new UsageError('--drain-timeout must be a number of seconds (0-3600)');
+    }
     const logger = defaultProviderLogger(env.logLevel);
     const storeUrl = values.redis ?? env.keyValueStoreUrl;
     // The provider prefixes its own keys (ssokit:provider:…); the store adds nothing more.
@@ -70,6 +86,8 @@ ${DB_FLAG_HELP}
         ...(keyValueStore === undefined ? {} : { keyValueStore }),
         ...(prefix === undefined ? {} : { prefix }),
         ...(env.trustProxy === undefined ? {} : { trustProxy: env.trustProxy }),
+        ...(metricsPort === undefined ? {} : { metricsPort }),
+        drainTimeoutMs: drainSeconds * 1000,
       });
     } catch (error) {
       await keyValueStore?.close();
@@ -79,6 +97,10 @@ ${DB_FLAG_HELP}
     io.out(`ssokit provider listening on ${running.url}`);
     io.out(`  database: ${running.provider.database.displayUrl}`);
     io.out(`  store:    ${storeUrl === undefined ? 'memory (this process only)' : redactUrl(storeUrl)}`);
+    if (running.metricsUrl !== undefined) io.out(`  metrics:  ${running.metricsUrl}`);
+    if (running.provider.state === 'starting') {
+      io.out('  database unavailable: answering 503 and trying again in the background');
+    }
     io.out(`  SSO endpoints under ${running.provider.options.prefix}; stop with Ctrl-C`);
     const signal = await stopped;
     io.out(`${signal}: stopping`);

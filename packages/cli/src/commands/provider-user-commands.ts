@@ -194,10 +194,45 @@ ${DB_FLAG_HELP}`,
   },
 };
 
+function activeCommand(active: boolean): CliCommand {
+  const word = active ? 'activate' : 'deactivate';
+  return {
+    path: ['provider', 'user', word],
+    summary: active
+      ? 'Let a deactivated account sign in again'
+      : 'Stop an account from signing in (kept, not removed)',
+    usage: `Usage: ssokit provider user ${word} NAME [--db URL]
+
+${active ? 'Reactivates the account.' : 'Deactivates the account: it can no longer sign in, and its pending logins are refused.'}
+
+Options:
+${DB_FLAG_HELP}`,
+    async run(args, io) {
+      const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        options: { db: { type: 'string' } },
+      });
+      const username = oneName(positionals);
+      const changed = await withProviderDatabase(values, (provider) =>
+        provider.accounts.setActive(username, active),
+      );
+      if (!changed) {
+        io.err(`ssokit: no user named ${username}`);
+        return 1;
+      }
+      io.out(`${active ? 'activated' : 'deactivated'} user ${username}`);
+      return 0;
+    },
+  };
+}
+
 export const providerUserCommands: readonly CliCommand[] = [
   providerUserAddCommand,
   providerUserListCommand,
   providerUserRemoveCommand,
   providerUserPasswdCommand,
+  activeCommand(false),
+  activeCommand(true),
   providerUserStaffCommand,
 ];

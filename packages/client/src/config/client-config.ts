@@ -1,7 +1,9 @@
 import type { KeyValueStore, SqlDatabase } from '@ssokit/stores';
 import { z } from 'zod';
 import type { SsoLogger } from '../logging/sso-logger.ts';
+import type { SsoClientEvents } from '../metrics/client-events.ts';
 import type { UserStore } from '../user/user-store.ts';
+import { ABSOLUTE_PATH, ABSOLUTE_PATH_RULE } from './absolute-path.ts';
 import { CLIENT_ENV_VARIABLES, readClientEnv } from './client-env.ts';
 
 /** Everything `createSsoClient()` accepts. Only the three credentials are required. */
@@ -133,6 +135,13 @@ export interface SsoClientConfig {
    * @default pino({ name: 'ssokit-client' })
    */
   logger?: SsoLogger;
+  /**
+   * Told of sign-ins started, completed and refused, provider call latency and errors, and
+   * session store errors: `ssoClientMetrics(registry)` from `ssokit/metrics` turns them into
+   * Prometheus metrics.
+   * @default undefined (nothing is told)
+   */
+  events?: SsoClientEvents;
 }
 
 /** The configuration after defaults and env fallbacks; stores are resolved by the client. */
@@ -160,6 +169,7 @@ export interface ResolvedClientConfig {
   cookieName: string;
   secureCookies: 'auto' | boolean;
   logger: SsoLogger | undefined;
+  events: SsoClientEvents | undefined;
 }
 
 export const MIN_SECRET_LENGTH = 16;
@@ -189,9 +199,9 @@ const positiveNumber = (what: string) =>
   z
     .number({ error: `must be ${what}` })
     .refine((n) => Number.isFinite(n) && n > 0, { error: `must be ${what}` });
-const absolutePath = z.string({ error: 'must be a path starting with "/"' }).regex(/^\/(?!\/)[^\s?#\\]*$/, {
-  error: 'must be a path starting with "/" (no query, no "//", no spaces)',
-});
+const absolutePath = z
+  .string({ error: 'must be a path starting with "/"' })
+  .regex(ABSOLUTE_PATH, { error: ABSOLUTE_PATH_RULE });
 
 const configSchema = z.object({
   providerUrl: required('an absolute http(s) URL', CLIENT_ENV_VARIABLES.providerUrl).refine(
@@ -268,6 +278,11 @@ const configSchema = z.object({
   logger: z
     .custom<SsoLogger>(hasMethods(['info', 'warn', 'error']), { error: 'must be a pino-compatible logger' })
     .optional(),
+  events: z
+    .custom<SsoClientEvents>((value) => typeof value === 'object' && value !== null, {
+      error: 'must be an object of callbacks (loginStarted, providerCall, ...)',
+    })
+    .optional(),
 });
 
 /**
@@ -305,5 +320,6 @@ export function resolveClientConfig(
     userStore: resolved.userStore,
     sessionStore: resolved.sessionStore,
     logger: resolved.logger,
+    events: resolved.events,
   };
 }

@@ -1,14 +1,7 @@
-import type { SsoError } from '@ssokit/protocol';
-import type { SsoClient } from '../create-sso-client.ts';
+import type { SsoRequestContext } from '../core/sso-request-context.ts';
 import type { RegisteredExtras, SsoUser } from '../user/sso-user.ts';
 
-/** What `ssoClient()` puts on each request for `requireLogin()` and handlers. */
-export interface SsoRequestContext {
-  client: SsoClient<RegisteredExtras>;
-  loginPath: string;
-  /** Set when the session store failed for this request. */
-  error: SsoError | undefined;
-}
+export type { SsoRequestContext };
 
 type RegisteredSsoUser = SsoUser<RegisteredExtras>;
 

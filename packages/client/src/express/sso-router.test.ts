@@ -21,7 +21,7 @@ function request(cookie: string) {
   const counter = { secureReads: 0 };
   const req = {
     method: 'GET',
-    path: '/page',
+    url: '/page',
     headers: { cookie },
     get secure() {
       counter.secureReads++;

@@ -1,4 +1,5 @@
 import { SignedApiClient, SsoError } from '@ssokit/protocol';
+import { errorCode, type ProviderEndpoint } from '../metrics/client-events.ts';
 import { type SsoUserRecord, userRecordFromProvider } from '../user/sso-user.ts';
 
 export interface ProviderApiOptions {
@@ -11,6 +12,8 @@ export interface ProviderApiOptions {
   maxResponseBytes: number;
   /** For tests. @default globalThis.fetch */
   fetch?: typeof fetch;
+  /** Told of each call: endpoint, seconds, `ok` or the `SsoError` code. */
+  onCall?: (endpoint: ProviderEndpoint, seconds: number, outcome: string) => void;
 }
 
 const TOKEN_SHAPE = /^[\x21-\x7e]{1,512}$/;
@@ -35,7 +38,30 @@ export class ProviderApi {
   }
 
   /** A new request token (`GET {prefix}reqeusttoken/`, the original's spelling). */
-  async newRequestToken(): Promise<string> {
+  newRequestToken(): Promise<string> {
+    return this.timed('reqeusttoken', () => this.requestToken());
+  }
+
+  /** The user the provider bound to these tokens (`GET {prefix}authtoken/`); single use there. */
+  userForTokens(requestToken: string, authToken: string): Promise<SsoUserRecord> {
+    return this.timed('authtoken', () => this.user(requestToken, authToken));
+  }
+
+  private async timed<T>(endpoint: ProviderEndpoint, call: () => Promise<T>): Promise<T> {
+    const { onCall } = this.options;
+    if (onCall === undefined) return call();
+    const started = performance.now();
+    try {
+      const result = await call();
+      onCall(endpoint, (performance.now() - started) / 1000, 'ok');
+      return result;
+    } catch (error) {
+      onCall(endpoint, (performance.now() - started) / 1000, errorCode(error));
+      throw error;
+    }
+  }
+
+  private async requestToken(): Promise<string> {
     const answer = await this.api.get<{ request_token?: unknown }>(
       `${this.options.remotePrefix}reqeusttoken/`,
     );
@@ -52,8 +78,7 @@ export class ProviderApi {
     return token;
   }
 
-  /** The user the provider bound to these tokens (`GET {prefix}authtoken/`); single use there. */
-  async userForTokens(requestToken: string, authToken: string): Promise<SsoUserRecord> {
+  private async user(requestToken: string, authToken: string): Promise<SsoUserRecord> {
     const answer = await this.api.get<{ user?: unknown }>(`${this.options.remotePrefix}authtoken/`, [
       ['request_token', requestToken],
       ['auth_token', authToken],

@@ -41,6 +41,8 @@ export interface AccountStore {
   update(username: string, changes: AccountChanges): Promise<Account | undefined>;
   /** True when the account exists and its password was changed. */
   setPassword(username: string, password: string): Promise<boolean>;
+  /** Deactivates (`false`: it can no longer sign in) or reactivates an account; true when it exists. */
+  setActive(username: string, active: boolean): Promise<boolean>;
   /**
    * The active account these credentials belong to, or undefined. Unknown usernames cost the
    * same hash time as known ones.
@@ -224,6 +226,15 @@ export function sqlAccountStore(options: SqlAccountStoreOptions): AccountStore {
         .updateTable(USERS_TABLE)
         .set({ password_hash: passwordHash })
         .where('id', '=', row.id)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    async setActive(username, active) {
+      const result = await db
+        .updateTable(USERS_TABLE)
+        .set({ is_active: flag(active) })
+        .where('username', '=', username)
         .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },

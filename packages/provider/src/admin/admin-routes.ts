@@ -152,7 +152,7 @@ export function adminRoutes(provider: Provider): Router {
     if (setting !== 'on' && setting !== 'off') throw new BadFormInput('active must be on or off.');
     if (setting === 'off' && account.id === admin.account.id)
       throw new BadFormInput('You cannot deactivate your own account.');
-    await accounts.update(account.username, { isActive: setting === 'on' });
+    await accounts.setActive(account.username, setting === 'on');
     const ended = setting === 'off' ? await endUserSessions(provider, account, { reason: 'deactivated' }) : 0;
     log(req, admin, setting === 'on' ? 'admin_account_activated' : 'admin_account_deactivated', {
       username: account.username,

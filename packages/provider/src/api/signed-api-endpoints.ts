@@ -2,6 +2,7 @@ import { isSsoError, SsoError, SsoErrorCode, WIRE_ERROR_TEXT, wireErrorJson } fr
 import type { Provider } from '../create-provider.ts';
 import type { RequestContext } from '../http/request-context.ts';
 import { splitUrl } from '../http/request-parameters.ts';
+import type { SignedCallEndpoint } from '../observability/provider-events.ts';
 import { pythonJsonDumps } from '../wire/python-json.ts';
 
 /** A JSON answer of a signed endpoint: the original's status and body, byte for byte. */
@@ -28,7 +29,7 @@ export function signedApiEndpoints(provider: Provider): Map<string, SignedApiEnd
 
   const endpoint =
     (
-      name: string,
+      name: SignedCallEndpoint,
       run: (apiKey: string, params: Map<string, string[]>) => Promise<string>,
     ): SignedApiEndpoint =>
     async (context) => {
@@ -45,9 +46,16 @@ export function signedApiEndpoints(provider: Provider): Map<string, SignedApiEnd
           { event: 'sso_api', endpoint: name, apiKey, outcome: 'ok', address: context.address },
           'signed call answered',
         );
+        provider.events.emit({ type: 'signed_call', endpoint: name, outcome: 'ok', apiKey });
         return { status: 200, body };
       } catch (error) {
         if (!isSsoError(error)) throw error;
+        provider.events.emit({
+          type: 'signed_call',
+          endpoint: name,
+          outcome: error.code,
+          apiKey: apiKey ?? null,
+        });
         const details = {
           event: 'sso_api',
           endpoint: name,
@@ -67,6 +75,7 @@ export function signedApiEndpoints(provider: Provider): Map<string, SignedApiEnd
 
   const requestToken = endpoint('reqeusttoken', async (apiKey) => {
     const { token } = await provider.requestTokens.issue(apiKey);
+    provider.events.emit({ type: 'token_issued', apiKey });
     return pythonJsonDumps({ request_token: token });
   });
 
@@ -89,6 +98,7 @@ export function signedApiEndpoints(provider: Provider): Map<string, SignedApiEnd
         status: 403,
       });
     }
+    provider.events.emit({ type: 'token_redeemed', apiKey, username: account.username });
     return pythonJsonDumps({ user: await provider.userJson(account) });
   });
 

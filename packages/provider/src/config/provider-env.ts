@@ -10,6 +10,7 @@
  * - `SSOKIT_PROVIDER_TRUST_PROXY`: the proxies trusted for client addresses: a hop count, or
  *   comma-separated addresses/subnets (`true` is one hop); see the `trustProxy` option
  * - `SSOKIT_PROVIDER_LOG_LEVEL`: pino level (default `info`)
+ * - `SSOKIT_PROVIDER_METRICS_PORT`: port of the Prometheus `/metrics` listener (default: none)
  *
  * Command-line flags win over these; these win over the defaults.
  */
@@ -22,6 +23,7 @@ export interface ProviderEnv {
   prefix?: string;
   trustProxy?: boolean | number | string;
   logLevel?: string;
+  metricsPort?: number;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -31,14 +33,10 @@ function nonEmpty(value: string | undefined): string | undefined {
 /** Reads the variables; a malformed port is an error naming the variable. */
 export function readProviderEnv(env: NodeJS.ProcessEnv = process.env): ProviderEnv {
   const result: ProviderEnv = {};
-  const port = nonEmpty(env.SSOKIT_PROVIDER_PORT);
-  if (port !== undefined) {
-    const parsed = Number(port);
-    if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) {
-      throw new TypeError(`SSOKIT_PROVIDER_PORT must be a port number (0-65535), got "${port}"`);
-    }
-    result.port = parsed;
-  }
+  const port = portVariable(env, 'SSOKIT_PROVIDER_PORT');
+  if (port !== undefined) result.port = port;
+  const metricsPort = portVariable(env, 'SSOKIT_PROVIDER_METRICS_PORT');
+  if (metricsPort !== undefined) result.metricsPort = metricsPort;
   const host = nonEmpty(env.SSOKIT_PROVIDER_HOST);
   if (host !== undefined) result.host = host;
   const database = nonEmpty(env.SSOKIT_PROVIDER_DB);
@@ -62,6 +60,16 @@ export function readProviderEnv(env: NodeJS.ProcessEnv = process.env): ProviderE
   const logLevel = nonEmpty(env.SSOKIT_PROVIDER_LOG_LEVEL);
   if (logLevel !== undefined) result.logLevel = logLevel;
   return result;
+}
+
+function portVariable(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const port = nonEmpty(env[name]);
+  if (port === undefined) return undefined;
+  const parsed = Number(port);
+  if (!/^\d+$/.test(port) || parsed > 65535) {
+    throw new TypeError(`${name} must be a port number (0-65535), got "${port}"`);
+  }
+  return parsed;
 }
 
 /** `true`/`false`, a hop count, or addresses/subnets as Express takes them. */

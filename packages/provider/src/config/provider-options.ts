@@ -1,10 +1,13 @@
 import type { KeyValueStore, SqlDatabase } from '@ssokit/stores';
+import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import type { PasswordHashingOptions } from '../accounts/password-hashing.ts';
 import type { UserToJson } from '../accounts/user-json.ts';
+import type { AuditTrailOptions } from '../audit/audit-trail.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import { compileTrustProxy, type TrustProxySetting } from '../http/request-context.ts';
 import type { ProviderLogger } from '../logging/provider-logger.ts';
+import type { ProviderObserver } from '../observability/provider-events.ts';
 import type { LoginRateLimitOptions } from '../rate-limit/login-rate-limiter.ts';
 
 export interface ProviderOptions {
@@ -83,6 +86,25 @@ export interface ProviderOptions {
   passwordHashing?: PasswordHashingOptions;
   /** Clock in epoch milliseconds, for tests. @default Date.now */
   now?: () => number;
+  /**
+   * Prometheus metrics (prom-client) in a registry of this provider's own, never the global
+   * one: `true` makes one (`provider.metrics.registry`), or pass a `Registry` to add to.
+   * `serveProvider({ metricsPort })` serves them at `/metrics` on a port of their own.
+   * @default false
+   */
+  metrics?: boolean | Registry;
+  /**
+   * The audit trail: one log line and one SQL row for each security-relevant event, listed by
+   * `ssokit provider audit`. `false` turns it off (and logs a warning).
+   * @default { retentionDays: 90, pruneIntervalMs: 3600000, flushIntervalMs: 250 }
+   */
+  audit?: false | AuditTrailOptions;
+  /**
+   * More listeners for the provider's events (sign-ins, tokens, admin changes; see
+   * `ProviderEvent`), told after the metrics and the audit trail: to forward them to a SIEM.
+   * @default []
+   */
+  observers?: ProviderObserver[];
 }
 
 const positiveInt = (max: number) => z.number().int().positive().max(max);
@@ -164,6 +186,24 @@ const schema = z
       .strict()
       .optional(),
     now: fn<() => number>('a function returning epoch milliseconds').optional(),
+    metrics: z
+      .union([z.boolean(), objectWith<Registry>('registerMetric', 'true, false or a prom-client Registry')])
+      .optional(),
+    audit: z
+      .union([
+        z.literal(false),
+        z
+          .object({
+            retentionDays: z.number().positive().max(36_500).optional(),
+            pruneIntervalMs: z.number().int().min(1000).max(86_400_000).optional(),
+            flushIntervalMs: z.number().int().positive().max(60_000).optional(),
+          })
+          .strict(),
+      ])
+      .optional(),
+    observers: z
+      .array(objectWith<ProviderObserver>('event', 'an object with an event(event) method'))
+      .optional(),
   })
   .strict();
 
@@ -187,6 +227,9 @@ export interface ResolvedProviderOptions {
   formBodyLimitBytes: number;
   passwordHashing: PasswordHashingOptions;
   now: () => number;
+  metrics: boolean | Registry;
+  audit: false | AuditTrailOptions;
+  observers: ProviderObserver[];
 }
 
 /**
@@ -229,5 +272,8 @@ export function resolveProviderOptions(options: ProviderOptions = {}): ResolvedP
     formBodyLimitBytes: o.formBodyLimitBytes ?? 16_384,
     passwordHashing: o.passwordHashing ?? {},
     now: o.now ?? Date.now,
+    metrics: o.metrics ?? false,
+    audit: o.audit ?? {},
+    observers: o.observers ?? [],
   };
 }

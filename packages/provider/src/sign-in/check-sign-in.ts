@@ -1,5 +1,6 @@
 import { type Account, canonicalUsername, isValidUsername } from '../accounts/account.ts';
 import type { Provider } from '../create-provider.ts';
+import { reportSignIn, reportSignInError } from '../observability/sign-in-events.ts';
 
 export type SignInResult =
   | { outcome: 'success'; account: Account }
@@ -23,7 +24,9 @@ export interface SignInAttempt {
  * password.
  */
 export async function checkSignIn(provider: Provider, attempt: SignInAttempt): Promise<SignInResult> {
-  const result = await attemptSignIn(provider, attempt);
+  const result = await attemptSignIn(provider, attempt).catch((error) =>
+    reportSignInError(provider, attempt, error),
+  );
   const details = {
     event: 'login',
     via: attempt.via,
@@ -34,6 +37,7 @@ export async function checkSignIn(provider: Provider, attempt: SignInAttempt): P
   };
   if (result.outcome === 'success') provider.logger.info(details, 'login succeeded');
   else provider.logger.warn(details, 'login refused');
+  await reportSignIn(provider, attempt, result);
   return result;
 }
 

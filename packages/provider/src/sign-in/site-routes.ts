@@ -111,12 +111,19 @@ export function siteRoutes(provider: Provider): Router {
       formExpired(res);
       return;
     }
+    // Named in the audit trail when it can be read; a sign-out never fails for it.
+    const account = provider.events.observed ? await currentAccount(req).catch(() => undefined) : undefined;
     await sessions.destroy(readCookie(req, SESSION_COOKIE));
     clearCookie(res, SESSION_COOKIE, cookiesSecure(req.secure, options.secureCookies));
     provider.logger.info(
       { event: 'logout', address: expressRequestContext(req).address },
       'provider session ended',
     );
+    provider.events.emit({
+      type: 'sign_out',
+      username: account?.username ?? null,
+      address: expressRequestContext(req).address,
+    });
     res.redirect(302, '/');
   });
 

@@ -182,6 +182,12 @@ export function ssoLoginPage(provider: Provider): SsoLoginPage {
         },
         'login continued with the provider session',
       );
+      provider.events.emit({
+        type: 'continue_as',
+        username: current.username,
+        address: context.address,
+        apiKey,
+      });
       await bindAndRedirect(current);
       return;
     }

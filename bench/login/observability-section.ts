@@ -1,0 +1,103 @@
+import type { SectionResult } from '../lib/report.ts';
+import { fmt, median, ratio } from '../lib/stats.ts';
+import { type LoginMeasurement, type LoginMode, measureLogins } from './measure-logins.ts';
+import { startSsokitLoginSystem } from './ssokit-login-system.ts';
+
+export interface ObservabilitySectionOptions {
+  durationSeconds: number;
+  warmupLogins: number;
+  rounds: number;
+  concurrency: number;
+}
+
+const MODES: LoginMode[] = ['continue-as', 'password'];
+const VARIANTS = [
+  ['on', true],
+  ['off', false],
+] as const;
+
+/**
+ * ssokit logins per second with the provider's metrics and audit trail on (prom-client
+ * counters and timings, one audit log line and SQL row per event) against the same system
+ * with both off, rounds alternating between the two.
+ */
+export async function observabilitySection(options: ObservabilitySectionOptions): Promise<SectionResult> {
+  const samples = new Map<string, LoginMeasurement[]>();
+  for (let round = 0; round < options.rounds; round++) {
+    for (const [variant, observability] of VARIANTS) {
+      const system = await startSsokitLoginSystem({ provider: { observability } });
+      try {
+        for (const mode of MODES) {
+          for (const concurrency of [1, options.concurrency]) {
+            const result = await measureLogins(system, {
+              mode,
+              concurrency,
+              durationSeconds: options.durationSeconds,
+              warmupLogins: options.warmupLogins,
+            });
+            const key = `${variant}/${mode}/${concurrency}`;
+            samples.set(key, [...(samples.get(key) ?? []), result]);
+          }
+        }
+      } finally {
+        await system.stop();
+      }
+    }
+  }
+  const pick = (key: string) => {
+    const runs = samples.get(key) ?? [];
+    return {
+      loginsPerSecond: median(runs.map((r) => r.loginsPerSecond)),
+      providerCpuMicros: median(runs.map((r) => r.providerCpuMicros)),
+      failures: runs.reduce((sum, r) => sum + r.failures, 0),
+    };
+  };
+  const rows: string[][] = [];
+  const ratios: Record<string, number> = {};
+  const notes: string[] = [];
+  for (const mode of MODES) {
+    for (const concurrency of [1, options.concurrency]) {
+      const on = pick(`on/${mode}/${concurrency}`);
+      const off = pick(`off/${mode}/${concurrency}`);
+      const name = `${mode}.${concurrency === 1 ? 'sequential' : 'concurrent'}`;
+      const throughput = ratio(on.loginsPerSecond, off.loginsPerSecond);
+      const cpu = ratio(on.providerCpuMicros, off.providerCpuMicros);
+      ratios[`observability.${name}`] = throughput;
+      ratios[`observability.${name}.provider-cpu`] = cpu;
+      if (on.failures + off.failures > 0)
+        notes.push(`${name}: ${on.failures} + ${off.failures} failed logins`);
+      rows.push([
+        `${mode}, ${concurrency === 1 ? 'sequential' : `${concurrency} at once`}`,
+        fmt(on.loginsPerSecond, 1),
+        fmt(off.loginsPerSecond, 1),
+        fmt(throughput, 2),
+        `${fmt(on.providerCpuMicros / 1000, 2)} / ${fmt(off.providerCpuMicros / 1000, 2)}`,
+        fmt(cpu, 2),
+      ]);
+    }
+  }
+  return {
+    title: 'Provider metrics and audit trail (on vs off)',
+    intro:
+      "ssokit logins per second with the provider's Prometheus metrics and audit trail on (per-provider " +
+      'registry, store and HTTP timings, one audit log line and one batched SQL row per event: three per ' +
+      'password login) as a ratio to the same system with both off; otherwise as the login section. ' +
+      `${options.durationSeconds} s per figure, median of ${options.rounds} round(s).`,
+    columns: ['mode', 'on logins/s', 'off logins/s', 'ratio', 'provider CPU ms/login on / off', 'CPU ratio'],
+    rows,
+    ratios,
+    goals: [
+      {
+        ratio: 'observability.continue-as.concurrent',
+        description: 'continue-as, concurrent: metrics + audit on >= 0.95x off',
+        atLeast: 0.95,
+      },
+      {
+        ratio: 'observability.password.concurrent',
+        description: 'password, concurrent: metrics + audit on >= 0.95x off',
+        atLeast: 0.95,
+      },
+    ],
+    notes,
+  };
+}

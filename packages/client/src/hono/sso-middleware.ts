@@ -1,0 +1,78 @@
+import type { MiddlewareHandler } from 'hono';
+import type { SsoClientConfig } from '../config/client-config.ts';
+import { createSsoHandler, isAnswer, type SsoHandlerOptions } from '../core/sso-handler.ts';
+import { requestContexts, type SsoRequestContext } from '../core/sso-request-context.ts';
+import { createSsoClient, type SsoClient } from '../create-sso-client.ts';
+import type { RegisteredExtras, SsoUser } from '../user/sso-user.ts';
+import { toWebResponse, WebRequestView } from '../web/web-request.ts';
+
+/** What the middleware sets on the context: `c.get('user')`, `c.get('sso')`. */
+export interface SsoVariables {
+  /** The signed-in user; undefined when anonymous. */
+  user: SsoUser<RegisteredExtras> | undefined;
+  sso: SsoRequestContext;
+}
+
+/** For `new Hono<SsoEnv>()`; `c.get('user')` is typed app-wide anyway (ContextVariableMap). */
+export interface SsoEnv {
+  Variables: SsoVariables;
+}
+
+declare module 'hono' {
+  interface ContextVariableMap extends SsoVariables {}
+}
+
+export interface SsoHonoOptions extends SsoClientConfig, SsoHandlerOptions {
+  /**
+   * An existing client; the client options are then ignored.
+   * @default createSsoClient(options)
+   */
+  client?: SsoClient<RegisteredExtras>;
+}
+
+/** The middleware, with the core client for use outside requests (`sso.client.users`). */
+export type SsoHonoMiddleware = MiddlewareHandler<SsoEnv> & { readonly client: SsoClient<RegisteredExtras> };
+
+/**
+ * Hono 4 middleware: answers the sign-in route, the provider's callback and sign-out, and sets
+ * `c.get('user')` on every request. `app.use(ssoClient({ providerUrl, apiKey, secretKey }))`.
+ */
+export function ssoClient(options: SsoHonoOptions = {}): SsoHonoMiddleware {
+  const { loginPath, logoutPath, client: given, ...clientConfig } = options;
+  const client = given ?? createSsoClient<RegisteredExtras>(clientConfig);
+  const handler = createSsoHandler(client, {
+    ...(loginPath === undefined ? {} : { loginPath }),
+    ...(logoutPath === undefined ? {} : { logoutPath }),
+  });
+  const contexts = requestContexts(handler);
+
+  const middleware: MiddlewareHandler<SsoEnv> = async (c, next) => {
+    const found = handler.handle(new WebRequestView(c.req.raw));
+    const outcome = found instanceof Promise ? await found : found;
+    if (isAnswer(outcome)) return toWebResponse(outcome);
+    c.set('user', outcome.user);
+    c.set('sso', outcome.error === undefined ? contexts.available : contexts.unavailable(outcome.error));
+    await next();
+    if (outcome.setCookie !== undefined) c.header('Set-Cookie', outcome.setCookie, { append: true });
+  };
+  Object.defineProperty(middleware, 'client', { value: client, enumerable: true });
+  return middleware as SsoHonoMiddleware;
+}
+
+/**
+ * Lets signed-in requests through: pages go to the sign-in route with `?next=`, API calls
+ * (`Accept: application/json`) get a 401 JSON, a 503 when the session store is down.
+ * `app.get('/private', requireLogin(), handler)`.
+ */
+export function requireLogin(): MiddlewareHandler<SsoEnv> {
+  return async (c, next) => {
+    const sso = c.get('sso');
+    if (sso === undefined) throw new Error('requireLogin() needs app.use(ssoClient(...)) before it');
+    const { answer } = sso.handler.requireLogin(
+      { user: c.get('user'), error: sso.error },
+      new WebRequestView(c.req.raw),
+    );
+    if (answer !== undefined) return toWebResponse(answer);
+    await next();
+  };
+}

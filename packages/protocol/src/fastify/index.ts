@@ -1,0 +1,1 @@
+export { type RequireSignedCallOptions, requireSignedCall } from './require-signed-call.ts';

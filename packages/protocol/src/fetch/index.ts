@@ -1,0 +1,6 @@
+export {
+  requireSignedCall,
+  type SignedFetch,
+  type SignedFetchCall,
+  type SignedFetchOptions,
+} from './signed-calls.ts';

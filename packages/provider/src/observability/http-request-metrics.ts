@@ -1,0 +1,35 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ProviderMetrics } from './provider-metrics.ts';
+
+const METHODS = new Set(['GET', 'HEAD', 'POST']);
+
+/**
+ * Times each request on the public port into the metrics, labelled by route: the name of one
+ * of the provider's own paths, or `other` for anything else, so a scan of random URLs adds no
+ * series. Counts it in flight until its response is done or the connection drops.
+ */
+export function httpRequestMetrics(metrics: ProviderMetrics, prefix: string) {
+  const routes = new Map<string, string>([
+    [`${prefix}reqeusttoken/`, 'reqeusttoken'],
+    [`${prefix}requesttoken/`, 'requesttoken'],
+    [`${prefix}authtoken/`, 'authtoken'],
+    [`${prefix}login/`, 'sso_login'],
+    ['/', 'home'],
+    ['/login/', 'login'],
+    ['/logout/', 'logout'],
+  ]);
+  const { httpRequestDuration, httpRequestsInFlight } = metrics;
+  return (req: IncomingMessage, res: ServerResponse, path: string): void => {
+    const started = performance.now();
+    const route = routes.get(path) ?? 'other';
+    const method = METHODS.has(req.method ?? '') ? (req.method as string) : 'other';
+    httpRequestsInFlight.inc();
+    res.once('close', () => {
+      httpRequestsInFlight.dec();
+      httpRequestDuration.observe(
+        { route, method, status: String(res.statusCode) },
+        (performance.now() - started) / 1000,
+      );
+    });
+  };
+}

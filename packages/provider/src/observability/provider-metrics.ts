@@ -1,0 +1,163 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { ProviderEvent, ProviderObserver } from './provider-events.ts';
+
+/** Seconds: from a cached SQLite read (~50 µs) to a stalled store hitting its 2 s deadline. */
+const STORE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+/** Seconds: a signed call (~1 ms) to a sign-in with its argon2 hash (~50-500 ms). */
+const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/**
+ * The provider's Prometheus metrics, in a registry of its own (never prom-client's global
+ * one), so several providers in one process, and tests, each count their own. Every label
+ * value comes from a fixed set (outcomes, route names, method names): never a username,
+ * token, address or API key.
+ */
+export interface ProviderMetrics {
+  readonly registry: Registry;
+  readonly observer: ProviderObserver;
+  /** Times one operation of a store: `store` and `operation` come from code, not input. */
+  storeOperation(store: string, operation: string): StoreOperationTimer;
+  readonly httpRequestDuration: Histogram<'route' | 'method' | 'status'>;
+  readonly httpRequestsInFlight: Gauge;
+  /** 1 while `/readyz` would answer 200. */
+  readonly ready: Gauge;
+}
+
+export interface StoreOperationTimer {
+  /** Records one call that took `seconds` and ended well or with an error. */
+  record(seconds: number, failed: boolean): void;
+}
+
+export interface ProviderMetricsOptions {
+  /** A registry to add to (one per provider). @default a new Registry */
+  registry?: Registry;
+  /** Node's default process metrics (CPU, memory, event loop lag, GC). @default true */
+  processMetrics?: boolean;
+}
+
+export function providerMetrics(options: ProviderMetricsOptions = {}): ProviderMetrics {
+  const registry = options.registry ?? new Registry();
+  const registers = [registry];
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
+
+  const signIns = new Counter({
+    name: 'ssokit_provider_sign_ins_total',
+    help: 'Sign-in attempts by outcome and form (provider: its own /login/, sso: the SSO page)',
+    labelNames: ['outcome', 'via'] as const,
+    registers,
+  });
+  const rateLimited = new Counter({
+    name: 'ssokit_provider_rate_limit_refusals_total',
+    help: 'Sign-ins refused by the rate limiter',
+    labelNames: ['via'] as const,
+    registers,
+  });
+  const signedCalls = new Counter({
+    name: 'ssokit_provider_signed_calls_total',
+    help: 'Signed back-channel calls by endpoint and outcome (ok or the refusal code)',
+    labelNames: ['endpoint', 'outcome'] as const,
+    registers,
+  });
+  const tokensIssued = new Counter({
+    name: 'ssokit_provider_tokens_issued_total',
+    help: 'Request tokens handed out (reqeusttoken/)',
+    registers,
+  });
+  const tokensRedeemed = new Counter({
+    name: 'ssokit_provider_tokens_redeemed_total',
+    help: 'Bound request tokens traded for a user (authtoken/)',
+    registers,
+  });
+  const continued = new Counter({
+    name: 'ssokit_provider_continue_as_total',
+    help: 'SSO logins that continued with the provider session ("Continue as")',
+    registers,
+  });
+  const signOuts = new Counter({
+    name: 'ssokit_provider_sign_outs_total',
+    help: 'Provider sessions ended at /logout/',
+    registers,
+  });
+  const adminChanges = new Counter({
+    name: 'ssokit_provider_admin_changes_total',
+    help: 'Accounts and client registrations added, removed or changed',
+    labelNames: ['action'] as const,
+    registers,
+  });
+  const storeDuration = new Histogram({
+    name: 'ssokit_provider_store_operation_duration_seconds',
+    help: 'Operations of the key-value store and the database, by store and operation',
+    labelNames: ['store', 'operation'] as const,
+    buckets: STORE_BUCKETS,
+    registers,
+  });
+  const storeErrors = new Counter({
+    name: 'ssokit_provider_store_operation_errors_total',
+    help: 'Operations of the key-value store and the database that failed',
+    labelNames: ['store', 'operation'] as const,
+    registers,
+  });
+  const httpRequestDuration = new Histogram({
+    name: 'ssokit_provider_http_request_duration_seconds',
+    help: 'HTTP requests on the public port by route, method and status',
+    labelNames: ['route', 'method', 'status'] as const,
+    buckets: HTTP_BUCKETS,
+    registers,
+  });
+  const httpRequestsInFlight = new Gauge({
+    name: 'ssokit_provider_http_requests_in_flight',
+    help: 'HTTP requests on the public port being answered',
+    registers,
+  });
+  const ready = new Gauge({
+    name: 'ssokit_provider_ready',
+    help: '1 when the provider serves (schema migrated, not draining), else 0',
+    registers,
+  });
+
+  const observer: ProviderObserver = {
+    event(event: ProviderEvent) {
+      switch (event.type) {
+        case 'sign_in':
+          signIns.inc({ outcome: event.outcome, via: event.via });
+          if (event.outcome === 'rate_limited') rateLimited.inc({ via: event.via });
+          return;
+        case 'signed_call':
+          signedCalls.inc({ endpoint: event.endpoint, outcome: event.outcome });
+          return;
+        case 'token_issued':
+          tokensIssued.inc();
+          return;
+        case 'token_redeemed':
+          tokensRedeemed.inc();
+          return;
+        case 'continue_as':
+          continued.inc();
+          return;
+        case 'sign_out':
+          signOuts.inc();
+          return;
+        default:
+          adminChanges.inc({ action: event.type });
+      }
+    },
+  };
+
+  return {
+    registry,
+    observer,
+    storeOperation(store, operation) {
+      const duration = storeDuration.labels(store, operation);
+      const errors = storeErrors.labels(store, operation);
+      return {
+        record(seconds, failed) {
+          duration.observe(seconds);
+          if (failed) errors.inc();
+        },
+      };
+    },
+    httpRequestDuration,
+    httpRequestsInFlight,
+    ready,
+  };
+}
