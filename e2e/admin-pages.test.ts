@@ -146,6 +146,23 @@ describe('admin pages in Chromium', { skip: chromiumSkipReason() }, () => {
     await page.close();
   });
 
+  it("shows the audit trail with the admin pages' changes", async () => {
+    const page = await staff.newPage();
+    await page.goto(`${demo.providerUrl}/admin/`);
+    await page.locator('nav').getByRole('link', { name: 'Audit trail', exact: true }).click();
+    await page.waitForLoadState('load');
+    // Audit rows are written in batches a moment after the event.
+    let text = '';
+    for (let attempt = 0; attempt < 50 && !/client_registered/.test(text); attempt++) {
+      await page.reload();
+      text = (await page.textContent('table')) ?? '';
+    }
+    assert.match(text, /account_added/);
+    assert.match(text, /client_registered/);
+    await screenshot(page, 'admin-audit');
+    await page.close();
+  });
+
   it('is readable on a phone', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
     await context.addCookies(await staff.cookies());
