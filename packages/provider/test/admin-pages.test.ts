@@ -228,6 +228,19 @@ describe('admin pages over HTTP', () => {
     assert.match((await second.get('/')).body, /Signed in as/);
   });
 
+  it('records attribute changes and ended sessions in the audit trail, with the reason', async () => {
+    const { audit } = fixture.running.provider;
+    assert.ok(audit);
+    await audit.flush();
+    const events = await audit.list({ username: 'user1' });
+    const actions = events.map((event) => `${event.action}:${event.outcome ?? ''}`);
+    assert.ok(actions.includes('account_changed:'), actions.join(' '));
+    assert.ok(actions.includes('sessions_ended:admin-logout'), actions.join(' '));
+    assert.ok(actions.includes('sessions_ended:password-changed'), actions.join(' '));
+    assert.ok(actions.includes('sessions_ended:deactivated'), actions.join(' '));
+    assert.ok(actions.includes('account_deactivated:'), actions.join(' '));
+  });
+
   it('registers a client app and shows its secret once: in the answer, not in a URL, a later page or a log', async () => {
     const csrf = await csrfOf(admin, '/admin/clients/');
     const answer = await admin.post('/admin/clients/', {

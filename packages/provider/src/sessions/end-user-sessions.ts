@@ -1,4 +1,5 @@
 import type { Account } from '../accounts/account.ts';
+import type { ProviderEvents } from '../observability/provider-events.ts';
 import type { ProviderSessions } from './provider-sessions.ts';
 
 /** Why a user's sessions end (the reasons of single logout's notices). */
@@ -32,8 +33,8 @@ function clientLogoutOf(provider: object): ClientLogout | undefined {
  * change). Returns how many provider sessions ended.
  */
 export async function endUserSessions(
-  provider: { readonly sessions: ProviderSessions },
-  account: Pick<Account, 'id'>,
+  provider: { readonly sessions: ProviderSessions; readonly events?: ProviderEvents },
+  account: Pick<Account, 'id' | 'username'>,
   options: EndUserSessionsOptions,
 ): Promise<number> {
   const { sessions } = provider;
@@ -44,5 +45,6 @@ export async function endUserSessions(
   }
   if (options.reason === 'admin-logout')
     await clientLogoutOf(provider)?.endAccountSessions(account.id, options.reason);
+  provider.events?.emit({ type: 'sessions_ended', username: account.username, outcome: options.reason });
   return ended;
 }
