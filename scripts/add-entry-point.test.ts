@@ -27,14 +27,14 @@ describe('npm run add-entry-point', () => {
 
   it('adds the entry point in the shape of the others, before ./package.json', () => {
     const before = Object.keys(clientExports());
-    addEntryPoint('ssokit', 'fastify');
+    addEntryPoint('ssokit', 'koa');
     const exports = clientExports();
-    assert.deepEqual(Object.keys(exports), [...before.slice(0, -1), './fastify', './package.json']);
-    assert.deepEqual(exports['./fastify'], {
-      '@ssokit/source': './src/fastify/index.ts',
-      types: './dist/fastify/index.d.ts',
-      import: './dist/fastify/index.js',
-      default: './dist/fastify/index.js',
+    assert.deepEqual(Object.keys(exports), [...before.slice(0, -1), './koa', './package.json']);
+    assert.deepEqual(exports['./koa'], {
+      '@ssokit/source': './src/koa/index.ts',
+      types: './dist/koa/index.d.ts',
+      import: './dist/koa/index.js',
+      default: './dist/koa/index.js',
     });
     // Written as npm writes package.json: only the new lines differ.
     const original = readFileSync(join(workspaceRoot, 'packages', 'client', 'package.json'), 'utf8').split(

@@ -1,10 +1,11 @@
-import { SsoError } from '@ssokit/protocol';
+import type { SsoError } from '@ssokit/protocol';
 import {
   type KeyValueStore,
   memoryKeyValueStore,
   openSqlDatabase,
   type SqlDatabase,
   sqlKeyValueStore,
+  storeUnavailableError,
   warnIfPerProcessStore,
 } from '@ssokit/stores';
 import type { ResolvedClientConfig } from './config/client-config.ts';
@@ -39,13 +40,12 @@ export interface ClientContext<Extras extends object> {
 
 /**
  * A 503 for a store that failed. The message is shown to visitors, so it names only what
- * failed: the store's own error (its host, the database's complaint) stays as `cause`, for the
- * log.
+ * failed; the cause, for the log, is a sanitized copy of the store's error: a driver's error
+ * object carries keys, values or SQL parameters (session tokens) in its properties.
  */
 export function storeUnavailable(error: unknown, what: string): SsoError {
-  return new SsoError('STORE_UNAVAILABLE', `the ${what} is unavailable, please try again shortly`, {
-    status: 503,
-    cause: error,
+  return storeUnavailableError(`the ${what}`, error, {
+    message: `the ${what} is unavailable, please try again shortly`,
   });
 }
 

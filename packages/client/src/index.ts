@@ -1,4 +1,9 @@
-export { MIN_SECRET_LENGTH, type SsoClientConfig } from './config/client-config.ts';
+export {
+  clientConfigSchema,
+  MIN_SECRET_LENGTH,
+  type ResolvedClientConfig,
+  type SsoClientConfig,
+} from './config/client-config.ts';
 export type { ClientEnvFallbacks } from './config/client-env.ts';
 export { CLIENT_ENV_VARIABLES } from './config/client-env.ts';
 export {

@@ -77,7 +77,7 @@ for (const framework of FRAMEWORKS) {
     it('answers a JSON error to a caller that asks for JSON', async () => {
       const answer = await rawGet(app, '/myssoclient/auth/', { accept: 'application/json' });
       assert.equal(answer.status, 400);
-      assert.equal(JSON.parse(answer.body).error, 'PARAMETER_MISSING');
+      assert.equal(JSON.parse(answer.body).error, 'CALLBACK_PARAMETER_MISSING');
     });
 
     it('escapes everything it writes into an error page', async () => {

@@ -11,13 +11,24 @@ export {
   type CachedApiKeySourceOptions,
   cachedApiKeySource,
 } from './cached-api-key-source.ts';
-export { isSsoError, SsoError, SsoErrorCode, type SsoErrorOptions, WIRE_ERROR_TEXT } from './errors.ts';
+export {
+  isSsoError,
+  SSO_ERRORS,
+  SsoError,
+  SsoErrorCode,
+  type SsoErrorKind,
+  type SsoErrorOptions,
+  statusOf,
+  WIRE_ERROR_TEXT,
+} from './errors.ts';
+export { escapeHtml } from './escape-html.ts';
 export { type IdenticalCalls, identicalCallsWarning } from './identical-calls.ts';
 export {
   type MemoryReplayGuard,
   type MemoryReplayGuardOptions,
   memoryReplayGuard,
 } from './memory-replay-guard.ts';
+export { djangoJsonDate, type PythonJsonValue, pythonJsonDumps } from './python-json.ts';
 export {
   formDecode,
   MalformedQueryError,
@@ -50,4 +61,6 @@ export {
   type SignedRequestVerifierOptions,
   type VerifiedCall,
 } from './signed-request-verifier.ts';
+export type { SsoLogger } from './sso-logger.ts';
+export { tokenDigest } from './token-digest.ts';
 export { pythonJsonString, wireErrorJson } from './wire-error-body.ts';

@@ -155,7 +155,7 @@ describe('SignedApiClient', () => {
     }
   });
 
-  it('reports a refusal as PROVIDER_REFUSED with the server status and error text', async () => {
+  it('reports a refusal as PROVIDER_REFUSED (502) with the server status and error text', async () => {
     const server = await serve((_req, res) => {
       res.writeHead(403, { 'content-type': 'application/json' });
       res.end('{"error": "signature error"}');
@@ -165,7 +165,8 @@ describe('SignedApiClient', () => {
         client(server.url).get('/sso/authtoken/', [['request_token', 'rt-5eb6f7c4']]),
       );
       assert.equal(error.code, 'PROVIDER_REFUSED');
-      assert.equal(error.status, 403);
+      assert.equal(error.status, 502);
+      assert.equal(error.providerStatus, 403);
       assert.equal(error.wireMessage, 'signature error');
       assert.ok(!error.message.includes('rt-5eb6f7c4'), 'the token leaked into the error');
       assertNoSecret(error);

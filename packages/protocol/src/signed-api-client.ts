@@ -39,7 +39,8 @@ export interface SignedApiClientOptions {
 /**
  * Makes dj-api-auth signed calls and returns the JSON answer. Failures are `SsoError`s a
  * caller can map to a page: PROVIDER_UNREACHABLE (502), PROVIDER_TIMEOUT (504),
- * PROVIDER_REFUSED (the server's status and its `{"error": text}` as `wireMessage`),
+ * PROVIDER_REFUSED (502; the server's status as `providerStatus`, its `{"error": text}` as
+ * `wireMessage`),
  * PROVIDER_BAD_RESPONSE (502: a redirect, or an answer that is not JSON),
  * PROVIDER_RESPONSE_TOO_LARGE (502: an answer over `maxResponseBytes`).
  */
@@ -135,26 +136,20 @@ export class SignedApiClient {
         throw new SsoError(
           SsoErrorCode.PROVIDER_RESPONSE_TOO_LARGE,
           `${method} ${endpoint} answered more than ${this.#maxResponseBytes} bytes`,
-          { status: 502, cause },
+          { cause },
         );
       }
       if (isTimeout(cause)) {
         throw new SsoError(
           SsoErrorCode.PROVIDER_TIMEOUT,
           `${method} ${endpoint} timed out after ${this.#timeoutMs} ms`,
-          {
-            status: 504,
-            cause,
-          },
+          { cause },
         );
       }
       throw new SsoError(
         SsoErrorCode.PROVIDER_UNREACHABLE,
         `${method} ${endpoint} failed: ${reason(cause)}`,
-        {
-          status: 502,
-          cause,
-        },
+        { cause },
       );
     }
     return this.#interpret<T>(method, endpoint, response);
@@ -166,9 +161,6 @@ export class SignedApiClient {
       throw new SsoError(
         SsoErrorCode.PROVIDER_BAD_RESPONSE,
         `${method} ${endpoint} answered a redirect (${status})`,
-        {
-          status: 502,
-        },
       );
     }
     let json: unknown;
@@ -186,10 +178,7 @@ export class SignedApiClient {
       throw new SsoError(
         SsoErrorCode.PROVIDER_REFUSED,
         `${method} ${endpoint} refused: ${status} ${wireMessage}`,
-        {
-          status,
-          wireMessage,
-        },
+        { providerStatus: status, wireMessage },
       );
     }
     if (!isJson) {
@@ -197,9 +186,6 @@ export class SignedApiClient {
       throw new SsoError(
         SsoErrorCode.PROVIDER_BAD_RESPONSE,
         `${method} ${endpoint} answered ${status} with non-JSON (${type})`,
-        {
-          status: 502,
-        },
       );
     }
     return json as T;

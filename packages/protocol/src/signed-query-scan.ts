@@ -17,7 +17,7 @@ export interface SignedQueryScan {
 }
 
 export function malformed(message: string, cause?: unknown): SsoError {
-  return new SsoError(SsoErrorCode.MALFORMED_REQUEST, message, { status: 400, wireMessage: message, cause });
+  return new SsoError(SsoErrorCode.MALFORMED_REQUEST, message, { wireMessage: message, cause });
 }
 
 function decodeStrict(component: string): string {

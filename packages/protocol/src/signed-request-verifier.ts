@@ -83,8 +83,8 @@ export interface IncomingSignedRequest {
   chunked?: boolean;
 }
 
-function refused(code: SsoErrorCode, wireMessage: string, status = 403): SsoError {
-  return new SsoError(code, wireMessage, { status, wireMessage });
+function refused(code: SsoErrorCode, wireMessage: string): SsoError {
+  return new SsoError(code, wireMessage, { wireMessage });
 }
 
 /**
@@ -157,7 +157,7 @@ export class SignedRequestVerifier {
     let body = request.body;
     if (request.chunked === true) {
       if (body !== undefined && body.length > 0) {
-        throw refused(SsoErrorCode.LENGTH_REQUIRED, 'content-length required', 411);
+        throw refused(SsoErrorCode.LENGTH_REQUIRED, 'content-length required');
       }
       body = undefined;
     }
@@ -183,7 +183,6 @@ export class SignedRequestVerifier {
           : await this.#apiKeys.findApiKey(apiKey);
     } catch (cause) {
       throw new SsoError(SsoErrorCode.STORE_UNAVAILABLE, 'API key source unavailable', {
-        status: 503,
         wireMessage: 'service unavailable',
         cause,
       });
@@ -225,7 +224,6 @@ export class SignedRequestVerifier {
       }
     } catch (cause) {
       throw new SsoError(SsoErrorCode.STORE_UNAVAILABLE, 'replay guard store unavailable', {
-        status: 503,
         wireMessage: 'service unavailable',
         cause,
       });

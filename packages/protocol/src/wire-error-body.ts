@@ -1,3 +1,5 @@
+import { pythonJsonDumps } from './python-json.ts';
+
 /**
  * `{"error": TEXT}` exactly as the original Django views wrote it with Python's `json.dumps`:
  * a space after the colon and every non-ASCII character escaped, so byte-comparing peers and
@@ -9,8 +11,5 @@ export function wireErrorJson(text: string): string {
 
 /** A JSON string literal as Python's `json.dumps` (ensure_ascii) writes it. */
 export function pythonJsonString(text: string): string {
-  return JSON.stringify(text).replace(
-    /[\u007f-\uffff]/g,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return pythonJsonDumps(text);
 }

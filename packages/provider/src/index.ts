@@ -1,3 +1,5 @@
+// Python-style JSON lives in @ssokit/protocol; re-exported where it was public first.
+export { djangoJsonDate, type PythonJsonValue, pythonJsonDumps } from '@ssokit/protocol';
 export type { Account, AccountChanges, NewAccount } from './accounts/account.ts';
 export { type AccountStore, type SqlAccountStoreOptions, sqlAccountStore } from './accounts/account-store.ts';
 export {
@@ -19,6 +21,7 @@ export { type AddClientInput, type SqlClientStore, sqlClientStore } from './clie
 export { type ProviderEnv, readProviderEnv } from './config/provider-env.ts';
 export {
   type ProviderOptions,
+  providerOptionsSchema,
   type ResolvedProviderOptions,
   resolveProviderOptions,
 } from './config/provider-options.ts';
@@ -47,4 +50,3 @@ export {
 } from './sessions/end-user-sessions.ts';
 export type { ProviderSession, ProviderSessions } from './sessions/provider-sessions.ts';
 export type { IndexedSession, SessionDetails } from './sessions/session-index.ts';
-export { djangoJsonDate, type PythonJsonValue, pythonJsonDumps } from './wire/python-json.ts';

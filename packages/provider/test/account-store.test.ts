@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { pythonJsonDumps } from '@ssokit/protocol';
 import { openSqlDatabase, runMigrations, type SqlDatabase } from '@ssokit/stores';
 import { skipUnlessServiceRuns } from '@ssokit/stores/testing';
 import type { Kysely } from 'kysely';
@@ -7,7 +8,6 @@ import { PROVIDER_MIGRATION_TABLE, providerMigrations } from '../src/accounts/ac
 import { type AccountStore, sqlAccountStore } from '../src/accounts/account-store.ts';
 import { argon2PasswordHasher } from '../src/accounts/password-hashing.ts';
 import { defaultUserToJson } from '../src/accounts/user-json.ts';
-import { pythonJsonDumps } from '../src/wire/python-json.ts';
 import { type Dialect, temporaryDatabase } from './support/temporary-database.ts';
 
 // Cheap argon2id parameters: these tests are about storage, not hashing cost.

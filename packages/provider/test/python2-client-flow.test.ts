@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { djangoJsonDate } from '../src/wire/python-json.ts';
+import { djangoJsonDate } from '@ssokit/protocol';
 import { TestBrowser } from './support/browser.ts';
 import { CALLBACK, type ProviderFixture, startProviderFixture } from './support/provider-fixture.ts';
 import {

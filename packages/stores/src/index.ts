@@ -51,7 +51,6 @@ export {
   type StoreOperationGuard,
   type StoreOperationGuardOptions,
   storeOperationGuard,
-  storeUnavailableError,
 } from './key-value/store-operation-guard.ts';
 export { warnIfPerProcessStore } from './key-value/warn-if-per-process-store.ts';
 export { isUniqueViolation } from './sql/is-unique-violation.ts';
@@ -65,3 +64,4 @@ export {
 } from './sql/open-sql-database.ts';
 export { runMigrations } from './sql/run-migrations.ts';
 export type { StoreLogger } from './store-logger.ts';
+export { type StoreUnavailableErrorOptions, storeUnavailableError } from './store-unavailable-error.ts';

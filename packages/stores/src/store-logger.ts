@@ -1,11 +1,10 @@
+import type { SsoLogger } from '@ssokit/protocol';
+
 /**
- * The logging the stores need: the `warn` (and optional `info`) of a pino logger, so a pino
- * or pino-compatible logger (or `console`) can be passed as is.
+ * The logging the stores need: the `warn` (and optional `info`) of ssokit's one logger type,
+ * so a pino or pino-compatible logger (or `console`) can be passed as is.
  */
-export interface StoreLogger {
-  warn(details: Record<string, unknown>, message: string): void;
-  info?(details: Record<string, unknown>, message: string): void;
-}
+export type StoreLogger = Pick<SsoLogger, 'warn'> & Partial<Pick<SsoLogger, 'info'>>;
 
 /**
  * A `warn` that writes at most one line per interval: a store that is down fails every

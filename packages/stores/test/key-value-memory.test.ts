@@ -1,4 +1,5 @@
 import { memoryKeyValueStore } from '../src/index.ts';
-import { testKeyValueStore } from '../src/testing/index.ts';
+import { testClock, testKeyValueStore } from '../src/testing/index.ts';
 
-testKeyValueStore('memory', () => memoryKeyValueStore());
+const clock = testClock();
+testKeyValueStore('memory', () => memoryKeyValueStore({ now: clock.now }), { clock });

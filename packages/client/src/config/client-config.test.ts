@@ -102,6 +102,32 @@ describe('resolveClientConfig()', () => {
     assert.match(refusal({ ...valid, appUrl: 'https://app.example.com/base' }), /^client\.appUrl /);
   });
 
+  it('refuses an unknown option by its name instead of ignoring a typo', () => {
+    assert.equal(
+      refusal({ ...valid, sesionTtlSeconds: 60 }),
+      'client has unknown option(s) sesionTtlSeconds',
+    );
+    assert.equal(
+      refusal({ ...valid, loginPath: '/login/', colour: 'red' }),
+      'client has unknown option(s) loginPath, colour',
+    );
+  });
+
+  it('normalises URLs and origins in the resolved configuration', () => {
+    const resolved = resolveClientConfig(
+      {
+        ...valid,
+        providerUrl: 'https://sso.example.com//',
+        appUrl: 'https://app.example.com/',
+        allowedRedirectOrigins: ['https://other.example.com/'],
+      },
+      noEnv,
+    );
+    assert.equal(resolved.providerUrl, 'https://sso.example.com');
+    assert.equal(resolved.appUrl, 'https://app.example.com');
+    assert.deepEqual(resolved.allowedRedirectOrigins, ['https://other.example.com']);
+  });
+
   it('refuses a secret shorter than 16 characters unless allowShortSecret is set', () => {
     assert.match(
       refusal({ ...valid, secretKey: 'short' }),

@@ -18,7 +18,7 @@ export type LoginRequirement =
 
 const SIGNED_IN: LoginRequirement = Object.freeze({ outcome: 'signed-in' });
 
-const loginRequired = () => new SsoError('LOGIN_REQUIRED', 'sign-in required', { status: 401 });
+const loginRequired = () => new SsoError('LOGIN_REQUIRED', 'sign-in required');
 
 /** The decision for a request whose session was read into `state`. */
 export function loginRequirement(

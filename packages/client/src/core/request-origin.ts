@@ -21,7 +21,7 @@ export function callbackUrlOf(
   if (settings.appUrl !== undefined) return settings.appUrl + settings.callbackPath;
   const host = validHost(request);
   if (host === undefined) {
-    throw new SsoError('MALFORMED_REQUEST', 'the request has no valid Host header', { status: 400 });
+    throw new SsoError('MALFORMED_REQUEST', 'the request has no valid Host header');
   }
   return `${request.secure === true ? 'https' : 'http'}://${host}${settings.callbackPath}`;
 }

@@ -105,9 +105,7 @@ export function createSsoHandler<Extras extends object>(
   const signOut = async (request: SsoHttpRequest): Promise<SsoAnswer> => {
     if (isCrossSite(request, settings.appUrl)) {
       logger.warn({ event: 'logout refused', reason: 'cross-site' }, 'sign-out from another site refused');
-      const refused = new SsoError('CROSS_SITE_REQUEST', 'sign-out must be confirmed on this site', {
-        status: 403,
-      });
+      const refused = new SsoError('CROSS_SITE_REQUEST', 'sign-out must be confirmed on this site');
       return errorAnswer(request, refused, { logger });
     }
     const target = client.safeRedirect(singleParameter(request.url, 'next'));

@@ -1,4 +1,7 @@
-import { isSsoError, type SsoError } from '@ssokit/protocol';
+import { escapeHtml, isSsoError, type SsoError } from '@ssokit/protocol';
+
+// Public from here first; the one escaping lives in @ssokit/protocol.
+export { escapeHtml };
 
 const TITLES: Record<number, string> = {
   400: 'Bad sign-in request',
@@ -8,19 +11,6 @@ const TITLES: Record<number, string> = {
   503: 'Service temporarily unavailable',
   504: 'Sign-in service did not answer',
 };
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Escapes text for HTML content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ESCAPES[ch] ?? ch);
-}
 
 export interface ErrorPage {
   status: number;

@@ -1,14 +1,8 @@
+import type { SsoLogger } from '@ssokit/protocol';
 import { pino } from 'pino';
 
-/**
- * The logging surface the client needs: a subset of pino's API, so a pino logger (or any
- * pino-compatible one, e.g. Fastify's `request.log`) can be passed as is.
- */
-export interface SsoLogger {
-  info(details: object, message?: string): void;
-  warn(details: object, message?: string): void;
-  error(details: object, message?: string): void;
-}
+/** The logging surface the client needs: ssokit's one logger type, a subset of pino's API. */
+export type { SsoLogger };
 
 /** The logger used when none is configured. */
 export function defaultSsoLogger(): SsoLogger {

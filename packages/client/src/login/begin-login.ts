@@ -77,7 +77,6 @@ export async function beginLogin<Extras extends object>(
         'PROVIDER_REFUSED',
         'the sign-in service refused this site; please try again later',
         {
-          status: 502,
           wireMessage: error.wireMessage,
           cause: error,
         },

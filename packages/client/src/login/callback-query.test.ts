@@ -31,7 +31,7 @@ describe('parseCallbackQuery()', () => {
     for (const query of ['', '?', 'redirect=%2F', 'request_token=deadbeef', 'request_token=&auth_token=x']) {
       const error = refusal(query);
       assert.equal(error.status, 400);
-      assert.equal(error.code, 'PARAMETER_MISSING');
+      assert.equal(error.code, 'CALLBACK_PARAMETER_MISSING');
     }
   });
 

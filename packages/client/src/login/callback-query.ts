@@ -13,8 +13,11 @@ const MAX_TOKEN_LENGTH = 512;
 const TOKEN_SHAPE = /^[\x21-\x7e]+$/;
 const SINGLE_VALUED = new Set(['request_token', 'auth_token', 'redirect']);
 
-function badRequest(message: string, code: 'MALFORMED_REQUEST' | 'PARAMETER_MISSING' = 'MALFORMED_REQUEST') {
-  return new SsoError(code, message, { status: 400 });
+function badRequest(
+  message: string,
+  code: 'MALFORMED_REQUEST' | 'CALLBACK_PARAMETER_MISSING' = 'MALFORMED_REQUEST',
+) {
+  return new SsoError(code, message);
 }
 
 /**
@@ -41,7 +44,7 @@ export function parseCallbackQuery(rawQuery: string): CallbackParameters {
   const requestToken = values.get('request_token');
   const authToken = values.get('auth_token');
   if (!requestToken || !authToken) {
-    throw badRequest('the sign-in callback lacks request_token or auth_token', 'PARAMETER_MISSING');
+    throw badRequest('the sign-in callback lacks request_token or auth_token', 'CALLBACK_PARAMETER_MISSING');
   }
   for (const [name, token] of [
     ['request_token', requestToken],

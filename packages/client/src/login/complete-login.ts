@@ -33,7 +33,6 @@ const notStartedHere = () =>
   new SsoError(
     'LOGIN_STATE_MISMATCH',
     'This sign-in was not started in this browser, has expired, or was already completed. Please sign in again.',
-    { status: 403 },
   );
 
 /**
@@ -67,12 +66,16 @@ export async function completeLogin<Extras extends object>(
     record = await context.api.userForTokens(callback.requestToken, callback.authToken);
   } catch (error) {
     logger.warn({ err: describeError(error) }, 'the provider did not confirm a sign-in');
-    if (error instanceof SsoError && error.code === 'PROVIDER_REFUSED' && error.status < 500) {
+    if (
+      error instanceof SsoError &&
+      error.code === 'PROVIDER_REFUSED' &&
+      error.providerStatus !== undefined &&
+      error.providerStatus < 500
+    ) {
       throw new SsoError(
-        'PROVIDER_REFUSED',
+        'SIGN_IN_REFUSED',
         `The sign-in service refused this sign-in (${error.wireMessage}).`,
         {
-          status: 403,
           wireMessage: error.wireMessage,
           cause: error,
         },

@@ -20,8 +20,8 @@ const TOKEN_SHAPE = /^[\x21-\x7e]{1,512}$/;
 
 /**
  * The provider's two back-channel endpoints, called signed. Errors are `SsoError`s:
- * PROVIDER_UNREACHABLE (502), PROVIDER_TIMEOUT (504), PROVIDER_REFUSED (the provider's status
- * and text), PROVIDER_BAD_RESPONSE (502), PROVIDER_RESPONSE_TOO_LARGE (502).
+ * PROVIDER_UNREACHABLE (502), PROVIDER_TIMEOUT (504), PROVIDER_REFUSED (502, the provider's
+ * status as `providerStatus` and its text), PROVIDER_BAD_RESPONSE (502), PROVIDER_RESPONSE_TOO_LARGE (502).
  */
 export class ProviderApi {
   private readonly api: SignedApiClient;
@@ -70,9 +70,6 @@ export class ProviderApi {
       throw new SsoError(
         'PROVIDER_BAD_RESPONSE',
         'the provider answered reqeusttoken/ without a usable request_token',
-        {
-          status: 502,
-        },
       );
     }
     return token;
@@ -84,9 +81,7 @@ export class ProviderApi {
       ['auth_token', authToken],
     ]);
     if (typeof answer !== 'object' || answer === null || !('user' in answer)) {
-      throw new SsoError('PROVIDER_BAD_RESPONSE', 'the provider answered authtoken/ without a user', {
-        status: 502,
-      });
+      throw new SsoError('PROVIDER_BAD_RESPONSE', 'the provider answered authtoken/ without a user');
     }
     return userRecordFromProvider(answer.user);
   }

@@ -1,4 +1,5 @@
-import { hash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { tokenDigest } from '@ssokit/protocol';
 
 /** 32 random bytes (256 bits), base64url: 43 characters. */
 const TOKEN_BYTES = 32;
@@ -18,6 +19,4 @@ export function isWellFormedToken(token: string | undefined): token is string {
  * Stores key sessions by SHA-256 of the cookie token (as lucia v3 does): whoever reads the
  * store (a backup, a Redis `MONITOR`) cannot replay what it sees as a cookie.
  */
-export function hashToken(token: string): string {
-  return hash('sha256', token, 'hex');
-}
+export const hashToken: (token: string) => string = tokenDigest;

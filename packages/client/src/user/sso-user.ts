@@ -43,9 +43,7 @@ export type RegisteredExtras = SsoRegister extends { extras: infer Extras extend
   : Record<string, unknown>;
 
 function badUser(message: string): SsoError {
-  return new SsoError('PROVIDER_BAD_RESPONSE', `the provider sent an unusable user: ${message}`, {
-    status: 502,
-  });
+  return new SsoError('PROVIDER_BAD_RESPONSE', `the provider sent an unusable user: ${message}`);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -8,6 +8,7 @@ import {
   type SignedRequestVerifierOptions,
   type VerifiedCall,
 } from '../signed-request-verifier.ts';
+import type { SsoLogger } from '../sso-logger.ts';
 import { wireErrorJson } from '../wire-error-body.ts';
 
 declare global {
@@ -19,11 +20,8 @@ declare global {
   }
 }
 
-/** The part of a pino logger the middleware uses. */
-export interface SignedCallLogger {
-  warn(details: object, message: string): void;
-  error(details: object, message: string): void;
-}
+/** The part of ssokit's logger (`SsoLogger`, a subset of pino's) the middleware uses. */
+export type SignedCallLogger = Pick<SsoLogger, 'warn' | 'error'>;
 
 export interface RequireSignedCallOptions extends SignedRequestVerifierOptions {
   /** Where refused calls (warn) and server-side failures (error) are logged. @default no logging */

@@ -1,4 +1,4 @@
-import { djangoJsonDate, type PythonJsonValue } from '../wire/python-json.ts';
+import { djangoJsonDate, type PythonJsonValue } from '@ssokit/protocol';
 import type { Account } from './account.ts';
 
 /** The user object sent to clients in `{"user": {...}}`. */

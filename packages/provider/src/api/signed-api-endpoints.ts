@@ -1,9 +1,16 @@
-import { isSsoError, SsoError, SsoErrorCode, WIRE_ERROR_TEXT, wireErrorJson } from '@ssokit/protocol';
+import {
+  isSsoError,
+  pythonJsonDumps,
+  SSO_ERRORS,
+  SsoError,
+  SsoErrorCode,
+  WIRE_ERROR_TEXT,
+  wireErrorJson,
+} from '@ssokit/protocol';
 import type { Provider } from '../create-provider.ts';
 import type { RequestContext } from '../http/request-context.ts';
 import { splitUrl } from '../http/request-parameters.ts';
 import type { SignedCallEndpoint } from '../observability/provider-events.ts';
-import { pythonJsonDumps } from '../wire/python-json.ts';
 
 /** A JSON answer of a signed endpoint: the original's status and body, byte for byte. */
 export interface ApiAnswer {
@@ -85,18 +92,16 @@ export function signedApiEndpoints(provider: Provider): Map<string, SignedApiEnd
     const [requestTokenValue] = requestTokenValues;
     const [authTokenValue] = authTokenValues;
     if (!requestTokenValue || !authTokenValue) {
-      throw new SsoError(SsoErrorCode.PARAMETER_MISSING, WIRE_ERROR_TEXT.PARAMETER_MISSING, { status: 403 });
+      throw new SsoError(SsoErrorCode.PARAMETER_MISSING, WIRE_ERROR_TEXT.PARAMETER_MISSING);
     }
     if (requestTokenValues.length > 1 || authTokenValues.length > 1) {
-      throw new SsoError(SsoErrorCode.MALFORMED_REQUEST, 'repeated parameter', { status: 400 });
+      throw new SsoError(SsoErrorCode.MALFORMED_REQUEST, 'repeated parameter');
     }
     const userId = await provider.requestTokens.redeem(requestTokenValue, apiKey, authTokenValue);
     const account = await provider.accounts.findById(userId);
     // Deleted or deactivated between sign-in and this call: as if the token had never been bound.
     if (account === undefined || !account.isActive) {
-      throw new SsoError(SsoErrorCode.REQUEST_TOKEN_ERROR, WIRE_ERROR_TEXT.REQUEST_TOKEN_ERROR, {
-        status: 403,
-      });
+      throw new SsoError(SsoErrorCode.REQUEST_TOKEN_ERROR, WIRE_ERROR_TEXT.REQUEST_TOKEN_ERROR);
     }
     provider.events.emit({ type: 'token_redeemed', apiKey, username: account.username });
     return pythonJsonDumps({ user: await provider.userJson(account) });
@@ -113,4 +118,4 @@ export function signedApiEndpoints(provider: Provider): Map<string, SignedApiEnd
 export const SIGNED_API_METHODS = 'GET, HEAD';
 
 /** The 405 body, in the original's error shape. */
-export const METHOD_NOT_ALLOWED_BODY = wireErrorJson('method not allowed');
+export const METHOD_NOT_ALLOWED_BODY = wireErrorJson(SSO_ERRORS.METHOD_NOT_ALLOWED.wireText);

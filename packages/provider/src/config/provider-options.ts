@@ -1,111 +1,12 @@
 import type { KeyValueStore, SqlDatabase } from '@ssokit/stores';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
-import type { PasswordHashingOptions } from '../accounts/password-hashing.ts';
 import type { UserToJson } from '../accounts/user-json.ts';
 import type { AuditTrailOptions } from '../audit/audit-trail.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
-import { compileTrustProxy, type TrustProxySetting } from '../http/request-context.ts';
+import { compileTrustProxy } from '../http/request-context.ts';
 import type { ProviderLogger } from '../logging/provider-logger.ts';
 import type { ProviderObserver } from '../observability/provider-events.ts';
-import type { LoginRateLimitOptions } from '../rate-limit/login-rate-limiter.ts';
-
-export interface ProviderOptions {
-  /**
-   * Accounts and client registrations: a database URL (`sqlite:PATH`, `postgres://…`,
-   * `mysql://…`) or a database opened with `openSqlDatabase` (left open on close).
-   * @default 'sqlite:ssokit.sqlite'
-   */
-  database?: string | SqlDatabase<unknown>;
-  /**
-   * Deadline of each SQL step (pool checkout, connect, query) of a `database` given as a URL,
-   * in milliseconds: a database that is down or stalled answers 503 within it, and after
-   * repeated failures at once (a circuit breaker) until it is back. A database opened with
-   * `openSqlDatabase` keeps its own (`operationTimeoutMs`).
-   * @default 2000
-   */
-  databaseTimeoutMs?: number;
-  /**
-   * Request tokens, provider sessions, rate-limit counters and seen signatures. Use Redis or
-   * Memcached when several processes serve. Left open on close when passed in.
-   * @default memoryKeyValueStore()
-   */
-  keyValueStore?: KeyValueStore;
-  /** Prepended to every key the provider writes to the key-value store. @default 'ssokit:provider:' */
-  keyPrefix?: string;
-  /** Where client apps and their API keys come from. @default the client registrations in `database` */
-  clients?: ClientRegistry;
-  /**
-   * How long a client registration read from `database` is reused, in milliseconds: it is read
-   * on every signed call and login page. A client removed or rotated with the admin CLI (another
-   * process) is still accepted for up to this long; through `provider.clientStore` at once.
-   * 0 reads the table every time.
-   * @default 5000
-   */
-  clientCacheTtlMs?: number;
-  /** Mount point of the SSO endpoints, the client's "remote URL prefix". @default '/sso/' */
-  prefix?: string;
-  /** Life of a request token: the time a user has to sign in. @default 240 */
-  requestTokenTtlSeconds?: number;
-  /** Largest clock difference accepted on a signed call. @default 300 */
-  maxDriftSeconds?: number;
-  /** Life of a provider session (its own `/login/`). @default 1209600 */
-  sessionTtlSeconds?: number;
-  /**
-   * Failed sign-in limits, each counted atomically in `keyValueStore` before the password is
-   * checked (see the README, "Limits and lockouts").
-   * @default { perAddress: 20, perAccountAndAddress: 5, perAccount: 50, windowSeconds: 900, knownAddressSeconds: 2592000 }
-   */
-  rateLimit?: LoginRateLimitOptions;
-  /** Replaces the user JSON sent to clients. @default the original's Django user fields */
-  userToJson?: UserToJson;
-  /** pino-compatible logger. @default pino to stderr */
-  logger?: ProviderLogger;
-  /** Heading of every page. @default 'Single Sign-on' */
-  siteName?: string;
-  /**
-   * `Secure` on cookies: `'auto'` sets it when the request came over https (see `trustProxy`).
-   * `false` is for plain-http development behind nothing and logs a warning when https is seen.
-   * @default 'auto'
-   */
-  secureCookies?: 'auto' | boolean;
-  /**
-   * Which reverse proxies to believe about the client's address (`X-Forwarded-For`, used by
-   * the rate limits and logs) and scheme (`X-Forwarded-Proto`): a number of hops (`1` for the
-   * one proxy in front), or the proxies' addresses and subnets (`'10.0.0.0/8, 127.0.0.1'`,
-   * `['loopback']`), as Express's `trust proxy`. `true` means one hop (unlike Express, for
-   * which it means every hop, so the leftmost entry that the client writes) and logs a
-   * warning. Only trust what is really in front: with no proxy there, a client could set its
-   * own address and escape the per-address limits.
-   * @default false
-   */
-  trustProxy?: TrustProxySetting;
-  /** Largest form body accepted on the login pages, in bytes. @default 16384 */
-  formBodyLimitBytes?: number;
-  /** argon2id cost parameters. @default OWASP's (19 MiB, 2 passes) */
-  passwordHashing?: PasswordHashingOptions;
-  /** Clock in epoch milliseconds, for tests. @default Date.now */
-  now?: () => number;
-  /**
-   * Prometheus metrics (prom-client) in a registry of this provider's own, never the global
-   * one: `true` makes one (`provider.metrics.registry`), or pass a `Registry` to add to.
-   * `serveProvider({ metricsPort })` serves them at `/metrics` on a port of their own.
-   * @default false
-   */
-  metrics?: boolean | Registry;
-  /**
-   * The audit trail: one log line and one SQL row for each security-relevant event, listed by
-   * `ssokit provider audit`. `false` turns it off (and logs a warning).
-   * @default { retentionDays: 90, pruneIntervalMs: 3600000, flushIntervalMs: 250 }
-   */
-  audit?: false | AuditTrailOptions;
-  /**
-   * More listeners for the provider's events (sign-ins, tokens, admin changes; see
-   * `ProviderEvent`), told after the metrics and the audit trail: to forward them to a SIEM.
-   * @default []
-   */
-  observers?: ProviderObserver[];
-}
 
 const positiveInt = (max: number) => z.number().int().positive().max(max);
 const fn = <T>(what: string) =>
@@ -119,19 +20,50 @@ const objectWith = <T>(method: string, what: string) =>
     { message: `must be ${what}` },
   );
 
-const schema = z
+/**
+ * The provider's options in one place: validation, defaults (which the resolved type
+ * reflects) and the TSDoc that `ProviderOptions` shows in editors. Unknown options are refused.
+ */
+export const providerOptionsSchema = z
   .object({
+    /**
+     * Accounts and client registrations: a database URL (`sqlite:PATH`, `postgres://…`,
+     * `mysql://…`) or a database opened with `openSqlDatabase` (left open on close).
+     * @default 'sqlite:ssokit.sqlite'
+     */
     database: z
       .union([
         z.string().min(1),
         objectWith<SqlDatabase<unknown>>('close', 'a database URL or an opened SqlDatabase'),
       ])
-      .optional(),
-    databaseTimeoutMs: z.number().positive().max(600_000).optional(),
+      .default('sqlite:ssokit.sqlite'),
+    /**
+     * Deadline of each SQL step (pool checkout, connect, query) of a `database` given as a URL,
+     * in milliseconds: a database that is down or stalled answers 503 within it, and after
+     * repeated failures at once (a circuit breaker) until it is back. A database opened with
+     * `openSqlDatabase` keeps its own (`operationTimeoutMs`).
+     * @default 2000
+     */
+    databaseTimeoutMs: z.number().positive().max(600_000).default(2000),
+    /**
+     * Request tokens, provider sessions, rate-limit counters and seen signatures. Use Redis or
+     * Memcached when several processes serve. Left open on close when passed in.
+     * @default memoryKeyValueStore()
+     */
     keyValueStore: objectWith<KeyValueStore>('take', 'a KeyValueStore').optional(),
-    keyPrefix: z.string().max(100).optional(),
+    /** Prepended to every key the provider writes to the key-value store. @default 'ssokit:provider:' */
+    keyPrefix: z.string().max(100).default('ssokit:provider:'),
+    /** Where client apps and their API keys come from. @default the client registrations in `database` */
     clients: objectWith<ClientRegistry>('findApiKey', 'a ClientRegistry').optional(),
-    clientCacheTtlMs: z.number().int().nonnegative().max(300_000).optional(),
+    /**
+     * How long a client registration read from `database` is reused, in milliseconds: it is read
+     * on every signed call and login page. A client removed or rotated with the admin CLI (another
+     * process) is still accepted for up to this long; through `provider.clientStore` at once.
+     * 0 reads the table every time.
+     * @default 5000
+     */
+    clientCacheTtlMs: z.number().int().nonnegative().max(300_000).default(5000),
+    /** Mount point of the SSO endpoints, the client's "remote URL prefix". @default '/sso/' */
     prefix: z
       .string()
       .regex(/^\/(.*\/)?$/, 'must start and end with "/"')
@@ -140,24 +72,74 @@ const schema = z
         (prefix) => /^[A-Za-z0-9/_.~-]+$/.test(prefix) && !prefix.includes('//'),
         'must be a plain URL path',
       )
-      .optional(),
-    requestTokenTtlSeconds: positiveInt(3600).min(30).optional(),
-    maxDriftSeconds: positiveInt(3600).optional(),
-    sessionTtlSeconds: positiveInt(31_536_000).optional(),
+      .default('/sso/'),
+    /** Life of a request token: the time a user has to sign in. @default 240 */
+    requestTokenTtlSeconds: positiveInt(3600).min(30).default(240),
+    /** Largest clock difference accepted on a signed call. @default 300 */
+    maxDriftSeconds: positiveInt(3600).default(300),
+    /** Life of a provider session (its own `/login/`). @default 1209600 */
+    sessionTtlSeconds: positiveInt(31_536_000).default(1_209_600),
+    /**
+     * Failed sign-in limits, each counted atomically in `keyValueStore` before the password is
+     * checked (see the README, "Limits and lockouts").
+     * @default { perAddress: 20, perAccountAndAddress: 5, perAccount: 50, windowSeconds: 900, knownAddressSeconds: 2592000 }
+     */
     rateLimit: z
       .object({
-        perAddress: positiveInt(1_000_000).optional(),
-        perAccountAndAddress: positiveInt(1_000_000).optional(),
-        perAccount: positiveInt(1_000_000).optional(),
-        windowSeconds: positiveInt(86_400).optional(),
-        knownAddressSeconds: positiveInt(31_536_000).optional(),
+        /**
+         * Failed sign-ins from one client address (an IPv6 address counts as its /64), for any
+         * accounts, inside a window; then the address is refused. Slows one machine trying many
+         * accounts; people behind one NAT share it.
+         * @default 20
+         */
+        perAddress: positiveInt(1_000_000).default(20),
+        /**
+         * Failed sign-ins for one account from one address inside a window; then that account is
+         * refused to that address only. A stranger's guesses never lock the owner out elsewhere.
+         * @default 5
+         */
+        perAccountAndAddress: positiveInt(1_000_000).default(5),
+        /**
+         * Failed sign-ins for one account from addresses where it has not signed in before (see
+         * `knownAddressSeconds`), inside a window; then the account is refused to every such
+         * address. Caps what many addresses together can guess; the owner keeps signing in from
+         * the addresses they used before.
+         * @default 50
+         */
+        perAccount: positiveInt(1_000_000).default(50),
+        /** Window length in seconds, counted from the first attempt it holds. @default 900 */
+        windowSeconds: positiveInt(86_400).default(900),
+        /**
+         * How long an address where an account signed in stays known to that account (exempt from
+         * `perAccount`), in seconds, counted from the last successful sign-in there.
+         * @default 2592000 (30 days)
+         */
+        knownAddressSeconds: positiveInt(31_536_000).default(2_592_000),
       })
       .strict()
-      .optional(),
+      .prefault({}),
+    /** Replaces the user JSON sent to clients. @default the original's Django user fields */
     userToJson: fn<UserToJson>('a function (account) => object').optional(),
+    /** pino-compatible logger. @default pino to stderr */
     logger: objectWith<ProviderLogger>('info', 'a pino-compatible logger').optional(),
-    siteName: z.string().min(1).max(100).optional(),
-    secureCookies: z.union([z.literal('auto'), z.boolean()]).optional(),
+    /** Heading of every page. @default 'Single Sign-on' */
+    siteName: z.string().min(1).max(100).default('Single Sign-on'),
+    /**
+     * `Secure` on cookies: `'auto'` sets it when the request came over https (see `trustProxy`).
+     * `false` is for plain-http development behind nothing and logs a warning when https is seen.
+     * @default 'auto'
+     */
+    secureCookies: z.union([z.literal('auto'), z.boolean()]).default('auto'),
+    /**
+     * Which reverse proxies to believe about the client's address (`X-Forwarded-For`, used by
+     * the rate limits and logs) and scheme (`X-Forwarded-Proto`): a number of hops (`1` for the
+     * one proxy in front), or the proxies' addresses and subnets (`'10.0.0.0/8, 127.0.0.1'`,
+     * `['loopback']`), as Express's `trust proxy`. `true` means one hop (unlike Express, for
+     * which it means every hop, so the leftmost entry that the client writes) and logs a
+     * warning. Only trust what is really in front: with no proxy there, a client could set its
+     * own address and escape the per-address limits.
+     * @default false
+     */
     trustProxy: z
       .union([
         z.boolean(),
@@ -175,8 +157,10 @@ const schema = z
           });
         }
       })
-      .optional(),
-    formBodyLimitBytes: positiveInt(1_048_576).min(1024).optional(),
+      .default(false),
+    /** Largest form body accepted on the login pages, in bytes. @default 16384 */
+    formBodyLimitBytes: positiveInt(1_048_576).min(1024).default(16_384),
+    /** argon2id cost parameters. @default OWASP's (19 MiB, 2 passes) */
     passwordHashing: z
       .object({
         memoryCost: positiveInt(4_194_304).optional(),
@@ -184,11 +168,23 @@ const schema = z
         parallelism: positiveInt(255).optional(),
       })
       .strict()
-      .optional(),
-    now: fn<() => number>('a function returning epoch milliseconds').optional(),
+      .default({}),
+    /** Clock in epoch milliseconds, for tests. @default Date.now */
+    now: fn<() => number>('a function returning epoch milliseconds').default(() => Date.now),
+    /**
+     * Prometheus metrics (prom-client) in a registry of this provider's own, never the global
+     * one: `true` makes one (`provider.metrics.registry`), or pass a `Registry` to add to.
+     * `serveProvider({ metricsPort })` serves them at `/metrics` on a port of their own.
+     * @default false
+     */
     metrics: z
       .union([z.boolean(), objectWith<Registry>('registerMetric', 'true, false or a prom-client Registry')])
-      .optional(),
+      .default(false),
+    /**
+     * The audit trail: one log line and one SQL row for each security-relevant event, listed by
+     * `ssokit provider audit`. `false` turns it off (and logs a warning).
+     * @default { retentionDays: 90, pruneIntervalMs: 3600000, flushIntervalMs: 250 }
+     */
     audit: z
       .union([
         z.literal(false),
@@ -200,44 +196,30 @@ const schema = z
           })
           .strict(),
       ])
-      .optional(),
+      .default({}),
+    /**
+     * More listeners for the provider's events (sign-ins, tokens, admin changes; see
+     * `ProviderEvent`), told after the metrics and the audit trail: to forward them to a SIEM.
+     * @default []
+     */
     observers: z
       .array(objectWith<ProviderObserver>('event', 'an object with an event(event) method'))
-      .optional(),
+      .default([]),
   })
   .strict();
 
-export interface ResolvedProviderOptions {
-  database: string | SqlDatabase<unknown>;
-  databaseTimeoutMs: number;
-  keyValueStore: KeyValueStore | undefined;
-  keyPrefix: string;
-  clients: ClientRegistry | undefined;
-  clientCacheTtlMs: number;
-  prefix: string;
-  requestTokenTtlSeconds: number;
-  maxDriftSeconds: number;
-  sessionTtlSeconds: number;
-  rateLimit: Required<LoginRateLimitOptions>;
-  userToJson: UserToJson | undefined;
-  logger: ProviderLogger | undefined;
-  siteName: string;
-  secureCookies: 'auto' | boolean;
-  trustProxy: TrustProxySetting;
-  formBodyLimitBytes: number;
-  passwordHashing: PasswordHashingOptions;
-  now: () => number;
-  metrics: boolean | Registry;
-  audit: false | AuditTrailOptions;
-  observers: ProviderObserver[];
-}
+/** Everything `createProvider()` accepts; every option has a default. */
+export type ProviderOptions = z.input<typeof providerOptionsSchema>;
+
+/** The options after defaults. */
+export type ResolvedProviderOptions = z.output<typeof providerOptionsSchema>;
 
 /**
  * Validates the options once, at construction; the first problem is thrown as a TypeError
  * naming the option (`provider.prefix must start and end with "/"`).
  */
 export function resolveProviderOptions(options: ProviderOptions = {}): ResolvedProviderOptions {
-  const result = schema.safeParse(options);
+  const result = providerOptionsSchema.safeParse(options);
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = ['provider', ...(issue?.path ?? []).map(String)].join('.');
@@ -245,35 +227,5 @@ export function resolveProviderOptions(options: ProviderOptions = {}): ResolvedP
       issue?.code === 'unrecognized_keys' ? `has unknown option(s) ${issue.keys.join(', ')}` : issue?.message;
     throw new TypeError(`${where} ${message ?? 'is invalid'}`);
   }
-  const o = result.data;
-  return {
-    database: o.database ?? 'sqlite:ssokit.sqlite',
-    databaseTimeoutMs: o.databaseTimeoutMs ?? 2000,
-    keyValueStore: o.keyValueStore,
-    keyPrefix: o.keyPrefix ?? 'ssokit:provider:',
-    clients: o.clients,
-    clientCacheTtlMs: o.clientCacheTtlMs ?? 5000,
-    prefix: o.prefix ?? '/sso/',
-    requestTokenTtlSeconds: o.requestTokenTtlSeconds ?? 240,
-    maxDriftSeconds: o.maxDriftSeconds ?? 300,
-    sessionTtlSeconds: o.sessionTtlSeconds ?? 1_209_600,
-    rateLimit: {
-      perAddress: o.rateLimit?.perAddress ?? 20,
-      perAccountAndAddress: o.rateLimit?.perAccountAndAddress ?? 5,
-      perAccount: o.rateLimit?.perAccount ?? 50,
-      windowSeconds: o.rateLimit?.windowSeconds ?? 900,
-      knownAddressSeconds: o.rateLimit?.knownAddressSeconds ?? 2_592_000,
-    },
-    userToJson: o.userToJson,
-    logger: o.logger,
-    siteName: o.siteName ?? 'Single Sign-on',
-    secureCookies: o.secureCookies ?? 'auto',
-    trustProxy: o.trustProxy ?? false,
-    formBodyLimitBytes: o.formBodyLimitBytes ?? 16_384,
-    passwordHashing: o.passwordHashing ?? {},
-    now: o.now ?? Date.now,
-    metrics: o.metrics ?? false,
-    audit: o.audit ?? {},
-    observers: o.observers ?? [],
-  };
+  return result.data;
 }

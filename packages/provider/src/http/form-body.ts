@@ -1,3 +1,4 @@
+import { SsoError } from '@ssokit/protocol';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { malformedRequest, singleParameters } from './request-parameters.ts';
 
@@ -23,7 +24,9 @@ export function formBody(limitBytes: number): RequestHandler {
     const type = req.headers['content-type'] ?? '';
     if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) {
       next(
-        Object.assign(malformedRequest('forms must be application/x-www-form-urlencoded'), { status: 415 }),
+        new SsoError('UNSUPPORTED_MEDIA_TYPE', 'forms must be application/x-www-form-urlencoded', {
+          wireMessage: 'forms must be application/x-www-form-urlencoded',
+        }),
       );
       return;
     }

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { SSO_ERRORS } from '@ssokit/protocol';
 import { renderDocument, type SafeHtml } from '../pages/html.ts';
 import { messagePage } from '../pages/pages.ts';
 
@@ -39,10 +40,18 @@ export function sendFormExpired(res: ServerResponse, siteName: string, retry: st
  * The SSO login page's refusals, as the original sent them: status 403 and the bare text
  * (`parameter missing`) as an HTML body, which an unmodified client shows as is.
  */
-export function sendPlainRefusal(res: ServerResponse, status: number, text: string): void {
+/** The codes the login page refuses with, each with its status and text in `SSO_ERRORS`. */
+export type PlainRefusalCode =
+  | 'PARAMETER_MISSING'
+  | 'INVALID_REQUEST_TOKEN'
+  | 'REMOTE_HOST_DENIED'
+  | 'METHOD_NOT_ALLOWED';
+
+export function sendPlainRefusal(res: ServerResponse, code: PlainRefusalCode): void {
+  const { status, wireText } = SSO_ERRORS[code];
   res.statusCode = status;
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
-  res.end(text);
+  res.end(wireText);
 }
 
 /**

@@ -12,7 +12,7 @@ export function splitUrl(originalUrl: string): { path: string; rawQuery: string 
 }
 
 export function malformedRequest(message: string, cause?: unknown): SsoError {
-  return new SsoError(SsoErrorCode.MALFORMED_REQUEST, message, { status: 400, wireMessage: message, cause });
+  return new SsoError(SsoErrorCode.MALFORMED_REQUEST, message, { wireMessage: message, cause });
 }
 
 /**

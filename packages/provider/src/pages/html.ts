@@ -1,14 +1,7 @@
 import { createHash } from 'node:crypto';
+import { escapeHtml } from '@ssokit/protocol';
 
-/** Escapes text for HTML element content and quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
-}
+export { escapeHtml };
 
 /** Marks HTML built by this module, so `html` templates do not escape it twice. */
 export class SafeHtml {

@@ -1,40 +1,12 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { KeyValueStore } from '@ssokit/stores';
+import type { ProviderOptions } from '../config/provider-options.ts';
 import type { ProviderLogger } from '../logging/provider-logger.ts';
 import { tokenDigest } from '../tokens/random-token.ts';
 import { addressBucket } from './address-bucket.ts';
 
-export interface LoginRateLimitOptions {
-  /**
-   * Failed sign-ins from one client address (an IPv6 address counts as its /64), for any
-   * accounts, inside a window; then the address is refused. Slows one machine trying many
-   * accounts; people behind one NAT share it.
-   * @default 20
-   */
-  perAddress?: number;
-  /**
-   * Failed sign-ins for one account from one address inside a window; then that account is
-   * refused to that address only. A stranger's guesses never lock the owner out elsewhere.
-   * @default 5
-   */
-  perAccountAndAddress?: number;
-  /**
-   * Failed sign-ins for one account from addresses where it has not signed in before (see
-   * `knownAddressSeconds`), inside a window; then the account is refused to every such
-   * address. Caps what many addresses together can guess; the owner keeps signing in from
-   * the addresses they used before.
-   * @default 50
-   */
-  perAccount?: number;
-  /** Window length in seconds, counted from the first attempt it holds. @default 900 */
-  windowSeconds?: number;
-  /**
-   * How long an address where an account signed in stays known to that account (exempt from
-   * `perAccount`), in seconds, counted from the last successful sign-in there.
-   * @default 2592000 (30 days)
-   */
-  knownAddressSeconds?: number;
-}
+/** The `rateLimit` option of the provider; its schema, defaults and TSDoc are in provider-options.ts. */
+export type LoginRateLimitOptions = NonNullable<ProviderOptions['rateLimit']>;
 
 export type RateLimitVerdict =
   | { allowed: true; reservation: SignInReservation }

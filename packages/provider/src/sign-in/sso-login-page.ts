@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseQueryString, type QueryPair, urlencodePython2, WIRE_ERROR_TEXT } from '@ssokit/protocol';
+import { parseQueryString, type QueryPair, urlencodePython2 } from '@ssokit/protocol';
 import type { Account } from '../accounts/account.ts';
 import { allowedRedirectTarget, callbackPathOf, isCallbackTarget } from '../clients/redirect-target.ts';
 import type { Provider } from '../create-provider.ts';
@@ -68,27 +68,27 @@ export function ssoLoginPage(provider: Provider): SsoLoginPage {
     const requestToken = params.get('request_token');
     const apiKey = params.get('api_key');
     if (!next || !requestToken || !apiKey) {
-      sendPlainRefusal(res, 403, WIRE_ERROR_TEXT.PARAMETER_MISSING);
+      sendPlainRefusal(res, 'PARAMETER_MISSING');
       return;
     }
     const token = await requestTokens.inspect(requestToken);
     if (token === undefined || token.bound) {
-      sendPlainRefusal(res, 403, WIRE_ERROR_TEXT.INVALID_REQUEST_TOKEN);
+      sendPlainRefusal(res, 'INVALID_REQUEST_TOKEN');
       return;
     }
     const client = await clients.findApiKey(apiKey);
     // The original answered an unknown key with the host refusal too.
     if (client === undefined) {
-      sendPlainRefusal(res, 403, WIRE_ERROR_TEXT.REMOTE_HOST_DENIED);
+      sendPlainRefusal(res, 'REMOTE_HOST_DENIED');
       return;
     }
     if (token.apiKey !== apiKey) {
-      sendPlainRefusal(res, 403, WIRE_ERROR_TEXT.INVALID_REQUEST_TOKEN);
+      sendPlainRefusal(res, 'INVALID_REQUEST_TOKEN');
       return;
     }
     const target = allowedRedirectTarget(next, client);
     if (target === undefined) {
-      sendPlainRefusal(res, 403, WIRE_ERROR_TEXT.REMOTE_HOST_DENIED);
+      sendPlainRefusal(res, 'REMOTE_HOST_DENIED');
       return;
     }
     if (!isCallbackTarget(target, client)) {
@@ -130,7 +130,7 @@ export function ssoLoginPage(provider: Provider): SsoLoginPage {
     const bindAndRedirect = async (account: Account) => {
       const authToken = await requestTokens.bind(requestToken, account.id);
       if (authToken === undefined) {
-        sendPlainRefusal(res, 403, WIRE_ERROR_TEXT.INVALID_REQUEST_TOKEN);
+        sendPlainRefusal(res, 'INVALID_REQUEST_TOKEN');
         return;
       }
       sendRedirect(res, callbackUrl(target, requestToken, authToken));

@@ -13,7 +13,7 @@ export function ssoLoginRoute(path: string, page: SsoLoginPage, formBodyLimitByt
   );
   router.all(path, (_req, res) => {
     res.setHeader('Allow', 'GET, HEAD, POST');
-    sendPlainRefusal(res, 405, 'method not allowed');
+    sendPlainRefusal(res, 'METHOD_NOT_ALLOWED');
   });
   return router;
 }

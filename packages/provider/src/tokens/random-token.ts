@@ -1,4 +1,5 @@
-import { hash, randomFillSync, timingSafeEqual } from 'node:crypto';
+import { randomFillSync, timingSafeEqual } from 'node:crypto';
+import { tokenDigest } from '@ssokit/protocol';
 
 // Tokens are cut from a pool of random bytes refilled 4 KiB at a time (as Node does for
 // `randomUUID`): each `randomBytes` call enters OpenSSL's generator and checks for a fork with
@@ -26,10 +27,8 @@ export function looksLikeHexToken(text: string, bytes: number): boolean {
   return text.length === bytes * 2 && /^[0-9a-f]+$/.test(text);
 }
 
-/** SHA-256 hex of a token: what the store keeps, so a store dump does not hand out live tokens. */
-export function tokenDigest(token: string): string {
-  return hash('sha256', token, 'hex');
-}
+// The one digest of tokens kept in stores lives in @ssokit/protocol.
+export { tokenDigest };
 
 /** Constant-time equality of two strings (lengths may differ; that alone is not secret). */
 export function constantTimeEqual(a: string, b: string): boolean {

@@ -55,7 +55,7 @@ interface BindingRecord {
 }
 
 function apiError(code: 'REQUEST_TOKEN_NOT_FOUND' | 'REQUEST_TOKEN_ERROR' | 'AUTH_TOKEN_ERROR'): SsoError {
-  return new SsoError(SsoErrorCode[code], WIRE_ERROR_TEXT[code], { status: 403 });
+  return new SsoError(SsoErrorCode[code], WIRE_ERROR_TEXT[code]);
 }
 
 function parse<T>(text: string | undefined): T | undefined {

@@ -121,3 +121,13 @@ describe('storeOperationGuard() with its circuit breaker', () => {
     assert.equal(await guard(async () => 'ok'), 'ok');
   });
 });
+
+describe('storeUnavailableError() over a lower STORE_UNAVAILABLE', () => {
+  it('keeps the sanitized lower error as the cause and takes a message shown to visitors', () => {
+    const lower = storeUnavailableError('redis store x', new Error('connect ECONNREFUSED'));
+    const error = storeUnavailableError('the session store', lower, { message: 'please try again shortly' });
+    assert.equal(error.cause, lower);
+    assert.equal(error.message, 'please try again shortly');
+    assert.equal(error.status, 503);
+  });
+});

@@ -1,7 +1,7 @@
-import { SsoError } from '@ssokit/protocol';
 import { type CircuitBreaker, type CircuitBreakerOptions, circuitBreaker } from '../circuit-breaker.ts';
 import { isOutageError } from '../is-outage-error.ts';
 import type { StoreLogger } from '../store-logger.ts';
+import { storeUnavailableError } from '../store-unavailable-error.ts';
 
 export interface StoreOperationGuardOptions {
   /** Names the store in error messages, e.g. `redis store 127.0.0.1:6379`; never holds a password. */
@@ -23,40 +23,13 @@ export interface StoreOperationGuardOptions {
 /** Default bound on one store operation: long enough for a 1 MB value, short enough for a request. */
 export const DEFAULT_OPERATION_TIMEOUT_MS = 2000;
 
+// Re-exported from its old place, where the package's index and callers import it.
+export { storeUnavailableError };
+
 export type StoreOperationGuard = <T>(operation: () => Promise<T>) => Promise<T>;
 
 const isBreaker = (value: object): value is CircuitBreaker =>
   typeof (value as CircuitBreaker).refusal === 'function';
-
-// Drivers echo the command in some replies ("unknown command 'getdel', with args beginning
-// with: 'sess:…'"), and keys or values may be tokens: they must not reach a log line.
-function describeFailure(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const withoutArgs = message.split(/, with args beginning with/i)[0] ?? message;
-  return withoutArgs.length > 200 ? `${withoutArgs.slice(0, 200)}…` : withoutArgs;
-}
-
-// The cause keeps what helps an operator (driver error name, code, message) but not the
-// driver's error object itself: ioredis attaches `command.args` (keys and values) to it, and
-// pino's error serializer would log every enumerable property.
-function sanitizedCause(error: unknown, reason: string): Error {
-  const cause = new Error(reason);
-  if (error instanceof Error) {
-    cause.name = error.name;
-    const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string' || typeof code === 'number') Object.assign(cause, { code });
-  }
-  return cause;
-}
-
-/** The `STORE_UNAVAILABLE` error (HTTP 503) for a store that failed or did not answer. */
-export function storeUnavailableError(storeName: string, error: unknown): SsoError {
-  const reason = describeFailure(error);
-  return new SsoError('STORE_UNAVAILABLE', `${storeName} is unavailable: ${reason}`, {
-    status: 503,
-    cause: sanitizedCause(error, reason),
-  });
-}
 
 /**
  * Runs each store operation under a deadline and turns every driver failure into one
