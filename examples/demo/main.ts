@@ -1,6 +1,6 @@
 // `npm run demo`: the original README's walkthrough on this machine, in one command.
 import { parseFramework } from '../client-app/example-app.ts';
-import { demoAccounts, startDemo } from './start-demo.ts';
+import { demoAccounts, demoStaffAccount, startDemo } from './start-demo.ts';
 
 let framework: ReturnType<typeof parseFramework>;
 try {
@@ -21,6 +21,7 @@ ssokit demo is running:
   client app    ${demo.clientUrl}/      (${framework}; open this one: its API key is bound to this host)
 
 Demo accounts: ${demoAccounts.map((a) => `${a.username} / ${a.password}`).join(', ')}
+Staff account: ${demoStaffAccount.username} / ${demoStaffAccount.password}  (admin pages: ${demo.providerUrl}/admin/)
 Try: log in at the client (fresh login); or sign in at the provider first, then "Continue with
 current user?" or "switch account" at the client.
 

@@ -10,6 +10,16 @@ export const demoAccounts = [
   { username: 'user2', password: '456', firstName: 'User', lastName: 'Two', email: 'user2@example.com' },
 ] as const;
 
+/** The demo's staff account: it may use the provider's admin pages at /admin/. Demo only. */
+export const demoStaffAccount = {
+  username: 'admin',
+  password: 'admin-demo',
+  firstName: 'Demo',
+  lastName: 'Admin',
+  email: 'admin@example.com',
+  isStaff: true,
+} as const;
+
 /** The demo client's API key, as short as the original's (its secret is random, made on first start). */
 export const DEMO_API_KEY = 'f4a05287';
 
@@ -49,7 +59,7 @@ export async function startDemo(options: StartDemoOptions = {}): Promise<Running
   });
   try {
     const { accounts, clientStore } = provider.provider;
-    for (const account of demoAccounts) await ensureAccount(accounts, account);
+    for (const account of [...demoAccounts, demoStaffAccount]) await ensureAccount(accounts, account);
     const clientHost = `localhost:${clientPort}`;
     if (clientStore === undefined) throw new Error('the demo provider has no client store');
     const { client } = await ensureClient(clientStore, {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { adminRoutes } from './admin/admin-routes.ts';
 import { signedApiEndpoints } from './api/signed-api-endpoints.ts';
 import { ssoApiRoutes } from './api/sso-api-routes.ts';
 import type { ProviderOptions } from './config/provider-options.ts';
@@ -13,6 +14,7 @@ import { splitUrl } from './http/request-parameters.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { ssoFastPath } from './http/sso-fast-path.ts';
 import { httpRequestMetrics } from './observability/http-request-metrics.ts';
+import { ownAccountRoutes } from './own-account/own-account-routes.ts';
 import { messagePage } from './pages/pages.ts';
 import { siteRoutes } from './sign-in/site-routes.ts';
 import { ssoLoginPage } from './sign-in/sso-login-page.ts';
@@ -71,7 +73,10 @@ export function createProviderApp(providerOrOptions: ProviderOptions | Provider 
   app.use(securityHeaders);
   app.use(ssoApiRoutes(api));
   app.use(ssoLoginRoute(loginPath, loginPage, options.formBodyLimitBytes));
+  // Before the site's routes: it answers the home page for a signed-in user.
+  app.use(ownAccountRoutes(provider));
   app.use(siteRoutes(provider));
+  app.use(adminRoutes(provider));
   app.use((_req: Request, res: Response) => {
     sendPage(res, 404, options.siteName, 'Not found', messagePage('There is no page at this address.'));
   });

@@ -26,6 +26,7 @@ import { type ProviderMetrics, providerMetrics } from './observability/provider-
 import { timedStore } from './observability/timed-store.ts';
 import { type LoginRateLimiter, loginRateLimiter } from './rate-limit/login-rate-limiter.ts';
 import { type ProviderSessions, providerSessions } from './sessions/provider-sessions.ts';
+import { sqlSessionIndex } from './sessions/session-index.ts';
 import { migrateWithRetry } from './startup/migrate-with-retry.ts';
 import { type RequestTokens, requestTokens } from './tokens/request-tokens.ts';
 
@@ -189,6 +190,7 @@ export function createProvider(options: ProviderOptions = {}): Provider {
       ttlSeconds: resolved.sessionTtlSeconds,
       keyPrefix,
       now,
+      index: guardDatabaseErrors(sqlSessionIndex(database), 'session index'),
     }),
     rateLimiter: loginRateLimiter(timedKeyValueStore, { ...resolved.rateLimit, keyPrefix, logger }),
     verifier: new SignedRequestVerifier({

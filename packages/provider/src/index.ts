@@ -1,6 +1,6 @@
 // Python-style JSON lives in @ssokit/protocol; re-exported where it was public first.
 export { djangoJsonDate, type PythonJsonValue, pythonJsonDumps } from '@ssokit/protocol';
-export type { Account, NewAccount } from './accounts/account.ts';
+export type { Account, AccountChanges, NewAccount } from './accounts/account.ts';
 export { type AccountStore, type SqlAccountStoreOptions, sqlAccountStore } from './accounts/account-store.ts';
 export {
   argon2PasswordHasher,
@@ -43,3 +43,10 @@ export type { ProviderMetrics } from './observability/provider-metrics.ts';
 export type { LoginRateLimitOptions } from './rate-limit/login-rate-limiter.ts';
 export { ensureAccount, ensureClient } from './seeding.ts';
 export { type RunningProvider, type ServeProviderOptions, serveProvider } from './serve-provider.ts';
+export {
+  type EndSessionsReason,
+  type EndUserSessionsOptions,
+  endUserSessions,
+} from './sessions/end-user-sessions.ts';
+export type { ProviderSession, ProviderSessions } from './sessions/provider-sessions.ts';
+export type { IndexedSession, SessionDetails } from './sessions/session-index.ts';

@@ -89,6 +89,19 @@ describe('ssokit provider user …', () => {
     assert.equal((await run('provider', 'user', 'passwd', 'ghost', '--password', 'x')).code, 1);
   });
 
+  it('turns staff on and off, shown in the list, and refuses a bad setting or an unknown name', async () => {
+    assert.equal((await run('provider', 'user', 'staff', 'user1', 'on')).code, 0);
+    assert.match(
+      (await run('provider', 'user', 'list')).out,
+      /^1\s+user1\s+user1@example.com\s+active,staff\s/m,
+    );
+    const off = await run('provider', 'user', 'staff', 'user1', 'off');
+    assert.match(off.out, /no longer staff/);
+    assert.match((await run('provider', 'user', 'list')).out, /^1\s+user1\s+user1@example.com\s+active\s/m);
+    assert.equal((await run('provider', 'user', 'staff', 'user1', 'maybe')).code, 2);
+    assert.equal((await run('provider', 'user', 'staff', 'ghost', 'on')).code, 1);
+  });
+
   it('removes a user, and says so when there is none', async () => {
     assert.equal((await run('provider', 'user', 'remove', 'user2')).code, 0);
     const again = await run('provider', 'user', 'remove', 'user2');

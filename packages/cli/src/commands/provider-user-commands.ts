@@ -163,6 +163,37 @@ ${DB_FLAG_HELP}`,
   },
 };
 
+export const providerUserStaffCommand: CliCommand = {
+  path: ['provider', 'user', 'staff'],
+  summary: 'Mark a provider account as staff (on) or not (off)',
+  usage: `Usage: ssokit provider user staff NAME on|off [--db URL]
+
+Staff accounts may use the provider's admin pages (/admin/) and get is_staff in the user JSON.
+
+Options:
+${DB_FLAG_HELP}`,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { db: { type: 'string' } },
+    });
+    const [username, setting] = positionals;
+    if (positionals.length !== 2 || !username || (setting !== 'on' && setting !== 'off')) {
+      throw new UsageError('give a NAME and on or off');
+    }
+    const account = await withProviderDatabase(values, (provider) =>
+      provider.accounts.update(username, { isStaff: setting === 'on' }),
+    );
+    if (account === undefined) {
+      io.err(`ssokit: no user named ${username}`);
+      return 1;
+    }
+    io.out(`${username} is ${account.isStaff ? 'now staff' : 'no longer staff'}`);
+    return 0;
+  },
+};
+
 function activeCommand(active: boolean): CliCommand {
   const word = active ? 'activate' : 'deactivate';
   return {
@@ -203,4 +234,5 @@ export const providerUserCommands: readonly CliCommand[] = [
   providerUserPasswdCommand,
   activeCommand(false),
   activeCommand(true),
+  providerUserStaffCommand,
 ];

@@ -1,5 +1,6 @@
 import type { SqlDialectName } from '@ssokit/stores';
 import { type Kysely, type Migration, sql } from 'kysely';
+import { sessionIndexMigrations } from '../sessions/session-index.ts';
 
 /** Each package keeps its own migration table so several can share one database. */
 export const PROVIDER_MIGRATION_TABLE = 'ssokit_provider_migrations';
@@ -71,5 +72,6 @@ export function providerMigrations(dialect: SqlDialectName): Record<string, Migr
           varchar(150) character set utf8mb4 collate utf8mb4_bin not null`.execute(db);
       },
     },
+    ...sessionIndexMigrations(dialect),
   };
 }

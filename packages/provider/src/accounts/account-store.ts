@@ -2,6 +2,8 @@ import { runMigrations, type SqlDatabase } from '@ssokit/stores';
 import type { Kysely } from 'kysely';
 import {
   type Account,
+  type AccountChanges,
+  assertValidChanges,
   assertValidPassword,
   assertValidUsername,
   isValidUsername,
@@ -32,6 +34,11 @@ export interface AccountStore {
   list(): Promise<Account[]>;
   /** True when an account was removed. */
   remove(username: string): Promise<boolean>;
+  /**
+   * Changes the attributes of an account (names, email, staff, active) in one UPDATE; the
+   * account as it is afterwards, or undefined when there is none. A TypeError for bad values.
+   */
+  update(username: string, changes: AccountChanges): Promise<Account | undefined>;
   /** True when the account exists and its password was changed. */
   setPassword(username: string, password: string): Promise<boolean>;
   /** Deactivates (`false`: it can no longer sign in) or reactivates an account; true when it exists. */
@@ -135,6 +142,11 @@ export function sqlAccountStore(options: SqlAccountStoreOptions): AccountStore {
       const input = { ...newAccount, username: newAccount.username.normalize('NFKC') };
       assertValidUsername(input.username);
       assertValidPassword(input.password);
+      assertValidChanges({
+        ...(input.email === undefined ? {} : { email: input.email }),
+        ...(input.firstName === undefined ? {} : { firstName: input.firstName }),
+        ...(input.lastName === undefined ? {} : { lastName: input.lastName }),
+      });
       const passwordHash = await hasher.hash(input.password);
       try {
         await db
@@ -187,6 +199,22 @@ export function sqlAccountStore(options: SqlAccountStoreOptions): AccountStore {
       if (row === undefined) return false;
       const result = await db.deleteFrom(USERS_TABLE).where('id', '=', row.id).executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
+    },
+
+    async update(username, changes) {
+      assertValidChanges(changes);
+      const row = await findRow(username);
+      if (row === undefined) return undefined;
+      const set: Partial<UserRow> = {};
+      if (changes.firstName !== undefined) set.first_name = changes.firstName;
+      if (changes.lastName !== undefined) set.last_name = changes.lastName;
+      if (changes.email !== undefined) set.email = changes.email;
+      if (changes.isStaff !== undefined) set.is_staff = flag(changes.isStaff);
+      if (changes.isActive !== undefined) set.is_active = flag(changes.isActive);
+      if (Object.keys(set).length > 0) {
+        await db.updateTable(USERS_TABLE).set(set).where('id', '=', row.id).execute();
+      }
+      return store.findById(Number(row.id));
     },
 
     async setPassword(username, password) {

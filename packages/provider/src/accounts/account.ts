@@ -35,6 +35,32 @@ export interface NewAccount {
   groups?: ReadonlyArray<number | string>;
 }
 
+/** What an administrator may change on an account; absent fields stay as they are. */
+export interface AccountChanges {
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  isStaff?: boolean;
+  isActive?: boolean;
+}
+
+/** Throws a TypeError naming the field when a change cannot be stored (the column widths). */
+export function assertValidChanges(changes: AccountChanges): void {
+  for (const [field, max] of [
+    ['firstName', 150],
+    ['lastName', 150],
+    ['email', 254],
+  ] as const) {
+    const value = changes[field];
+    if (value !== undefined && value.length > max)
+      throw new TypeError(`${field} must be at most ${max} characters`);
+  }
+  const email = changes.email;
+  if (email !== undefined && email !== '' && !/^[^\s@]+@[^\s@]+$/.test(email)) {
+    throw new TypeError('email must look like name@example.org (or be empty)');
+  }
+}
+
 // Django's username validator: letters, digits and @ . + - _, at most 150 characters.
 const USERNAME = /^[\p{L}\p{N}_.@+-]{1,150}$/u;
 // Long enough for any passphrase, short enough that hashing it cannot be used to burn CPU.

@@ -13,8 +13,9 @@ export function sendPage(
   siteName: string,
   title: string,
   body: SafeHtml,
+  layout: { wide?: boolean } = {},
 ): void {
-  const document = renderDocument({ title, siteName, body });
+  const document = renderDocument({ title, siteName, body, ...layout });
   res.statusCode = status;
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(document));

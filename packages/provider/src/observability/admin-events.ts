@@ -39,6 +39,8 @@ export function reportingAccountStore(store: AccountStore, events: ProviderEvent
     remove: (removed, [username]) => (removed ? { type: 'account_removed', username } : undefined),
     setPassword: (changed, [username]) =>
       changed ? { type: 'account_password_changed', username } : undefined,
+    update: (account) =>
+      account === undefined ? undefined : { type: 'account_changed', username: account.username },
     setActive: (changed, [username, active]) => {
       if (!changed) return undefined;
       return active ? { type: 'account_activated', username } : { type: 'account_deactivated', username };

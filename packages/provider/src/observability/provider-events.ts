@@ -39,7 +39,11 @@ export type ProviderEvent =
   | { type: 'account_removed'; username: string }
   | { type: 'account_deactivated'; username: string }
   | { type: 'account_activated'; username: string }
-  | { type: 'account_password_changed'; username: string };
+  | { type: 'account_password_changed'; username: string }
+  /** Names, email or the staff flag changed (`AccountStore.update`). */
+  | { type: 'account_changed'; username: string }
+  /** A user's provider sessions ended; `outcome` is the reason (`admin-logout`, `password-changed`, …). */
+  | { type: 'sessions_ended'; username: string; outcome: string };
 
 export type ProviderEventType = ProviderEvent['type'];
 

@@ -42,6 +42,21 @@ button,.button{display:inline-block;margin:1rem .5rem 0 0;padding:.6rem 1.1rem;f
 .error{padding:.6rem;border-radius:6px;background:#ffebe9;border:1px solid #ff8182;color:#82071e}
 .note{color:#57606a;font-size:.9rem}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}
+main.wide{max-width:64rem;margin:1rem auto}
+select{width:100%;padding:.6rem;font-size:1rem;border:1px solid #8c959f;border-radius:6px;background:#fff}
+input[type=email],input[type=search]{width:100%;padding:.6rem;font-size:1rem;border:1px solid #8c959f;border-radius:6px}
+nav{display:flex;flex-wrap:wrap;gap:.25rem 1rem;margin:0 0 1rem;padding:0 0 .5rem;border-bottom:1px solid #d0d7de}
+h3{font-size:1rem;margin:1.5rem 0 .5rem}
+.scroll{overflow-x:auto}
+table{width:100%;border-collapse:collapse;font-size:.95rem}
+th,td{text-align:left;padding:.4rem;border-bottom:1px solid #d0d7de;vertical-align:top;overflow-wrap:break-word}
+th,button{white-space:nowrap}
+form.inline{display:inline}form.inline button{margin:.25rem .25rem .25rem 0;padding:.3rem .7rem;font-size:.9rem}
+button.danger{background:#cf222e;border-color:#cf222e}
+.check{display:flex;gap:.5rem;align-items:center;margin:.75rem 0 0;font-weight:400}
+.notice{padding:.6rem;border-radius:6px;background:#dafbe1;border:1px solid #4ac26b;color:#116329}
+.secret{display:block;font-family:ui-monospace,monospace;overflow-wrap:anywhere;padding:.6rem;background:#fff8c5;border:1px solid #d4a72c;border-radius:6px}
+@media (max-width:40rem){main,main.wide{margin:0;border:0;border-radius:0;padding:1rem}th,td{white-space:nowrap;overflow-wrap:normal}}
 `.trim();
 
 /** The CSP source that allows exactly the inline style above and nothing else. */
@@ -52,6 +67,8 @@ export interface PageOptions {
   /** The site's name in the heading. */
   siteName: string;
   body: SafeHtml;
+  /** A wider page for tables (the admin pages). @default false */
+  wide?: boolean;
 }
 
 /** A complete HTML document. */
@@ -66,7 +83,7 @@ export function renderDocument(options: PageOptions): string {
 <style>${new SafeHtml(STYLE)}</style>
 </head>
 <body>
-<main>
+${options.wide ? html`<main class="wide">` : html`<main>`}
 <h1>${options.siteName}</h1>
 ${options.body}
 </main>

@@ -1,5 +1,6 @@
 import type { KeyValueStore } from '@ssokit/stores';
 import { looksLikeHexToken, randomHexToken, tokenDigest } from '../tokens/random-token.ts';
+import type { IndexedSession, SessionDetails, SessionIndex } from './session-index.ts';
 
 const SESSION_TOKEN_BYTES = 32;
 
@@ -16,10 +17,21 @@ export interface ProviderSession {
  */
 export interface ProviderSessions {
   /** Starts a session and returns the token for the cookie. */
-  create(userId: number): Promise<string>;
+  create(userId: number, details?: SessionDetails): Promise<string>;
   /** The session for a cookie token, or undefined. */
   read(token: string | undefined): Promise<ProviderSession | undefined>;
   destroy(token: string | undefined): Promise<void>;
+  /** The id the index and the pages know a session by (the digest of its token). */
+  idOf(token: string | undefined): string | undefined;
+  /** The user's live sessions, newest first; [] without an index. */
+  listForUser(userId: number): Promise<IndexedSession[]>;
+  /** Every live session (the admin's "who is signed in"), newest first. */
+  listAll(limit: number): Promise<IndexedSession[]>;
+  /**
+   * Ends the user's session with this id; false when the user has no such session (an id of
+   * another user's session ends nothing).
+   */
+  endById(userId: number, id: string): Promise<boolean>;
 }
 
 export interface ProviderSessionsOptions {
@@ -30,6 +42,8 @@ export interface ProviderSessionsOptions {
   keyPrefix?: string;
   /** Epoch milliseconds. @default Date.now */
   now?: () => number;
+  /** Lists sessions per user (the account and admin pages); without it sessions cannot be listed. */
+  index?: SessionIndex;
 }
 
 export function providerSessions(options: ProviderSessionsOptions): ProviderSessions {
@@ -37,14 +51,24 @@ export function providerSessions(options: ProviderSessionsOptions): ProviderSess
   const ttlSeconds = options.ttlSeconds ?? 1_209_600;
   const prefix = options.keyPrefix ?? 'ssokit:provider:';
   const now = options.now ?? Date.now;
-  const key = (token: string) => `${prefix}session:${tokenDigest(token)}`;
+  const { index } = options;
+  const keyOfDigest = (digest: string) => `${prefix}session:${digest}`;
+  const key = (token: string) => keyOfDigest(tokenDigest(token));
   const valid = (token: string | undefined): token is string =>
     token !== undefined && looksLikeHexToken(token, SESSION_TOKEN_BYTES);
 
   return {
-    async create(userId) {
+    async create(userId, details = {}) {
       const token = randomHexToken(SESSION_TOKEN_BYTES);
       const session: ProviderSession = { userId, createdAt: now() };
+      // The index row first: a session that exists is always listed, so it can be ended.
+      await index?.record(
+        tokenDigest(token),
+        userId,
+        session.createdAt,
+        session.createdAt + ttlSeconds * 1000,
+        details,
+      );
       await store.set(key(token), JSON.stringify(session), ttlSeconds);
       return token;
     },
@@ -62,7 +86,26 @@ export function providerSessions(options: ProviderSessionsOptions): ProviderSess
       }
     },
     async destroy(token) {
-      if (valid(token)) await store.delete(key(token));
+      if (!valid(token)) return;
+      await store.delete(key(token));
+      await index?.forget(tokenDigest(token));
+    },
+    idOf(token) {
+      return valid(token) ? tokenDigest(token) : undefined;
+    },
+    async listForUser(userId) {
+      return (await index?.listForUser(userId, now())) ?? [];
+    },
+    async listAll(limit) {
+      return (await index?.listAll(now(), limit)) ?? [];
+    },
+    async endById(userId, id) {
+      if (index === undefined || !/^[0-9a-f]{64}$/.test(id)) return false;
+      const owned = (await index.listForUser(userId, now())).some((session) => session.id === id);
+      if (!owned) return false;
+      await store.delete(keyOfDigest(id));
+      await index.forget(id);
+      return true;
     },
   };
 }

@@ -65,7 +65,10 @@ export function siteRoutes(provider: Provider): Router {
     if (result.outcome === 'success') {
       // A new token on every login, so a session id planted before login is worthless after it.
       await sessions.destroy(readCookie(req, SESSION_COOKIE));
-      const token = await sessions.create(result.account.id);
+      const token = await sessions.create(result.account.id, {
+        address: expressRequestContext(req).address,
+        userAgent: req.get('user-agent') ?? '',
+      });
       setCookie(res, SESSION_COOKIE, token, { secure, maxAgeSeconds: options.sessionTtlSeconds });
       res.redirect(302, next);
       return;
