@@ -1,6 +1,8 @@
 import { SignedRequestVerifier } from '@ssokit/protocol';
 import { type KeyValueStore, memoryKeyValueStore, openSqlDatabase, type SqlDatabase } from '@ssokit/stores';
+import type { Kysely } from 'kysely';
 import type { Account } from './accounts/account.ts';
+import type { ProviderSchema } from './accounts/account-schema.ts';
 import { type AccountStore, sqlAccountStore } from './accounts/account-store.ts';
 import { argon2PasswordHasher } from './accounts/password-hashing.ts';
 import { guardDatabaseErrors } from './accounts/unavailable-guard.ts';
@@ -14,6 +16,8 @@ import {
 } from './config/provider-options.ts';
 import { type CsrfTokens, csrfTokens } from './http/csrf.ts';
 import { defaultProviderLogger, type ProviderLogger } from './logging/provider-logger.ts';
+import { type LogoutNoticeSender, logoutNoticeSender } from './logout/logout-notice-sender.ts';
+import { type SingleLogout, singleLogout } from './logout/single-logout.ts';
 import { type LoginRateLimiter, loginRateLimiter } from './rate-limit/login-rate-limiter.ts';
 import { type ProviderSessions, providerSessions } from './sessions/provider-sessions.ts';
 import { type RequestTokens, requestTokens } from './tokens/request-tokens.ts';
@@ -39,6 +43,13 @@ export interface Provider {
    * signed calls"): for APIs of your own, use `requireSignedCall()`, which refuses replays.
    */
   readonly verifier: SignedRequestVerifier;
+  /**
+   * Back-channel single logout: which client got which sign-in, and the outbox of logout
+   * notices (`endAccountSessions` ends an account's sessions in every client app).
+   */
+  readonly singleLogout: SingleLogout;
+  /** Delivers the outbox's logout notices; `serveProvider` starts it, `close()` stops it. */
+  readonly logoutNotices: LogoutNoticeSender;
   /** The CSRF tokens of the provider's forms (signed with a secret kept in `keyValueStore`). */
   readonly csrf: CsrfTokens;
   /** The user JSON for an account (the `userToJson` option, or the original's shape). */
@@ -62,11 +73,14 @@ export function createProvider(options: ProviderOptions = {}): Provider {
   const keyValueStore = resolved.keyValueStore ?? memoryKeyValueStore({ logger });
   const { keyPrefix, now } = resolved;
 
+  // The account store ends sessions through single logout, which needs the clients: bound late.
+  let logout: SingleLogout | undefined;
   const accounts = guardDatabaseErrors(
     sqlAccountStore({
       database,
       passwordHasher: argon2PasswordHasher(resolved.passwordHashing),
       now: () => new Date(now()),
+      onSessionsEnd: (userId, reason) => (logout as SingleLogout).onSessionsEnd(userId, reason),
     }),
     'account database',
   );
@@ -77,6 +91,17 @@ export function createProvider(options: ProviderOptions = {}): Provider {
   const clients =
     resolved.clients ?? guardDatabaseErrors<ClientRegistry>(clientStore as SqlClientStore, 'client registry');
   const userToJson = resolved.userToJson ?? defaultUserToJson;
+  const logoutDb = database.db as Kysely<ProviderSchema>;
+  logout = guardDatabaseErrors(
+    singleLogout({
+      db: logoutDb,
+      clients,
+      listClients: clientStore === undefined ? undefined : () => clientStore.list(),
+      now,
+    }),
+    'single logout database',
+  );
+  const logoutNotices = logoutNoticeSender({ db: logoutDb, clients, logger, now }, resolved.logoutNotices);
 
   return {
     options: resolved,
@@ -109,6 +134,8 @@ export function createProvider(options: ProviderOptions = {}): Provider {
       // is single-use through its request token, so a replay gains nothing (README: "Replays").
       identicalCalls: 'accept',
     }),
+    singleLogout: logout,
+    logoutNotices,
     csrf: csrfTokens(keyValueStore, keyPrefix, now),
     async userJson(account) {
       return await userToJson(account);
@@ -118,6 +145,7 @@ export function createProvider(options: ProviderOptions = {}): Provider {
       await clientStore?.migrate();
     },
     async close() {
+      await logoutNotices.stop();
       if (ownsStore) await keyValueStore.close();
       if (ownsDatabase) await database.close();
     },

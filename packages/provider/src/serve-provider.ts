@@ -32,6 +32,7 @@ export async function serveProvider(options: ServeProviderOptions = {}): Promise
     await provider.close();
     throw error;
   }
+  provider.logoutNotices.start();
   const app = createProviderApp(provider);
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(listening)));

@@ -1,5 +1,6 @@
 import type { SqlDialectName } from '@ssokit/stores';
 import { type Kysely, type Migration, sql } from 'kysely';
+import { type LogoutSchema, logoutMigrations } from '../logout/logout-schema.ts';
 
 /** Each package keeps its own migration table so several can share one database. */
 export const PROVIDER_MIGRATION_TABLE = 'ssokit_provider_migrations';
@@ -26,7 +27,7 @@ export interface UserRow {
   groups_json: string;
 }
 
-export interface ProviderSchema {
+export interface ProviderSchema extends LogoutSchema {
   ssokit_provider_users: UserRow;
 }
 
@@ -71,5 +72,6 @@ export function providerMigrations(dialect: SqlDialectName): Record<string, Migr
           varchar(150) character set utf8mb4 collate utf8mb4_bin not null`.execute(db);
       },
     },
+    ...logoutMigrations(dialect),
   };
 }

@@ -5,6 +5,7 @@ import type { UserToJson } from '../accounts/user-json.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import { compileTrustProxy, type TrustProxySetting } from '../http/request-context.ts';
 import type { ProviderLogger } from '../logging/provider-logger.ts';
+import type { LogoutNoticeSenderOptions } from '../logout/logout-notice-sender.ts';
 import type { LoginRateLimitOptions } from '../rate-limit/login-rate-limiter.ts';
 
 export interface ProviderOptions {
@@ -81,6 +82,12 @@ export interface ProviderOptions {
   formBodyLimitBytes?: number;
   /** argon2id cost parameters. @default OWASP's (19 MiB, 2 passes) */
   passwordHashing?: PasswordHashingOptions;
+  /**
+   * The delivery of logout notices to client apps with a logout URL (single logout): polling,
+   * deadline and retries. `serveProvider` starts the sender; with `createProviderApp` call
+   * `provider.logoutNotices.start()`. @default see `LogoutNoticeSenderOptions`
+   */
+  logoutNotices?: LogoutNoticeSenderOptions;
   /** Clock in epoch milliseconds, for tests. @default Date.now */
   now?: () => number;
 }
@@ -163,6 +170,18 @@ const schema = z
       })
       .strict()
       .optional(),
+    logoutNotices: z
+      .object({
+        pollIntervalMs: positiveInt(3_600_000).optional(),
+        timeoutMs: positiveInt(600_000).optional(),
+        retryForMs: positiveInt(30 * 86_400_000).optional(),
+        firstRetryMs: positiveInt(86_400_000).optional(),
+        maxRetryMs: positiveInt(86_400_000).optional(),
+        batchSize: positiveInt(1000).optional(),
+        noticeTtlSeconds: positiveInt(3600).min(30).optional(),
+      })
+      .strict()
+      .optional(),
     now: fn<() => number>('a function returning epoch milliseconds').optional(),
   })
   .strict();
@@ -186,6 +205,7 @@ export interface ResolvedProviderOptions {
   trustProxy: TrustProxySetting;
   formBodyLimitBytes: number;
   passwordHashing: PasswordHashingOptions;
+  logoutNotices: LogoutNoticeSenderOptions;
   now: () => number;
 }
 
@@ -228,6 +248,7 @@ export function resolveProviderOptions(options: ProviderOptions = {}): ResolvedP
     trustProxy: o.trustProxy ?? false,
     formBodyLimitBytes: o.formBodyLimitBytes ?? 16_384,
     passwordHashing: o.passwordHashing ?? {},
+    logoutNotices: o.logoutNotices ?? {},
     now: o.now ?? Date.now,
   };
 }

@@ -108,10 +108,18 @@ export function siteRoutes(provider: Provider): Router {
       formExpired(res);
       return;
     }
-    await sessions.destroy(readCookie(req, SESSION_COOKIE));
+    const sessionToken = readCookie(req, SESSION_COOKIE);
+    const session = await sessions.read(sessionToken);
+    let notices = 0;
+    // Notices first (in the outbox, so they survive a crash), then the session; a
+    // "continue as" that slipped in between is caught by the second look.
+    const live = session !== undefined && sessionToken !== undefined;
+    if (live) notices = await provider.singleLogout.endProviderSession(sessionToken);
+    await sessions.destroy(sessionToken);
+    if (live) notices += await provider.singleLogout.endProviderSession(sessionToken);
     clearCookie(res, SESSION_COOKIE, cookiesSecure(req.secure, options.secureCookies));
     provider.logger.info(
-      { event: 'logout', address: expressRequestContext(req).address },
+      { event: 'logout', userId: session?.userId ?? null, notices, address: expressRequestContext(req).address },
       'provider session ended',
     );
     res.redirect(302, '/');

@@ -127,12 +127,14 @@ export function ssoLoginPage(provider: Provider): SsoLoginPage {
           ...(username === undefined ? {} : { username }),
         }),
       );
-    const bindAndRedirect = async (account: Account) => {
+    const bindAndRedirect = async (account: Account, providerSessionToken?: string) => {
       const authToken = await requestTokens.bind(requestToken, account.id);
       if (authToken === undefined) {
         sendPlainRefusal(res, 403, WIRE_ERROR_TEXT.INVALID_REQUEST_TOKEN);
         return;
       }
+      // Before the browser gets the token: a sign-in single logout cannot find is not handed out.
+      await provider.singleLogout.recordSignIn({ authToken, apiKey, userId: account.id, providerSessionToken });
       sendRedirect(res, callbackUrl(target, requestToken, authToken));
     };
 
@@ -182,7 +184,7 @@ export function ssoLoginPage(provider: Provider): SsoLoginPage {
         },
         'login continued with the provider session',
       );
-      await bindAndRedirect(current);
+      await bindAndRedirect(current, readCookie(req, SESSION_COOKIE));
       return;
     }
     const fields = formFields ?? new Map<string, string>();
