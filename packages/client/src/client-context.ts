@@ -23,6 +23,8 @@ export interface ClientContext<Extras extends object> {
   logger: SsoLogger;
   api: ProviderApi;
   sessions: SessionManager<Extras>;
+  /** The store of sessions and pending sign-ins (also: logout notices seen). */
+  sessionStore: KeyValueStore;
   loginStates: LoginStateStore;
   users: UserStore;
   sessionStoreOutage: OutageLog;
@@ -125,6 +127,7 @@ export function buildClientContext<Extras extends object>(
       ...(testing.fetch === undefined ? {} : { fetch: testing.fetch }),
     }),
     sessions: new SessionManager<Extras>({ store: sessionStore, ttlSeconds: config.sessionTtlSeconds }),
+    sessionStore,
     loginStates: new LoginStateStore(sessionStore, config.loginStateTtlSeconds),
     users,
     sessionStoreOutage: new OutageLog(logger, 'session store'),

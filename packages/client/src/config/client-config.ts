@@ -43,6 +43,13 @@ export interface SsoClientConfig {
    */
   callbackPath?: string;
   /**
+   * Path where the provider POSTs signed logout notices (single logout): register the app
+   * with its URL (`ssokit provider client add --logout-url https://app.example/myssoclient/logout/`).
+   * A provider that sends none (the original dj-sso-server) changes nothing.
+   * @default '/myssoclient/logout/'
+   */
+  logoutNoticePath?: string;
+  /**
    * Where to go after sign-in or sign-out when no (safe) target was asked for.
    * @default '/'
    */
@@ -144,6 +151,7 @@ export interface ResolvedClientConfig {
   remotePrefix: string;
   appUrl: string | undefined;
   callbackPath: string;
+  logoutNoticePath: string;
   defaultRedirect: string;
   allowedRedirectOrigins: readonly string[];
   timeoutMs: number;
@@ -214,6 +222,7 @@ const configSchema = z.object({
     })
     .optional(),
   callbackPath: absolutePath.default('/myssoclient/auth/'),
+  logoutNoticePath: absolutePath.default('/myssoclient/logout/'),
   defaultRedirect: absolutePath.default('/'),
   allowedRedirectOrigins: z
     .array(

@@ -131,7 +131,8 @@ export function sqlAccountStore(options: SqlAccountStoreOptions): AccountStore {
     reason: SessionsEndReason,
     change: (transaction: Kysely<ProviderSchema>) => Promise<bigint>,
   ): Promise<boolean> => {
-    const alsoWrite = options.onSessionsEnd === undefined ? undefined : await options.onSessionsEnd(userId, reason);
+    const alsoWrite =
+      options.onSessionsEnd === undefined ? undefined : await options.onSessionsEnd(userId, reason);
     if (alsoWrite === undefined) return (await change(db)) > 0n;
     return await db.transaction().execute(async (transaction) => {
       const changed = await change(transaction);
@@ -245,7 +246,11 @@ export function sqlAccountStore(options: SqlAccountStoreOptions): AccountStore {
       const row = await findRow(username);
       if (row === undefined) return false;
       const update = (transaction: Kysely<ProviderSchema>) =>
-        transaction.updateTable(USERS_TABLE).set({ is_active: flag(active) }).where('id', '=', row.id).executeTakeFirst();
+        transaction
+          .updateTable(USERS_TABLE)
+          .set({ is_active: flag(active) })
+          .where('id', '=', row.id)
+          .executeTakeFirst();
       // MySQL counts only rows that changed: an account already in that state still exists.
       if (active) {
         await update(db);

@@ -185,14 +185,20 @@ export function logoutNoticeSender(
         logger.info({ ...details, outcome: 'delivered' }, 'logout notice delivered');
       } else {
         round.gaveUp++;
-        logger.warn({ ...details, outcome: 'no_logout_url' }, 'logout notice dropped: the client has no logout URL now');
+        logger.warn(
+          { ...details, outcome: 'no_logout_url' },
+          'logout notice dropped: the client has no logout URL now',
+        );
       }
       return;
     }
     if (now() - row.created_at >= retryForMs) {
       await db.deleteFrom(LOGOUT_OUTBOX_TABLE).where('notice_id', '=', row.notice_id).execute();
       round.gaveUp++;
-      logger.error({ ...details, outcome: 'abandoned', why: outcome }, 'logout notice given up after retrying');
+      logger.error(
+        { ...details, outcome: 'abandoned', why: outcome },
+        'logout notice given up after retrying',
+      );
       return;
     }
     const wait = Math.min(maxRetryMs, firstRetryMs * 2 ** Math.min(row.attempts - 1, 30));
@@ -202,7 +208,10 @@ export function logoutNoticeSender(
       .where('notice_id', '=', row.notice_id)
       .execute();
     round.failed++;
-    logger.warn({ ...details, outcome: 'retry', why: outcome, retryInMs: wait }, 'logout notice not delivered, will retry');
+    logger.warn(
+      { ...details, outcome: 'retry', why: outcome, retryInMs: wait },
+      'logout notice not delivered, will retry',
+    );
   };
 
   const runOnce = async (): Promise<SendRound> => {
@@ -224,7 +233,8 @@ export function logoutNoticeSender(
         },
         (error: unknown) => {
           // The database is down or stalled: the notices wait in the outbox; logged once per outage.
-          if (!outageLogged) logger.warn({ event: 'logout_notice', err: error }, 'logout outbox unreadable, will retry');
+          if (!outageLogged)
+            logger.warn({ event: 'logout_notice', err: error }, 'logout outbox unreadable, will retry');
           outageLogged = true;
         },
       )

@@ -6,7 +6,12 @@ import { randomHexToken, tokenDigest } from '../tokens/random-token.ts';
 import { CLIENT_SIGN_INS_TABLE, LOGOUT_OUTBOX_TABLE, type LogoutOutboxRow } from './logout-schema.ts';
 
 /** Why a client session ends (the notice's `reason`). */
-export type LogoutReason = 'provider-logout' | 'removed' | 'deactivated' | 'password-changed' | 'admin-logout';
+export type LogoutReason =
+  | 'provider-logout'
+  | 'removed'
+  | 'deactivated'
+  | 'password-changed'
+  | 'admin-logout';
 
 export interface RecordSignInInput {
   /** The auth token handed to the client (only its digest is kept). */
@@ -85,7 +90,8 @@ export function singleLogout(options: SingleLogoutOptions): SingleLogout {
       .distinct()
       .where('user_id', '=', userId)
       .execute();
-    for (const { api_key } of signedIn) if (!keys.has(api_key) && (await hasLogoutUrl(api_key))) keys.add(api_key);
+    for (const { api_key } of signedIn)
+      if (!keys.has(api_key) && (await hasLogoutUrl(api_key))) keys.add(api_key);
     return [...keys];
   };
 
@@ -115,7 +121,9 @@ export function singleLogout(options: SingleLogoutOptions): SingleLogout {
     const notices: LogoutOutboxRow[] = [];
     for (const signIn of signIns) {
       if (await hasLogoutUrl(signIn.api_key)) {
-        notices.push(outboxRow(signIn.api_key, Number(signIn.user_id), signIn.auth_digest, 'provider-logout'));
+        notices.push(
+          outboxRow(signIn.api_key, Number(signIn.user_id), signIn.auth_digest, 'provider-logout'),
+        );
       }
     }
     await db.transaction().execute(async (transaction) => {
@@ -159,7 +167,9 @@ export function singleLogout(options: SingleLogoutOptions): SingleLogout {
 
     async endAccountSessions(userId, reason = 'admin-logout') {
       const apiKeys = await clientsOfAccount(userId);
-      await db.transaction().execute((transaction) => writeAccountNotices(transaction, userId, apiKeys, reason));
+      await db
+        .transaction()
+        .execute((transaction) => writeAccountNotices(transaction, userId, apiKeys, reason));
       return apiKeys.length;
     },
 

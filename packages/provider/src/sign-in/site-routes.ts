@@ -119,7 +119,12 @@ export function siteRoutes(provider: Provider): Router {
     if (live) notices += await provider.singleLogout.endProviderSession(sessionToken);
     clearCookie(res, SESSION_COOKIE, cookiesSecure(req.secure, options.secureCookies));
     provider.logger.info(
-      { event: 'logout', userId: session?.userId ?? null, notices, address: expressRequestContext(req).address },
+      {
+        event: 'logout',
+        userId: session?.userId ?? null,
+        notices,
+        address: expressRequestContext(req).address,
+      },
       'provider session ended',
     );
     res.redirect(302, '/');

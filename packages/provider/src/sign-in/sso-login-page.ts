@@ -134,7 +134,12 @@ export function ssoLoginPage(provider: Provider): SsoLoginPage {
         return;
       }
       // Before the browser gets the token: a sign-in single logout cannot find is not handed out.
-      await provider.singleLogout.recordSignIn({ authToken, apiKey, userId: account.id, providerSessionToken });
+      await provider.singleLogout.recordSignIn({
+        authToken,
+        apiKey,
+        userId: account.id,
+        providerSessionToken,
+      });
       sendRedirect(res, callbackUrl(target, requestToken, authToken));
     };
 
