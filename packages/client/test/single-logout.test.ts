@@ -175,6 +175,12 @@ for (const { name, dialect, skip } of dialects.filter((d) => only === undefined 
     let running: RunningProvider;
     let provider: Provider;
     const apps: ClientApp[] = [];
+    /** Session stores handed to the apps: the client leaves stores it was given open. */
+    const stores: KeyValueStore[] = [];
+    const opened = (store: KeyValueStore): KeyValueStore => {
+      stores.push(store);
+      return store;
+    };
 
     before(async () => {
       if (dialect === 'sqlite') {
@@ -199,6 +205,7 @@ for (const { name, dialect, skip } of dialects.filter((d) => only === undefined 
     });
     after(async () => {
       for (const app of apps) await app.close();
+      for (const store of stores) await store.close();
       await running?.close();
       await dropDatabase();
     });
@@ -221,7 +228,7 @@ for (const { name, dialect, skip } of dialects.filter((d) => only === undefined 
     for (const store of sessionStores) {
       describe(`client sessions in ${store.name}`, { skip: store.skip }, () => {
         it('signing out at the provider ends the client sessions of that provider session, no others', async () => {
-          const app = await registeredApp(store.open());
+          const app = await registeredApp(opened(store.open()));
           const viaProvider = new TestBrowser();
           await signInAtProviderSite(viaProvider, running.url, user('ann'));
           await continueAtClient(viaProvider, app);
@@ -239,7 +246,7 @@ for (const { name, dialect, skip } of dialects.filter((d) => only === undefined 
         });
 
         it('deactivating, a new password, removal and "user logout" end all of the account\'s sessions, no others', async () => {
-          const app = await registeredApp(store.open());
+          const app = await registeredApp(opened(store.open()));
           const triggers: [(typeof USERS)[number], () => Promise<unknown>][] = [
             ['dora', () => provider.accounts.setActive('dora', false)],
             ['erin', () => provider.accounts.setPassword('erin', 'another-pass')],
