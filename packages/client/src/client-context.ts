@@ -30,6 +30,8 @@ export interface ClientContext<Extras extends object> {
   events: SsoClientEvents;
   api: ProviderApi;
   sessions: SessionManager<Extras>;
+  /** The store of sessions and pending sign-ins (also: logout notices seen). */
+  sessionStore: KeyValueStore;
   loginStates: LoginStateStore;
   users: UserStore;
   sessionStoreOutage: OutageLog;
@@ -155,6 +157,7 @@ export function buildClientContext<Extras extends object>(
       // per-process epoch cache would only add up to a second of staleness.
       ...(cachedReads ? { epochCacheMs: 0 } : {}),
     }),
+    sessionStore,
     loginStates: new LoginStateStore(sessionStore, config.loginStateTtlSeconds),
     users,
     sessionStoreOutage: new OutageLog(logger, 'session store'),

@@ -4,6 +4,11 @@ import type { SsoLogger } from './logging/sso-logger.ts';
 import { type BeginLoginInput, type BeginLoginResult, beginLogin } from './login/begin-login.ts';
 import { type CompleteLoginInput, type CompleteLoginResult, completeLogin } from './login/complete-login.ts';
 import { safeRedirectTarget } from './login/safe-redirect.ts';
+import {
+  type LogoutNoticeAnswer,
+  type LogoutNoticeRequest,
+  logoutNoticeHandler,
+} from './logout/logout-notice.ts';
 import { errorCode, type SsoClientEvents } from './metrics/client-events.ts';
 import { clearedCookie, readCookie } from './session/session-cookies.ts';
 import {
@@ -22,6 +27,8 @@ export interface SsoClientSettings {
   /** The provider's base URL (never holds a secret, so apps may show it). */
   readonly providerUrl: string;
   readonly callbackPath: string;
+  /** Where adapters mount {@link SsoClient.handleLogoutNotice} (POST). */
+  readonly logoutNoticePath: string;
   readonly defaultRedirect: string;
   readonly cookieName: string;
   readonly loginCookieName: string;
@@ -55,6 +62,12 @@ export interface SsoClient<Extras extends object = Record<string, unknown>> {
   currentUser(cookieHeader: string | undefined): Promise<SsoUser<Extras> | undefined>;
   /** Ends the session server-side and gives the cookie removal. */
   logout(input: { sessionToken?: string | undefined; https?: boolean | undefined }): Promise<LogoutResult>;
+  /**
+   * Answers the provider's signed logout notice (back-channel single logout) at
+   * `logoutNoticePath`: ends the sign-in's session or every session of the account. Adapters
+   * mount it for POST; the answer is sent as is.
+   */
+  handleLogoutNotice(request: LogoutNoticeRequest): Promise<LogoutNoticeAnswer>;
   /** Ends every session of a user and removes the stored user (e.g. an account closed). */
   removeUser(id: SsoUserId): Promise<void>;
   /** A `Set-Cookie` value removing the session cookie (e.g. when logout cannot reach the store). */
@@ -91,6 +104,7 @@ export function createSsoClient<Extras extends object = Record<string, unknown>>
     settings: Object.freeze({
       providerUrl: resolved.providerUrl,
       callbackPath: resolved.callbackPath,
+      logoutNoticePath: resolved.logoutNoticePath,
       defaultRedirect: resolved.defaultRedirect,
       cookieName,
       loginCookieName,
@@ -105,6 +119,7 @@ export function createSsoClient<Extras extends object = Record<string, unknown>>
     lookupSession: (cookieHeader, request) => lookupSession(context, cookieHeader, request),
     currentUser: async (cookieHeader) => (await readSession(context, cookieHeader)).user,
     logout: (input) => logout(context, input),
+    handleLogoutNotice: logoutNoticeHandler(context),
     async removeUser(id) {
       await context.sessions.invalidateUser(id);
       await context.users.delete(id);

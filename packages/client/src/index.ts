@@ -30,6 +30,8 @@ export type { SsoLogger } from './logging/sso-logger.ts';
 export type { BeginLoginInput, BeginLoginResult } from './login/begin-login.ts';
 export type { CompleteLoginInput, CompleteLoginResult } from './login/complete-login.ts';
 export { safeRedirectTarget } from './login/safe-redirect.ts';
+export type { LogoutNoticeAnswer, LogoutNoticeRequest } from './logout/logout-notice.ts';
+export { signInIdOf } from './logout/sign-in-id.ts';
 export type { LogoutResult, RequestTransport, SessionLookup } from './session/session-flows.ts';
 export { type ActiveSession, SessionManager, type SessionManagerOptions } from './session/session-manager.ts';
 export { type CacheUserStoreOptions, cacheUserStore } from './user/cache-user-store.ts';

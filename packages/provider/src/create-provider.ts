@@ -1,6 +1,8 @@
 import { SignedRequestVerifier } from '@ssokit/protocol';
 import { type KeyValueStore, memoryKeyValueStore, openSqlDatabase, type SqlDatabase } from '@ssokit/stores';
+import type { Kysely } from 'kysely';
 import type { Account } from './accounts/account.ts';
+import type { ProviderSchema } from './accounts/account-schema.ts';
 import { type AccountStore, sqlAccountStore } from './accounts/account-store.ts';
 import { argon2PasswordHasher } from './accounts/password-hashing.ts';
 import { guardDatabaseErrors } from './accounts/unavailable-guard.ts';
@@ -16,6 +18,8 @@ import {
 import { type ProviderState, type ReadinessReport, readinessCheck } from './health/readiness.ts';
 import { type CsrfTokens, csrfTokens } from './http/csrf.ts';
 import { defaultProviderLogger, type ProviderLogger } from './logging/provider-logger.ts';
+import { type LogoutNoticeSender, logoutNoticeSender } from './logout/logout-notice-sender.ts';
+import { type SingleLogout, singleLogout } from './logout/single-logout.ts';
 import { reportingAccountStore, reportingClientStore } from './observability/admin-events.ts';
 import {
   type ProviderEvents,
@@ -51,6 +55,13 @@ export interface Provider {
    * signed calls"): for APIs of your own, use `requireSignedCall()`, which refuses replays.
    */
   readonly verifier: SignedRequestVerifier;
+  /**
+   * Back-channel single logout: which client got which sign-in, and the outbox of logout
+   * notices (`endAccountSessions` ends an account's sessions in every client app).
+   */
+  readonly singleLogout: SingleLogout;
+  /** Delivers the outbox's logout notices; `serveProvider` starts it, `close()` stops it. */
+  readonly logoutNotices: LogoutNoticeSender;
   /** The CSRF tokens of the provider's forms (signed with a secret kept in `keyValueStore`). */
   readonly csrf: CsrfTokens;
   /** Where observers (metrics, the audit trail) hear of sign-ins, tokens and admin changes. */
@@ -116,6 +127,8 @@ export function createProvider(options: ProviderOptions = {}): Provider {
     ['get', 'set', 'add', 'take', 'delete', 'increment'],
   );
 
+  // The account store ends sessions through single logout, which needs the clients: bound late.
+  let logout: SingleLogout | undefined;
   const accounts = reportingAccountStore(
     guardDatabaseErrors(
       timedStore(
@@ -123,6 +136,7 @@ export function createProvider(options: ProviderOptions = {}): Provider {
           database,
           passwordHasher: argon2PasswordHasher(resolved.passwordHashing),
           now: () => new Date(now()),
+          onSessionsEnd: (userId, reason) => (logout as SingleLogout).onSessionsEnd(userId, reason),
         }),
         'accounts',
         metrics,
@@ -156,6 +170,17 @@ export function createProvider(options: ProviderOptions = {}): Provider {
   const clients =
     resolved.clients ?? guardDatabaseErrors<ClientRegistry>(clientStore as SqlClientStore, 'client registry');
   const userToJson = resolved.userToJson ?? defaultUserToJson;
+  const logoutDb = database.db as Kysely<ProviderSchema>;
+  logout = guardDatabaseErrors(
+    singleLogout({
+      db: logoutDb,
+      clients,
+      listClients: clientStore === undefined ? undefined : () => clientStore.list(),
+      now,
+    }),
+    'single logout database',
+  );
+  const logoutNotices = logoutNoticeSender({ db: logoutDb, clients, logger, now }, resolved.logoutNotices);
 
   let state: ProviderState = 'serving';
   const stopping = new AbortController();
@@ -203,6 +228,8 @@ export function createProvider(options: ProviderOptions = {}): Provider {
       // is single-use through its request token, so a replay gains nothing (README: "Replays").
       identicalCalls: 'accept',
     }),
+    singleLogout: logout,
+    logoutNotices,
     csrf: csrfTokens(timedKeyValueStore, keyPrefix, now),
     events,
     metrics,
@@ -229,6 +256,7 @@ export function createProvider(options: ProviderOptions = {}): Provider {
       setState('draining');
     },
     async close() {
+      await logoutNotices.stop();
       stopping.abort();
       setState('draining');
       await audit?.close();

@@ -105,6 +105,8 @@ export async function serveProvider(options: ServeProviderOptions = {}): Promise
   }
   // Old entries are pruned by the serving process only, once the table exists.
   void migrated.then((done) => done && provider.audit?.startPruning());
+  // Logout notices wait in an outbox table: delivered once it exists.
+  void migrated.then((done) => done && provider.logoutNotices.start());
   const app = createProviderApp(provider);
   const server = createServer(app);
   // Slow or stalled clients must not hold sockets forever.

@@ -4,6 +4,7 @@ export {
   type ApiKeyRegistration,
   type SqlApiKeyStore,
   sqlApiKeyStore,
+  validLogoutUrl,
 } from './api-keys/sql-api-key-store.ts';
 export {
   type CachedKeyValueStore,

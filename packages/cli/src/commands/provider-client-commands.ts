@@ -21,7 +21,7 @@ function clientStoreOf(provider: { clientStore: SqlClientStore | undefined }): S
 export const providerClientAddCommand: CliCommand = {
   path: ['provider', 'client', 'add'],
   summary: 'Register a client app (prints its API key and secret)',
-  usage: `Usage: ssokit provider client add --host HOST[:PORT] [--scheme http|https] [--callback-path PATH] [--note N] [--json] [--db URL]
+  usage: `Usage: ssokit provider client add --host HOST[:PORT] [--scheme http|https] [--callback-path PATH] [--logout-url URL] [--note N] [--json] [--db URL]
 
 Registers a client app: a new API key and secret, bound to the host of the client's URL
 (logins return only to its callback path there). Put the key and secret into the client's configuration; the
@@ -32,6 +32,9 @@ Options:
   --scheme S          also require http or https for login redirects (default: either)
   --callback-path P   the client's sign-in callback, the one path logins return to
                       (default: /myssoclient/auth/, where the original client mounts it)
+  --logout-url URL    where the client receives signed logout notices (single logout), on
+                      its host, e.g. http://localhost:8000/myssoclient/logout/ (default: none,
+                      as an original dj-sso-client; set later with client logout-url)
   --note N            a note for administrators
   --json              print {"apikey": …, "seckey": …, "host": …}
 ${PREFIX_FLAG_HELP}
@@ -43,6 +46,7 @@ ${DB_FLAG_HELP}`,
         host: { type: 'string' },
         scheme: { type: 'string' },
         'callback-path': { type: 'string' },
+        'logout-url': { type: 'string' },
         note: { type: 'string' },
         json: { type: 'boolean' },
         prefix: { type: 'string' },
@@ -56,11 +60,13 @@ ${DB_FLAG_HELP}`,
       throw new UsageError('--scheme must be http or https');
     }
     const callbackPath = values['callback-path'];
+    const logoutUrl = values['logout-url'];
     const client = await withProviderDatabase(values, (provider) =>
       clientStoreOf(provider).add({
         host,
         ...(scheme === undefined ? {} : { scheme }),
         ...(callbackPath === undefined ? {} : { callbackPath }),
+        ...(logoutUrl === undefined ? {} : { logoutUrl }),
         ...(values.note === undefined ? {} : { note: values.note }),
       }),
     );
@@ -74,6 +80,7 @@ ${DB_FLAG_HELP}`,
     io.out(`Secret:   ${secret}`);
     io.out(`Host:     ${client.host ?? host}${client.scheme ? ` (${client.scheme} only)` : ''}`);
     io.out(`Callback: ${client.callbackPath ?? `${DEFAULT_CALLBACK_PATH} (the original client's)`}`);
+    if (client.logoutUrl !== undefined) io.out(`Logout:   ${client.logoutUrl}`);
     io.out("The secret is shown only now; keep it in the client app's configuration.");
     return 0;
   },
@@ -206,10 +213,49 @@ ${DB_FLAG_HELP}`,
   },
 };
 
+export const providerClientLogoutUrlCommand: CliCommand = {
+  path: ['provider', 'client', 'logout-url'],
+  summary: 'Set or clear where a client app receives logout notices',
+  usage: `Usage: ssokit provider client logout-url KEY (URL | --clear) [--db URL]
+
+Sets the URL, on the client's host, where the provider POSTs signed logout notices when a
+user's session must end (single logout), e.g. http://localhost:8000/myssoclient/logout/.
+With --clear the client gets no notices (as an original dj-sso-client).
+
+Options:
+  --clear           remove the logout URL
+${DB_FLAG_HELP}`,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { clear: { type: 'boolean' }, db: { type: 'string' } },
+    });
+    const [apiKey, url, ...rest] = positionals;
+    if (apiKey === undefined || apiKey === '' || rest.length > 0)
+      throw new UsageError('give KEY and URL (or --clear)');
+    if ((url === undefined) === !values.clear) throw new UsageError('give either a URL or --clear');
+    const changed = await withProviderDatabase(values, (provider) =>
+      clientStoreOf(provider).setLogoutUrl(apiKey, url ?? null),
+    );
+    if (changed === undefined) {
+      io.err(`ssokit: no client with API key ${apiKey}`);
+      return 1;
+    }
+    io.out(
+      changed.logoutUrl === undefined
+        ? `client ${apiKey} gets no logout notices`
+        : `client ${apiKey} gets logout notices at ${changed.logoutUrl}`,
+    );
+    return 0;
+  },
+};
+
 export const providerClientCommands: readonly CliCommand[] = [
   providerClientAddCommand,
   providerClientListCommand,
   providerClientRemoveCommand,
   providerClientRotateSecretCommand,
   providerClientRetireSecretsCommand,
+  providerClientLogoutUrlCommand,
 ];

@@ -125,4 +125,71 @@ describe('ssokit provider user …', () => {
     assert.match(listed.out, /solo/);
     assert.doesNotMatch(listed.out, /user1/);
   });
+  it('deactivate, logout, passwd and remove queue logout notices for clients with a logout URL, none for others', async () => {
+    const db = ['--db', 'sqlite:slo.sqlite'];
+    assert.equal((await run('provider', 'user', 'add', 'carol', '--password', 'pw', ...db)).code, 0);
+    const withUrl = await run(
+      'provider',
+      'client',
+      'add',
+      '--host',
+      'app.example:8000',
+      '--logout-url',
+      'http://app.example:8000/myssoclient/logout/',
+      ...db,
+    );
+    assert.equal(withUrl.code, 0, withUrl.err);
+    assert.match(withUrl.out, /Logout: {3}http:\/\/app.example:8000\/myssoclient\/logout\//);
+    const original = await run('provider', 'client', 'add', '--host', 'old.example', ...db);
+    assert.equal(original.code, 0);
+    const offHost = await run(
+      'provider',
+      'client',
+      'add',
+      '--host',
+      'a.example',
+      '--logout-url',
+      'http://b.example/',
+      ...db,
+    );
+    assert.equal(offHost.code, 1);
+    const pending = async () => {
+      const provider = createProvider({ database: 'sqlite:slo.sqlite', logger: silentLogger });
+      try {
+        return await provider.singleLogout.pendingNotices();
+      } finally {
+        await provider.close();
+      }
+    };
+    const logout = await run('provider', 'user', 'logout', 'carol', ...db);
+    assert.equal(logout.code, 0, logout.err);
+    assert.match(logout.out, /queued for 1 client app/);
+    assert.equal(await pending(), 1);
+    assert.equal((await run('provider', 'user', 'deactivate', 'carol', ...db)).code, 0);
+    assert.equal(await pending(), 2);
+    assert.equal((await run('provider', 'user', 'activate', 'carol', ...db)).code, 0);
+    assert.equal(await pending(), 2, 'activating ends nothing');
+    assert.equal((await run('provider', 'user', 'passwd', 'carol', '--password', 'pw2', ...db)).code, 0);
+    assert.equal((await run('provider', 'user', 'remove', 'carol', ...db)).code, 0);
+    assert.equal(await pending(), 4);
+    assert.equal((await run('provider', 'user', 'logout', 'carol', ...db)).code, 1);
+    assert.equal((await run('provider', 'user', 'deactivate', 'ghost', ...db)).code, 1);
+  });
+
+  it('sets and clears a logout URL later', async () => {
+    const db = ['--db', 'sqlite:slo2.sqlite'];
+    const added = await run('provider', 'client', 'add', '--host', 'app.example', '--json', ...db);
+    const { apikey } = JSON.parse(added.out) as { apikey: string };
+    const set = await run('provider', 'client', 'logout-url', apikey, 'https://app.example/out/', ...db);
+    assert.equal(set.code, 0, set.err);
+    assert.match(set.out, /at https:\/\/app.example\/out\//);
+    assert.equal(
+      (await run('provider', 'client', 'logout-url', apikey, 'https://elsewhere.example/', ...db)).code,
+      1,
+    );
+    assert.equal((await run('provider', 'client', 'logout-url', apikey, ...db)).code, 2);
+    const cleared = await run('provider', 'client', 'logout-url', apikey, '--clear', ...db);
+    assert.match(cleared.out, /no logout notices/);
+    assert.equal((await run('provider', 'client', 'logout-url', 'nokey', '--clear', ...db)).code, 1);
+  });
 });

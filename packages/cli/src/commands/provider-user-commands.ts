@@ -116,6 +116,8 @@ export const providerUserRemoveCommand: CliCommand = {
   summary: 'Remove a provider account',
   usage: `Usage: ssokit provider user remove NAME [--db URL]
 
+Also ends the user's sessions in every client app with a logout URL (single logout).
+
 Options:
 ${DB_FLAG_HELP}`,
   async run(args, io) {
@@ -139,6 +141,8 @@ export const providerUserPasswdCommand: CliCommand = {
   path: ['provider', 'user', 'passwd'],
   summary: "Set a provider account's password",
   usage: `Usage: ssokit provider user passwd NAME --password P [--db URL]
+
+Also ends the user's sessions in every client app with a logout URL (single logout).
 
 Options:
   --password P      the new password (required)
@@ -194,17 +198,23 @@ ${DB_FLAG_HELP}`,
   },
 };
 
+/** `user deactivate` and `user activate`: one flag, the same shape. */
 function activeCommand(active: boolean): CliCommand {
-  const word = active ? 'activate' : 'deactivate';
+  const name = active ? 'activate' : 'deactivate';
   return {
-    path: ['provider', 'user', word],
+    path: ['provider', 'user', name],
     summary: active
-      ? 'Let a deactivated account sign in again'
-      : 'Stop an account from signing in (kept, not removed)',
-    usage: `Usage: ssokit provider user ${word} NAME [--db URL]
-
-${active ? 'Reactivates the account.' : 'Deactivates the account: it can no longer sign in, and its pending logins are refused.'}
-
+      ? 'Let a deactivated provider account sign in again'
+      : 'Deactivate a provider account (it cannot sign in; its sessions in client apps end)',
+    usage: `Usage: ssokit provider user ${name} NAME [--db URL]
+${
+  active
+    ? ''
+    : `
+The account stays (with its id and attributes) but cannot sign in, and every client app with
+a logout URL is told to end its sessions (single logout; a running provider delivers it).
+`
+}
 Options:
 ${DB_FLAG_HELP}`,
     async run(args, io) {
@@ -227,12 +237,47 @@ ${DB_FLAG_HELP}`,
   };
 }
 
+export const providerUserDeactivateCommand: CliCommand = activeCommand(false);
+export const providerUserActivateCommand: CliCommand = activeCommand(true);
+
+export const providerUserLogoutCommand: CliCommand = {
+  path: ['provider', 'user', 'logout'],
+  summary: "End a user's sessions in every client app",
+  usage: `Usage: ssokit provider user logout NAME [--db URL]
+
+Queues a signed logout notice to every client app with a logout URL: each ends all of the
+user's sessions (single logout). A running provider delivers them (retrying for a day while a
+client is down). Client apps without a logout URL are not told.
+
+Options:
+${DB_FLAG_HELP}`,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { db: { type: 'string' } },
+    });
+    const username = oneName(positionals);
+    const queued = await withProviderDatabase(values, async (provider) => {
+      const account = await provider.accounts.findByUsername(username);
+      return account === undefined ? undefined : provider.singleLogout.endAccountSessions(account.id);
+    });
+    if (queued === undefined) {
+      io.err(`ssokit: no user named ${username}`);
+      return 1;
+    }
+    io.out(`logout of ${username} queued for ${queued} client app(s)`);
+    return 0;
+  },
+};
+
 export const providerUserCommands: readonly CliCommand[] = [
   providerUserAddCommand,
   providerUserListCommand,
   providerUserRemoveCommand,
   providerUserPasswdCommand,
-  activeCommand(false),
-  activeCommand(true),
+  providerUserDeactivateCommand,
+  providerUserActivateCommand,
+  providerUserLogoutCommand,
   providerUserStaffCommand,
 ];

@@ -104,6 +104,13 @@ export const clientConfigSchema = z
      */
     callbackPath: absolutePath.default('/myssoclient/auth/'),
     /**
+     * Path where the provider POSTs signed logout notices (single logout): register the app
+     * with its URL (`ssokit provider client add --logout-url https://app.example/myssoclient/logout/`).
+     * A provider that sends none (the original dj-sso-server) changes nothing.
+     * @default '/myssoclient/logout/'
+     */
+    logoutNoticePath: absolutePath.default('/myssoclient/logout/'),
+    /**
      * Where to go after sign-in or sign-out when no (safe) target was asked for.
      * @default '/'
      */

@@ -1,6 +1,7 @@
 import { SsoError } from '@ssokit/protocol';
 import { type ClientContext, storeUnavailable } from '../client-context.ts';
 import { describeError } from '../logging/sso-logger.ts';
+import { signInIdOf } from '../logout/sign-in-id.ts';
 import { tokenCookie } from '../session/session-cookies.ts';
 import { endSession } from '../session/session-flows.ts';
 import { type SsoUser, type SsoUserRecord, toSsoUser } from '../user/sso-user.ts';
@@ -92,7 +93,10 @@ export async function completeLogin<Extras extends object>(
     throw storeUnavailable(error, 'user store');
   }
   try {
-    ({ token: sessionToken } = await context.sessions.create(record));
+    // Remembered with the session so the provider's logout notice for this sign-in finds it.
+    ({ token: sessionToken } = await context.sessions.create(record, {
+      signInId: signInIdOf(callback.authToken),
+    }));
   } catch (error) {
     logger.error({ err: describeError(error) }, 'could not create a session');
     throw storeUnavailable(error, 'session store');

@@ -47,6 +47,8 @@ interface StoredSession {
   e: number;
   /** The user's session epoch when the session began; absent (sessions of older versions) is ''. */
   g?: string;
+  /** The provider's sign-in this session came from (digest of its auth token), for single logout. */
+  s?: string;
 }
 
 interface ParsedEntry<Extras extends object> {
@@ -57,6 +59,7 @@ interface ParsedEntry<Extras extends object> {
   userKey: string;
   expiresAt: number;
   epoch: string;
+  signInId: string | undefined;
   /** The answer to a read that renews nothing, built once: most reads allocate nothing. */
   unrenewed: ActiveSession<Extras>;
 }
@@ -67,6 +70,7 @@ function parsedEntry<Extras extends object>(
   userId: SsoUserId,
   expiresAt: number,
   epoch: string,
+  signInId?: string,
 ): ParsedEntry<Extras> {
   return {
     raw,
@@ -75,6 +79,7 @@ function parsedEntry<Extras extends object>(
     userKey: String(userId),
     expiresAt,
     epoch,
+    signInId,
     unrenewed: Object.freeze({ user, expiresAt, renewed: false }),
   };
 }
@@ -101,7 +106,12 @@ function parseStored(raw: string): StoredSession | undefined {
       return undefined;
     }
     const epoch = typeof value.g === 'string' ? value.g : '';
-    return { u: { id: user.id, username: user.username, extras: user.extras ?? {} }, e: value.e, g: epoch };
+    return {
+      u: { id: user.id, username: user.username, extras: user.extras ?? {} },
+      e: value.e,
+      g: epoch,
+      ...(typeof value.s === 'string' ? { s: value.s } : {}),
+    };
   } catch {
     return undefined;
   }
@@ -147,8 +157,15 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
     this.now = options.now ?? Date.now;
   }
 
-  /** Starts a session for the user; the token goes into the cookie and nowhere else. */
-  async create(user: SsoUserRecord): Promise<{ token: string; expiresAt: number }> {
+  /**
+   * Starts a session for the user; the token goes into the cookie and nowhere else. With a
+   * `signInId` (the provider's sign-in it came from), {@link endSignIn} can end it later: an
+   * index entry from the sign-in to the session is written too, and refreshed at renewal.
+   */
+  async create(
+    user: SsoUserRecord,
+    options: { signInId?: string | undefined } = {},
+  ): Promise<{ token: string; expiresAt: number }> {
     const token = generateToken();
     const id = hashToken(token);
     // Read, not cached (past a read cache too): a session begun in an epoch this process has
@@ -156,10 +173,26 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
     const epoch = (await this.readThrough(this.epochKey(user.id))) ?? '';
     this.rememberEpoch(user.id, epoch);
     const expiresAt = this.now() + this.ttlMs;
-    const raw = JSON.stringify({ u: user, e: expiresAt, g: epoch } satisfies StoredSession);
+    const { signInId } = options;
+    const stored: StoredSession = { u: user, e: expiresAt, g: epoch };
+    if (signInId !== undefined) stored.s = signInId;
+    const raw = JSON.stringify(stored);
+    // The index first: a session that exists is always findable by its sign-in.
+    if (signInId !== undefined) await this.store.set(this.signInKey(signInId), id, this.ttlSeconds);
     await this.store.set(this.sessionKey(id), raw, this.ttlSeconds);
-    this.remember(id, parsedEntry(raw, toSsoUser<Extras>(user), user.id, expiresAt, epoch));
+    this.remember(id, parsedEntry(raw, toSsoUser<Extras>(user), user.id, expiresAt, epoch, signInId));
     return { token, expiresAt };
+  }
+
+  /**
+   * Ends the session that came from this provider sign-in (single logout); false when there is
+   * none (ended already, expired, or begun before sign-ins were recorded).
+   */
+  async endSignIn(signInId: string): Promise<boolean> {
+    const id = await this.store.take(this.signInKey(signInId));
+    if (id === undefined) return false;
+    this.parsed.delete(id);
+    return (await this.store.take(this.sessionKey(id))) !== undefined;
   }
 
   /** The session of a cookie token, renewed when past half its life; undefined when none. */
@@ -198,7 +231,7 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
     if (entry === undefined || entry.raw !== raw) {
       const stored = parseStored(raw);
       if (stored === undefined) return undefined;
-      entry = parsedEntry(raw, toSsoUser<Extras>(stored.u), stored.u.id, stored.e, stored.g ?? '');
+      entry = parsedEntry(raw, toSsoUser<Extras>(stored.u), stored.u.id, stored.e, stored.g ?? '', stored.s);
       this.remember(id, entry);
     }
     const now = this.now();
@@ -257,13 +290,14 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
 
   private async renew(id: string, entry: ParsedEntry<Extras>, now: number): Promise<ActiveSession<Extras>> {
     const expiresAt = now + this.ttlMs;
-    const raw = JSON.stringify({
-      u: toUserRecord(entry.user),
-      e: expiresAt,
-      g: entry.epoch,
-    } satisfies StoredSession);
+    const stored: StoredSession = { u: toUserRecord(entry.user), e: expiresAt, g: entry.epoch };
+    if (entry.signInId !== undefined) {
+      stored.s = entry.signInId;
+      await this.store.set(this.signInKey(entry.signInId), id, this.ttlSeconds);
+    }
+    const raw = JSON.stringify(stored);
     await this.store.set(this.sessionKey(id), raw, this.ttlSeconds);
-    this.remember(id, parsedEntry(raw, entry.user, entry.userId, expiresAt, entry.epoch));
+    this.remember(id, parsedEntry(raw, entry.user, entry.userId, expiresAt, entry.epoch, entry.signInId));
     return { user: entry.user, expiresAt, renewed: true };
   }
 
@@ -290,6 +324,10 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
 
   private sessionKey(id: string): string {
     return `${this.keyPrefix}${id}`;
+  }
+
+  private signInKey(signInId: string): string {
+    return `${this.keyPrefix}sign-in:${signInId}`;
   }
 
   private epochKey(userId: SsoUserId): string {

@@ -1,5 +1,6 @@
 import type { SqlDialectName } from '@ssokit/stores';
 import { type Kysely, type Migration, sql } from 'kysely';
+import { type LogoutSchema, logoutMigrations } from '../logout/logout-schema.ts';
 import { sessionIndexMigrations } from '../sessions/session-index.ts';
 
 /** Each package keeps its own migration table so several can share one database. */
@@ -27,7 +28,7 @@ export interface UserRow {
   groups_json: string;
 }
 
-export interface ProviderSchema {
+export interface ProviderSchema extends LogoutSchema {
   ssokit_provider_users: UserRow;
 }
 
@@ -73,5 +74,6 @@ export function providerMigrations(dialect: SqlDialectName): Record<string, Migr
       },
     },
     ...sessionIndexMigrations(dialect),
+    ...logoutMigrations(dialect),
   };
 }

@@ -32,16 +32,19 @@ export interface AccountStore {
   findByUsername(username: string): Promise<Account | undefined>;
   findById(id: number): Promise<Account | undefined>;
   list(): Promise<Account[]>;
-  /** True when an account was removed. */
+  /** True when an account was removed. Ends its sessions in client apps. */
   remove(username: string): Promise<boolean>;
   /**
    * Changes the attributes of an account (names, email, staff, active) in one UPDATE; the
    * account as it is afterwards, or undefined when there is none. A TypeError for bad values.
    */
   update(username: string, changes: AccountChanges): Promise<Account | undefined>;
-  /** True when the account exists and its password was changed. */
+  /** True when the account exists and its password was changed. Ends its sessions in client apps. */
   setPassword(username: string, password: string): Promise<boolean>;
-  /** Deactivates (`false`: it can no longer sign in) or reactivates an account; true when it exists. */
+  /**
+   * Activates or deactivates; true when the account exists. Deactivating ends its sessions in
+   * client apps (and it can no longer sign in).
+   */
   setActive(username: string, active: boolean): Promise<boolean>;
   /**
    * The active account these credentials belong to, or undefined. Unknown usernames cost the
@@ -59,7 +62,25 @@ export interface SqlAccountStoreOptions {
   passwordHasher?: PasswordHasher;
   /** Clock for `date_joined`. @default () => new Date() */
   now?: () => Date;
+  /**
+   * Called before an account is removed, deactivated or given a new password; the function it
+   * returns runs inside the transaction of that change (single logout writes its notices to
+   * the outbox there, so a change never commits without them). @default none
+   */
+  onSessionsEnd?: SessionsEndHook;
 }
+
+/** Why an account's sessions end. */
+export type SessionsEndReason = 'removed' | 'deactivated' | 'password-changed';
+
+/**
+ * Prepares, outside any transaction (it may read other tables), the writes that go with ending
+ * an account's sessions; the returned function is given the change's transaction.
+ */
+export type SessionsEndHook = (
+  userId: number,
+  reason: SessionsEndReason,
+) => Promise<(transaction: Kysely<unknown>) => Promise<void>>;
 
 function toAccount(row: UserRow): Account {
   let groups: Array<number | string> = [];
@@ -111,6 +132,21 @@ export function sqlAccountStore(options: SqlAccountStoreOptions): AccountStore {
   const db = database.db as Kysely<ProviderSchema>;
   const hasher = options.passwordHasher ?? argon2PasswordHasher();
   const now = options.now ?? (() => new Date());
+  /** Runs a change of one account, with the hook's writes in the same transaction. */
+  const changeEndingSessions = async (
+    userId: number,
+    reason: SessionsEndReason,
+    change: (transaction: Kysely<ProviderSchema>) => Promise<bigint>,
+  ): Promise<boolean> => {
+    const alsoWrite =
+      options.onSessionsEnd === undefined ? undefined : await options.onSessionsEnd(userId, reason);
+    if (alsoWrite === undefined) return (await change(db)) > 0n;
+    return await db.transaction().execute(async (transaction) => {
+      const changed = await change(transaction);
+      if (changed > 0n) await alsoWrite(transaction as unknown as Kysely<unknown>);
+      return changed > 0n;
+    });
+  };
 
   // Usernames compare exactly, whatever the database's collation would also match (MySQL's
   // PAD SPACE ignores trailing spaces): a name no account can have matches nothing, and the
@@ -197,8 +233,10 @@ export function sqlAccountStore(options: SqlAccountStoreOptions): AccountStore {
     async remove(username) {
       const row = await findRow(username);
       if (row === undefined) return false;
-      const result = await db.deleteFrom(USERS_TABLE).where('id', '=', row.id).executeTakeFirst();
-      return Number(result.numDeletedRows) > 0;
+      return await changeEndingSessions(row.id, 'removed', async (transaction) => {
+        const result = await transaction.deleteFrom(USERS_TABLE).where('id', '=', row.id).executeTakeFirst();
+        return BigInt(result.numDeletedRows);
+      });
     },
 
     async update(username, changes) {
@@ -222,21 +260,35 @@ export function sqlAccountStore(options: SqlAccountStoreOptions): AccountStore {
       const row = await findRow(username);
       if (row === undefined) return false;
       const passwordHash = await hasher.hash(password);
-      const result = await db
-        .updateTable(USERS_TABLE)
-        .set({ password_hash: passwordHash })
-        .where('id', '=', row.id)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
+      return await changeEndingSessions(row.id, 'password-changed', async (transaction) => {
+        const result = await transaction
+          .updateTable(USERS_TABLE)
+          .set({ password_hash: passwordHash })
+          .where('id', '=', row.id)
+          .executeTakeFirst();
+        return BigInt(result.numUpdatedRows);
+      });
     },
 
     async setActive(username, active) {
-      const result = await db
-        .updateTable(USERS_TABLE)
-        .set({ is_active: flag(active) })
-        .where('username', '=', username)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
+      const row = await findRow(username);
+      if (row === undefined) return false;
+      const update = (transaction: Kysely<ProviderSchema>) =>
+        transaction
+          .updateTable(USERS_TABLE)
+          .set({ is_active: flag(active) })
+          .where('id', '=', row.id)
+          .executeTakeFirst();
+      // MySQL counts only rows that changed: an account already in that state still exists.
+      if (active) {
+        await update(db);
+        return true;
+      }
+      await changeEndingSessions(row.id, 'deactivated', async (transaction) => {
+        await update(transaction);
+        return 1n;
+      });
+      return true;
     },
 
     async verifyCredentials(username, password) {

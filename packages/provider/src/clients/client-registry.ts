@@ -11,6 +11,11 @@ export interface ClientRecord extends ApiKeyRecord {
    * @default '/myssoclient/auth/' (the original client's mount)
    */
   callbackPath?: string | null;
+  /**
+   * Where the client receives signed logout notices (single logout); none: no notices, as
+   * for an original dj-sso-client.
+   */
+  logoutUrl?: string | null;
   note?: string | null;
 }
 

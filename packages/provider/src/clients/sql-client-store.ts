@@ -14,6 +14,11 @@ export interface AddClientInput {
   scheme?: 'http' | 'https';
   /** The path of the client's sign-in callback; a login's `next` elsewhere is refused. @default '/myssoclient/auth/' */
   callbackPath?: string;
+  /**
+   * Where this client receives signed logout notices (single logout): an absolute URL on
+   * `host`, e.g. `http://localhost:8000/myssoclient/logout/`. @default none (no notices)
+   */
+  logoutUrl?: string;
   note?: string;
   /** @default 16 random hex characters */
   apiKey?: string;
@@ -37,6 +42,8 @@ export interface SqlClientStore extends ClientRegistry {
   /** Adds a new secret; the old ones keep working until `retireOldSecrets`. */
   rotateSecret(apiKey: string): Promise<ApiKeyRegistration | undefined>;
   retireOldSecrets(apiKey: string): Promise<ApiKeyRegistration | undefined>;
+  /** Sets or (null) clears where the client receives logout notices. */
+  setLogoutUrl(apiKey: string, logoutUrl: string | null): Promise<ApiKeyRegistration | undefined>;
 }
 
 export interface SqlClientStoreOptions {
@@ -77,6 +84,7 @@ export function sqlClientStore(options: SqlClientStoreOptions): SqlClientStore {
         allowedEndpoints,
         ...(input.scheme === undefined ? {} : { scheme: input.scheme }),
         ...(input.callbackPath === undefined ? {} : { callbackPath: input.callbackPath }),
+        ...(input.logoutUrl === undefined ? {} : { logoutUrl: input.logoutUrl }),
         ...(input.note === undefined ? {} : { note: input.note }),
         ...(input.apiKey === undefined ? {} : { apiKey: input.apiKey }),
         ...(input.secret === undefined ? {} : { secret: input.secret }),
@@ -85,5 +93,6 @@ export function sqlClientStore(options: SqlClientStoreOptions): SqlClientStore {
     remove: (apiKey) => thenForget(apiKey, keys.remove(apiKey)),
     rotateSecret: (apiKey) => thenForget(apiKey, keys.rotateSecret(apiKey)),
     retireOldSecrets: (apiKey) => thenForget(apiKey, keys.retireOldSecrets(apiKey)),
+    setLogoutUrl: (apiKey, logoutUrl) => thenForget(apiKey, keys.setLogoutUrl(apiKey, logoutUrl)),
   };
 }

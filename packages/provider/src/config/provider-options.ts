@@ -205,6 +205,25 @@ export const providerOptionsSchema = z
     observers: z
       .array(objectWith<ProviderObserver>('event', 'an object with an event(event) method'))
       .default([]),
+    /**
+     * Delivery of single-logout notices to client apps with a logout URL: how often the outbox
+     * is polled, each delivery's deadline, and the backoff (doubling from `firstRetryMs` up to
+     * `maxRetryMs`) for `retryForMs` (a day) before a notice is dropped. `serveProvider` starts
+     * the sender; with `createProviderApp` call `provider.logoutNotices.start()`.
+     * @default see `LogoutNoticeSenderOptions` (polls every 1 s, 5 s per delivery, retried for a day, notices valid 300 s)
+     */
+    logoutNotices: z
+      .object({
+        pollIntervalMs: positiveInt(3_600_000).optional(),
+        timeoutMs: positiveInt(600_000).optional(),
+        retryForMs: positiveInt(30 * 86_400_000).optional(),
+        firstRetryMs: positiveInt(86_400_000).optional(),
+        maxRetryMs: positiveInt(86_400_000).optional(),
+        batchSize: positiveInt(1000).optional(),
+        noticeTtlSeconds: positiveInt(3600).min(30).optional(),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
 

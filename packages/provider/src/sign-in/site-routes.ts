@@ -113,10 +113,23 @@ export function siteRoutes(provider: Provider): Router {
     }
     // Named in the audit trail when it can be read; a sign-out never fails for it.
     const account = provider.events.observed ? await currentAccount(req).catch(() => undefined) : undefined;
-    await sessions.destroy(readCookie(req, SESSION_COOKIE));
+    const sessionToken = readCookie(req, SESSION_COOKIE);
+    const session = await sessions.read(sessionToken);
+    let notices = 0;
+    // Notices first (in the outbox, so they survive a crash), then the session; a
+    // "continue as" that slipped in between is caught by the second look.
+    const live = session !== undefined && sessionToken !== undefined;
+    if (live) notices = await provider.singleLogout.endProviderSession(sessionToken);
+    await sessions.destroy(sessionToken);
+    if (live) notices += await provider.singleLogout.endProviderSession(sessionToken);
     clearCookie(res, SESSION_COOKIE, cookiesSecure(req.secure, options.secureCookies));
     provider.logger.info(
-      { event: 'logout', address: expressRequestContext(req).address },
+      {
+        event: 'logout',
+        userId: session?.userId ?? null,
+        notices,
+        address: expressRequestContext(req).address,
+      },
       'provider session ended',
     );
     provider.events.emit({

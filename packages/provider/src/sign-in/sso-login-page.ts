@@ -127,12 +127,19 @@ export function ssoLoginPage(provider: Provider): SsoLoginPage {
           ...(username === undefined ? {} : { username }),
         }),
       );
-    const bindAndRedirect = async (account: Account) => {
+    const bindAndRedirect = async (account: Account, providerSessionToken?: string) => {
       const authToken = await requestTokens.bind(requestToken, account.id);
       if (authToken === undefined) {
         sendPlainRefusal(res, 'INVALID_REQUEST_TOKEN');
         return;
       }
+      // Before the browser gets the token: a sign-in single logout cannot find is not handed out.
+      await provider.singleLogout.recordSignIn({
+        authToken,
+        apiKey,
+        userId: account.id,
+        providerSessionToken,
+      });
       sendRedirect(res, callbackUrl(target, requestToken, authToken));
     };
 
@@ -188,7 +195,7 @@ export function ssoLoginPage(provider: Provider): SsoLoginPage {
         address: context.address,
         apiKey,
       });
-      await bindAndRedirect(current);
+      await bindAndRedirect(current, readCookie(req, SESSION_COOKIE));
       return;
     }
     const fields = formFields ?? new Map<string, string>();

@@ -47,6 +47,29 @@ function suite(name: string, open: () => Promise<FreshDatabase>, skip: string | 
       await fresh?.dispose();
     });
 
+    it('keeps a logout URL on the bound host, set later and cleared', async () => {
+      const added = await store.add({
+        allowedEndpoints: ['/sso/authtoken/'],
+        host: 'app.example:8000',
+        logoutUrl: 'http://app.example:8000/myssoclient/logout/',
+      });
+      assert.equal(
+        (await store.findApiKey(added.apiKey))?.logoutUrl,
+        'http://app.example:8000/myssoclient/logout/',
+      );
+      await assert.rejects(
+        store.add({ allowedEndpoints: [], host: 'app.example', logoutUrl: 'http://evil.example/x' }),
+        /logoutUrl must be/,
+      );
+      await assert.rejects(store.setLogoutUrl(added.apiKey, 'https://other.example/'), /logoutUrl must be/);
+      const changed = await store.setLogoutUrl(added.apiKey, 'https://app.example:8000/out/');
+      assert.equal(changed?.logoutUrl, 'https://app.example:8000/out/');
+      const cleared = await store.setLogoutUrl(added.apiKey, null);
+      assert.equal(cleared?.logoutUrl, undefined);
+      assert.equal(await store.setLogoutUrl('no-such-key', null), undefined);
+      await store.remove(added.apiKey);
+    });
+
     it('migrate() can run again without changing anything', async () => {
       await store.migrate();
       assert.deepEqual(await store.list(), []);

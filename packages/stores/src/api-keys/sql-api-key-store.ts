@@ -14,6 +14,12 @@ export interface ApiKeyRegistration extends ApiKeyRecord {
   scheme?: 'http' | 'https';
   /** The path an SSO client's logins must return to, when registered (its callback). */
   callbackPath?: string;
+  /**
+   * Where the SSO provider POSTs signed logout notices for this client (single logout), an
+   * absolute http(s) URL on the bound host. Absent: the client gets no notices (an original
+   * dj-sso-client).
+   */
+  logoutUrl?: string;
   note?: string;
   createdAt: Date;
 }
@@ -30,6 +36,8 @@ export interface AddApiKeyInput {
   scheme?: 'http' | 'https';
   /** An absolute path: `/` and printable ASCII without `?`, `#` or spaces, not `//`. */
   callbackPath?: string;
+  /** An absolute http(s) URL whose `host[:port]` is `host` (see {@link ApiKeyRegistration.logoutUrl}). */
+  logoutUrl?: string;
   note?: string;
   allowedEndpoints: readonly string[];
   userId?: string | number;
@@ -49,6 +57,8 @@ export interface SqlApiKeyStore extends ApiKeySource {
   rotateSecret(apiKey: string): Promise<ApiKeyRegistration | undefined>;
   /** Keeps only the newest secret. Undefined for an unknown key. */
   retireOldSecrets(apiKey: string): Promise<ApiKeyRegistration | undefined>;
+  /** Sets (a URL) or clears (null) the logout URL. Undefined for an unknown key. */
+  setLogoutUrl(apiKey: string, logoutUrl: string | null): Promise<ApiKeyRegistration | undefined>;
 }
 
 export const API_KEY_TABLE = 'ssokit_api_keys';
@@ -62,6 +72,7 @@ interface ApiKeyRow {
   host: string | null;
   scheme: string | null;
   callback_path: string | null;
+  logout_url: string | null;
   note: string | null;
   created_at: string;
 }
@@ -92,7 +103,38 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable(API_KEY_TABLE).addColumn('callback_path', 'varchar(255)').execute();
     },
   },
+  '2026-12-02-add-logout-url': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable(API_KEY_TABLE).addColumn('logout_url', 'varchar(2048)').execute();
+    },
+  },
 };
+
+/**
+ * A logout URL: absolute http(s), on the key's bound host (the provider POSTs there with the
+ * key's secret, so it must not be a third party), no credentials, no fragment.
+ */
+export function validLogoutUrl(logoutUrl: string, host: string | null | undefined): string {
+  const refuse = () =>
+    new TypeError(
+      'logoutUrl must be an absolute http(s) URL on the bound host, e.g. http://localhost:8000/myssoclient/logout/',
+    );
+  if (typeof logoutUrl !== 'string' || logoutUrl.length > 2048 || !URL.canParse(logoutUrl)) throw refuse();
+  const url = new URL(logoutUrl);
+  if (
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.username !== '' ||
+    url.password !== '' ||
+    url.hash !== '' ||
+    logoutUrl.includes('#') ||
+    host === undefined ||
+    host === null ||
+    url.host !== host.toLowerCase()
+  ) {
+    throw refuse();
+  }
+  return url.href;
+}
 
 const API_KEY_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 const HOST_PATTERN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
@@ -138,6 +180,7 @@ function validated(input: AddApiKeyInput): Omit<ApiKeyRow, 'created_at'> {
     host: input.host?.toLowerCase() ?? null,
     scheme: input.scheme ?? null,
     callback_path: input.callbackPath ?? null,
+    logout_url: input.logoutUrl === undefined ? null : validLogoutUrl(input.logoutUrl, input.host),
     note: input.note ?? null,
   };
 }
@@ -161,6 +204,7 @@ function toRegistration(row: ApiKeyRow): ApiKeyRegistration {
     ...(row.callback_path === null || row.callback_path === undefined
       ? {}
       : { callbackPath: row.callback_path }),
+    ...(row.logout_url === null || row.logout_url === undefined ? {} : { logoutUrl: row.logout_url }),
     ...(row.note === null ? {} : { note: row.note }),
     createdAt: new Date(row.created_at),
   };
@@ -246,5 +290,12 @@ export function sqlApiKeyStore<Schema>(database: SqlDatabase<Schema>): SqlApiKey
     rotateSecret: (apiKey) =>
       updateSecrets(apiKey, (secrets) => [newSecret(), ...secrets].slice(0, MAX_SECRETS)),
     retireOldSecrets: (apiKey) => updateSecrets(apiKey, (secrets) => secrets.slice(0, 1)),
+    async setLogoutUrl(apiKey, logoutUrl) {
+      const current = await find(apiKey);
+      if (current === undefined) return undefined;
+      const value = logoutUrl === null ? null : validLogoutUrl(logoutUrl, current.host);
+      await db.updateTable(API_KEY_TABLE).set({ logout_url: value }).where('api_key', '=', apiKey).execute();
+      return find(apiKey);
+    },
   };
 }
