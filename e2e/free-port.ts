@@ -1,15 +1,4 @@
-import { createServer } from 'node:net';
+import { freePort as freePortOn } from '@ssokit/stores/testing';
 
-/** A port nobody listens on right now, for servers whose port must be known before they start. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, 'localhost', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
+/** A port nobody listens on right now at localhost, where the demo's servers listen. */
+export const freePort = (): Promise<number> => freePortOn('localhost');

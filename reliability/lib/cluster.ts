@@ -13,10 +13,10 @@ import {
   sqlAccountStore,
 } from '@ssokit/provider';
 import { openSqlDatabase } from '@ssokit/stores';
+import { freePort } from '@ssokit/stores/testing';
 import { sql } from 'kysely';
 import { type TcpProxy, tcpProxy } from '../../packages/stores/test/tcp-proxy.ts';
 import type { ClientChildConfig } from './client-child.ts';
-import { freePort } from './free-port.ts';
 import type { LoginRoute } from './login-flow.ts';
 import type { ProviderChildConfig } from './provider-child.ts';
 import { type RunRedis, startRunRedis } from './redis-server.ts';

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './free-port.ts';
+import { freePort } from '@ssokit/stores/testing';
 
 /**
  * A redis-server of the run's own, on a free port, that the suite may SIGKILL, SIGSTOP and

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventually } from '../src/testing/index.ts';
+import { eventually, freePort } from '../src/testing/index.ts';
 
 /**
  * A Redis or memcached server of the test's own, on a free port, that the test can stop and
@@ -25,17 +25,6 @@ export function skipUnlessInstalled(binary: string): string | false {
   if (process.env.CI === 'true')
     throw new Error(`${binary} is not installed, and CI must run the outage tests`);
   return `${binary} is not installed`;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (address === null || typeof address === 'string') throw new Error('no TCP port');
-  return address.port;
 }
 
 function portAnswers(port: number): Promise<boolean> {

@@ -215,6 +215,7 @@ The account stays (with its id and attributes) but cannot sign in, and every cli
 a logout URL is told to end its sessions (single logout; a running provider delivers it).
 `
 }
+
 Options:
 ${DB_FLAG_HELP}`,
     async run(args, io) {
