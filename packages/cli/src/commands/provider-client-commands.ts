@@ -1,16 +1,17 @@
 import { parseArgs } from 'node:util';
 import type { SqlClientStore } from '@ssokit/provider';
 import { type CliCommand, UsageError } from '../command.ts';
-import { DB_FLAG_HELP, loadProvider, withProviderDatabase } from './provider-database.ts';
+import {
+  DB_FLAG_HELP,
+  loadProvider,
+  onePositional,
+  parseOneArgument,
+  withProviderDatabase,
+} from './provider-database.ts';
 import { formatTable } from './provider-user-commands.ts';
 
 const PREFIX_FLAG_HELP = `  --prefix P        the provider's SSO prefix; the key may call its token endpoints
                     (default: SSOKIT_PROVIDER_PREFIX, else /sso/)`;
-
-function oneKey(positionals: string[]): string {
-  if (positionals.length !== 1 || positionals[0] === '') throw new UsageError('give exactly one KEY');
-  return positionals[0] as string;
-}
 
 function clientStoreOf(provider: { clientStore: SqlClientStore | undefined }): SqlClientStore {
   if (provider.clientStore === undefined)
@@ -129,12 +130,7 @@ export const providerClientRemoveCommand: CliCommand = {
 Options:
 ${DB_FLAG_HELP}`,
   async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { db: { type: 'string' } },
-    });
-    const apiKey = oneKey(positionals);
+    const { values, argument: apiKey } = parseOneArgument(args, 'KEY');
     const removed = await withProviderDatabase(values, (provider) => clientStoreOf(provider).remove(apiKey));
     if (!removed) {
       io.err(`ssokit: no client with API key ${apiKey}`);
@@ -164,7 +160,7 @@ ${DB_FLAG_HELP}`,
       allowPositionals: true,
       options: { 'retire-old': { type: 'boolean' }, db: { type: 'string' } },
     });
-    const apiKey = oneKey(positionals);
+    const apiKey = onePositional(positionals, 'KEY');
     const rotated = await withProviderDatabase(values, async (provider) => {
       const store = clientStoreOf(provider);
       const fresh = await store.rotateSecret(apiKey);
@@ -195,12 +191,7 @@ After rotate-secret, once the client signs with the new secret: the older ones s
 Options:
 ${DB_FLAG_HELP}`,
   async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { db: { type: 'string' } },
-    });
-    const apiKey = oneKey(positionals);
+    const { values, argument: apiKey } = parseOneArgument(args, 'KEY');
     const retired = await withProviderDatabase(values, (provider) =>
       clientStoreOf(provider).retireOldSecrets(apiKey),
     );

@@ -1,8 +1,29 @@
+import { parseArgs } from 'node:util';
 import type { Provider } from '@ssokit/provider';
+import { UsageError } from '../command.ts';
 
 /** `--db URL` for every `ssokit provider` command, with SSOKIT_PROVIDER_DB as the fallback. */
 export const DB_FLAG_HELP = `  --db URL          accounts and clients database: sqlite:PATH, postgres://…, mysql://…
                     (default: SSOKIT_PROVIDER_DB, else sqlite:ssokit.sqlite in this folder)`;
+
+/** The one positional argument of a command (its NAME or KEY), else a usage error. */
+export function onePositional(positionals: string[], what: string): string {
+  if (positionals.length !== 1 || positionals[0] === '') throw new UsageError(`give exactly one ${what}`);
+  return positionals[0] as string;
+}
+
+/** `COMMAND NAME [--db URL]`: the flags and the one positional argument of such a command. */
+export function parseOneArgument(
+  args: string[],
+  what: string,
+): { values: { db?: string }; argument: string } {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { db: { type: 'string' } },
+  });
+  return { values, argument: onePositional(positionals, what) };
+}
 
 /**
  * The provider package, loaded by the commands that use it: `ssokit --help` and `ssokit sign`

@@ -1,12 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Account } from '@ssokit/provider';
 import { type CliCommand, UsageError } from '../command.ts';
-import { DB_FLAG_HELP, withProviderDatabase } from './provider-database.ts';
-
-function oneName(positionals: string[], what = 'NAME'): string {
-  if (positionals.length !== 1 || positionals[0] === '') throw new UsageError(`give exactly one ${what}`);
-  return positionals[0] as string;
-}
+import { DB_FLAG_HELP, onePositional, parseOneArgument, withProviderDatabase } from './provider-database.ts';
 
 function requiredPassword(value: string | undefined): string {
   if (value === undefined || value === '') throw new UsageError('--password is required');
@@ -42,7 +37,7 @@ ${DB_FLAG_HELP}`,
         db: { type: 'string' },
       },
     });
-    const username = oneName(positionals);
+    const username = onePositional(positionals, 'NAME');
     const password = requiredPassword(values.password);
     const account = await withProviderDatabase(values, (provider) =>
       provider.accounts.add({
@@ -121,12 +116,7 @@ Also ends the user's sessions in every client app with a logout URL (single logo
 Options:
 ${DB_FLAG_HELP}`,
   async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { db: { type: 'string' } },
-    });
-    const username = oneName(positionals);
+    const { values, argument: username } = parseOneArgument(args, 'NAME');
     const removed = await withProviderDatabase(values, (provider) => provider.accounts.remove(username));
     if (!removed) {
       io.err(`ssokit: no user named ${username}`);
@@ -153,7 +143,7 @@ ${DB_FLAG_HELP}`,
       allowPositionals: true,
       options: { password: { type: 'string' }, db: { type: 'string' } },
     });
-    const username = oneName(positionals);
+    const username = onePositional(positionals, 'NAME');
     const password = requiredPassword(values.password);
     const changed = await withProviderDatabase(values, (provider) =>
       provider.accounts.setPassword(username, password),
@@ -219,12 +209,7 @@ a logout URL is told to end its sessions (single logout; a running provider deli
 Options:
 ${DB_FLAG_HELP}`,
     async run(args, io) {
-      const { values, positionals } = parseArgs({
-        args,
-        allowPositionals: true,
-        options: { db: { type: 'string' } },
-      });
-      const username = oneName(positionals);
+      const { values, argument: username } = parseOneArgument(args, 'NAME');
       const changed = await withProviderDatabase(values, (provider) =>
         provider.accounts.setActive(username, active),
       );
@@ -253,12 +238,7 @@ client is down). Client apps without a logout URL are not told.
 Options:
 ${DB_FLAG_HELP}`,
   async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { db: { type: 'string' } },
-    });
-    const username = oneName(positionals);
+    const { values, argument: username } = parseOneArgument(args, 'NAME');
     const queued = await withProviderDatabase(values, async (provider) => {
       const account = await provider.accounts.findByUsername(username);
       return account === undefined ? undefined : provider.singleLogout.endAccountSessions(account.id);
