@@ -1,8 +1,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { SsoClientConfig } from '../config/client-config.ts';
-import { createSsoHandler, isAnswer, type SsoHandlerOptions, type SsoOutcome } from '../core/sso-handler.ts';
-import { requestContexts } from '../core/sso-request-context.ts';
-import { createSsoClient, type SsoClient } from '../create-sso-client.ts';
+import { adapterSetup } from '../core/adapter-setup.ts';
+import { isAnswer, type SsoHandlerOptions, type SsoOutcome } from '../core/sso-handler.ts';
+import type { SsoClient } from '../create-sso-client.ts';
 import type { RegisteredExtras } from '../user/sso-user.ts';
 import { sendAnswer } from './express-responses.ts';
 
@@ -30,13 +30,7 @@ export type SsoRouter<Extras extends object = RegisteredExtras> = RequestHandler
 export function ssoClient<Extras extends object = RegisteredExtras>(
   config: SsoExpressConfig<Extras> = {},
 ): SsoRouter<Extras> {
-  const { loginPath, logoutPath, client: given, ...clientConfig } = config;
-  const client = given ?? createSsoClient<Extras>(clientConfig);
-  const handler = createSsoHandler(client, {
-    ...(loginPath === undefined ? {} : { loginPath }),
-    ...(logoutPath === undefined ? {} : { logoutPath }),
-  });
-  const contexts = requestContexts(handler);
+  const { client, handler, contexts } = adapterSetup<Extras>(config);
 
   const apply = (req: Request, res: Response, next: NextFunction, outcome: SsoOutcome<Extras>) => {
     if (isAnswer(outcome)) {

@@ -6,10 +6,11 @@ import type {
   preHandlerHookHandler,
 } from 'fastify';
 import type { SsoClientConfig } from '../config/client-config.ts';
-import { createSsoHandler, isAnswer, type SsoHandlerOptions, type SsoOutcome } from '../core/sso-handler.ts';
+import { adapterSetup } from '../core/adapter-setup.ts';
+import { isAnswer, type SsoHandlerOptions, type SsoOutcome } from '../core/sso-handler.ts';
 import type { SsoAnswer, SsoHttpRequest } from '../core/sso-http.ts';
-import { requestContexts, type SsoRequestContext } from '../core/sso-request-context.ts';
-import { createSsoClient, type SsoClient } from '../create-sso-client.ts';
+import type { SsoRequestContext } from '../core/sso-request-context.ts';
+import type { SsoClient } from '../create-sso-client.ts';
 import type { RegisteredExtras, SsoUser } from '../user/sso-user.ts';
 
 declare module 'fastify' {
@@ -53,14 +54,8 @@ function coreRequest(request: FastifyRequest): SsoHttpRequest {
 }
 
 const plugin: FastifyPluginCallback<SsoFastifyOptions> = (fastify: FastifyInstance, options, done) => {
-  const { loginPath, logoutPath, client: given, ...clientConfig } = options;
-  const client = given ?? createSsoClient<RegisteredExtras>(clientConfig);
-  if (given === undefined) fastify.addHook('onClose', () => client.close());
-  const handler = createSsoHandler(client, {
-    ...(loginPath === undefined ? {} : { loginPath }),
-    ...(logoutPath === undefined ? {} : { logoutPath }),
-  });
-  const contexts = requestContexts(handler);
+  const { client, ownsClient, handler, contexts } = adapterSetup<RegisteredExtras>(options);
+  if (ownsClient) fastify.addHook('onClose', () => client.close());
   fastify.decorate('ssoClient', client);
   fastify.decorateRequest('user', undefined);
   fastify.decorateRequest('sso', undefined as unknown as SsoRequestContext);

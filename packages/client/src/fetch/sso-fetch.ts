@@ -1,7 +1,8 @@
 import type { SsoClientConfig } from '../config/client-config.ts';
-import { createSsoHandler, isAnswer, type SsoHandlerOptions } from '../core/sso-handler.ts';
-import { requestContexts, type SsoRequestContext } from '../core/sso-request-context.ts';
-import { createSsoClient, type SsoClient } from '../create-sso-client.ts';
+import { adapterSetup } from '../core/adapter-setup.ts';
+import { isAnswer, type SsoHandlerOptions } from '../core/sso-handler.ts';
+import type { SsoRequestContext } from '../core/sso-request-context.ts';
+import type { SsoClient } from '../create-sso-client.ts';
 import type { RegisteredExtras, SsoUser } from '../user/sso-user.ts';
 import { toWebResponse, WebRequestView } from '../web/web-request.ts';
 
@@ -45,13 +46,7 @@ export interface SsoFetch {
 
 /** The fetch adapter: web `Request` in, web `Response` out. */
 export function ssoFetch(options: SsoFetchOptions = {}): SsoFetch {
-  const { loginPath, logoutPath, client: given, ...clientConfig } = options;
-  const client = given ?? createSsoClient<RegisteredExtras>(clientConfig);
-  const handler = createSsoHandler(client, {
-    ...(loginPath === undefined ? {} : { loginPath }),
-    ...(logoutPath === undefined ? {} : { logoutPath }),
-  });
-  const contexts = requestContexts(handler);
+  const { client, handler, contexts } = adapterSetup<RegisteredExtras>(options);
 
   const contextOf = async (request: Request): Promise<SsoFetchContext> => {
     const lookup = await client.lookupSession(request.headers.get('cookie') ?? undefined, {

@@ -1,8 +1,9 @@
 import type { MiddlewareHandler } from 'hono';
 import type { SsoClientConfig } from '../config/client-config.ts';
-import { createSsoHandler, isAnswer, type SsoHandlerOptions } from '../core/sso-handler.ts';
-import { requestContexts, type SsoRequestContext } from '../core/sso-request-context.ts';
-import { createSsoClient, type SsoClient } from '../create-sso-client.ts';
+import { adapterSetup } from '../core/adapter-setup.ts';
+import { isAnswer, type SsoHandlerOptions } from '../core/sso-handler.ts';
+import type { SsoRequestContext } from '../core/sso-request-context.ts';
+import type { SsoClient } from '../create-sso-client.ts';
 import type { RegisteredExtras, SsoUser } from '../user/sso-user.ts';
 import { toWebResponse, WebRequestView } from '../web/web-request.ts';
 
@@ -38,13 +39,7 @@ export type SsoHonoMiddleware = MiddlewareHandler<SsoEnv> & { readonly client: S
  * `c.get('user')` on every request. `app.use(ssoClient({ providerUrl, apiKey, secretKey }))`.
  */
 export function ssoClient(options: SsoHonoOptions = {}): SsoHonoMiddleware {
-  const { loginPath, logoutPath, client: given, ...clientConfig } = options;
-  const client = given ?? createSsoClient<RegisteredExtras>(clientConfig);
-  const handler = createSsoHandler(client, {
-    ...(loginPath === undefined ? {} : { loginPath }),
-    ...(logoutPath === undefined ? {} : { logoutPath }),
-  });
-  const contexts = requestContexts(handler);
+  const { client, handler, contexts } = adapterSetup<RegisteredExtras>(options);
 
   const middleware: MiddlewareHandler<SsoEnv> = async (c, next) => {
     const found = handler.handle(new WebRequestView(c.req.raw));
