@@ -33,6 +33,11 @@ export interface SsoClientSettings {
   readonly cookieName: string;
   readonly loginCookieName: string;
   readonly appUrl: string | undefined;
+  /**
+   * With `signOutAtProvider`, the provider's logout page for this app
+   * (`{providerUrl}/logout/?api_key=…`; the key is public, in every login URL); else undefined.
+   */
+  readonly providerLogoutUrl: string | undefined;
 }
 
 /**
@@ -109,6 +114,9 @@ export function createSsoClient<Extras extends object = Record<string, unknown>>
       cookieName,
       loginCookieName,
       appUrl: resolved.appUrl,
+      providerLogoutUrl: resolved.signOutAtProvider
+        ? `${resolved.providerUrl}/logout/?api_key=${encodeURIComponent(resolved.apiKey)}`
+        : undefined,
     }),
     users: context.users,
     beginLogin: reported(context.events, 'begin', (input: BeginLoginInput) => beginLogin(context, input)),

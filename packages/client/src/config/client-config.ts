@@ -111,6 +111,14 @@ export const clientConfigSchema = z
      */
     logoutNoticePath: absolutePath.default('/myssoclient/logout/'),
     /**
+     * Sign the user out at the provider too: after ending this app's session, the sign-out
+     * sends the browser to the provider's `/logout/` (its confirmation, then its sign-out and
+     * back-channel single logout), which returns it to this app's safe `next`. Needs an ssokit
+     * provider (the original dj-sso-server has no return); off, the provider session lives on.
+     * @default false
+     */
+    signOutAtProvider: z.boolean({ error: 'must be true or false' }).default(false),
+    /**
      * Where to go after sign-in or sign-out when no (safe) target was asked for.
      * @default '/'
      */

@@ -4,6 +4,7 @@ import type { SessionLookup } from '../session/session-flows.ts';
 import type { RegisteredExtras } from '../user/sso-user.ts';
 import { type LoginRequirement, loginRequirement } from './login-requirement.ts';
 import { logoutConfirmationPage } from './logout-page.ts';
+import { signOutLocation } from './provider-sign-out.ts';
 import { callbackUrlOf, isCrossSite } from './request-origin.ts';
 import { errorAnswer, pageAnswer, redirectAnswer } from './sso-answers.ts';
 import { headerOf, rawQueryOf, type SsoAnswer, type SsoHttpRequest, singleParameter } from './sso-http.ts';
@@ -17,7 +18,8 @@ export interface SsoHandlerOptions {
   loginPath?: string;
   /**
    * Signs out by POST (refused from another site); a GET shows a confirmation whose button
-   * posts. Then redirects to a safe `?next=` or `defaultRedirect`.
+   * posts. Then redirects to a safe `?next=` or `defaultRedirect` (through the provider's
+   * sign-out first with the client option `signOutAtProvider`).
    * @default '/accounts/logout/'
    */
   logoutPath?: string;
@@ -114,7 +116,8 @@ export function createSsoHandler<Extras extends object>(
         sessionToken: cookiesOf(request).sessionToken,
         https: request.secure,
       });
-      return redirectAnswer(target, done.setCookies);
+      // With `signOutAtProvider`, on through the provider's sign-out, which comes back to `target`.
+      return redirectAnswer(signOutLocation(target, request, settings), done.setCookies);
     } catch (error) {
       // The store is down: the session may live on there, but this browser forgets it now.
       const cleared = client.clearedSessionCookie(request.secure);

@@ -86,14 +86,31 @@ ${account.email ? html`<dt>Email</dt><dd>${account.email}</dd>` : false}
 <p><a class="button secondary" href="/logout/">Log out</a></p>`;
 }
 
-export function logoutPage(username: string | undefined, csrfToken: string): SafeHtml {
+/**
+ * The sign-out confirmation (a GET never signs out: a link from another site cannot). With
+ * `returnTo` (a client app's checked address, from its `signOutAtProvider`) the form carries it
+ * and the browser goes back there after signing out.
+ */
+export function logoutPage(
+  username: string | undefined,
+  csrfToken: string,
+  returnTo?: { apiKey: string; url: string },
+): SafeHtml {
   if (username === undefined) {
     return html`<p>You are not logged in.</p>
 <p><a class="button" href="/login/">Log in</a></p>`;
   }
+  const back = returnTo === undefined ? undefined : new URL(returnTo.url).host;
   return html`<p>Log out <strong>${username}</strong>? Apps you signed in to keep their own sessions.</p>
+${back === undefined ? false : html`<p class="note">Then you go back to ${back}.</p>`}
 <form action="/logout/" method="post">
 <input type="hidden" name="${CSRF_FIELD}" value="${csrfToken}">
+${
+  returnTo === undefined
+    ? false
+    : html`<input type="hidden" name="api_key" value="${returnTo.apiKey}">
+<input type="hidden" name="next" value="${returnTo.url}">`
+}
 <button type="submit">Log out</button>
 </form>`;
 }

@@ -6,6 +6,8 @@ import { formBody } from '../http/form-body.ts';
 import { cookiesSecure, sendFormExpired, sendPage } from '../http/page-response.ts';
 import { expressRequestContext } from '../http/request-context.ts';
 import { singleParameters, splitUrl } from '../http/request-parameters.ts';
+import { contentSecurityPolicy } from '../http/security-headers.ts';
+import { logoutReturnOf } from '../logout/logout-return.ts';
 import { homePage, loginFormPage, logoutPage, messagePage } from '../pages/pages.ts';
 import { checkSignIn } from './check-sign-in.ts';
 
@@ -96,14 +98,27 @@ export function siteRoutes(provider: Provider): Router {
     );
   });
 
+  // `?api_key=…&next=…`: a client app's `signOutAtProvider` asks to get the browser back.
   router.get('/logout/', async (req, res) => {
-    const account = await currentAccount(req);
+    const params = singleParameters(splitUrl(req.originalUrl).rawQuery);
+    const [account, returnTo] = await Promise.all([
+      currentAccount(req),
+      logoutReturnOf(provider.clients, params.get('api_key'), params.get('next')),
+    ]);
+    // Nobody signed in here: nothing to confirm, straight back to the (checked) client.
+    if (account === undefined && returnTo !== undefined) {
+      res.redirect(302, returnTo.url);
+      return;
+    }
     const csrfToken = await provider.csrf.tokenFor(
       req,
       res,
       cookiesSecure(req.secure, options.secureCookies),
     );
-    sendPage(res, 200, options.siteName, 'Log out', logoutPage(account?.username, csrfToken));
+    // The form's answer redirects on to the client app: CSP form-action must allow it.
+    if (returnTo !== undefined)
+      res.setHeader('Content-Security-Policy', contentSecurityPolicy([new URL(returnTo.url).origin]));
+    sendPage(res, 200, options.siteName, 'Log out', logoutPage(account?.username, csrfToken, returnTo));
   });
 
   router.post('/logout/', limitForms, async (req, res) => {
@@ -137,7 +152,13 @@ export function siteRoutes(provider: Provider): Router {
       username: account?.username ?? null,
       address: expressRequestContext(req).address,
     });
-    res.redirect(302, '/');
+    // Checked again: the form's fields are the browser's to change.
+    const returnTo = await logoutReturnOf(
+      provider.clients,
+      req.formFields?.get('api_key'),
+      req.formFields?.get('next'),
+    );
+    res.redirect(302, returnTo?.url ?? '/');
   });
 
   for (const path of ['/', '/login/', '/logout/']) {
