@@ -35,6 +35,7 @@ describe('resolveClientConfig()', () => {
     assert.equal(resolved.userCacheTtlSeconds, 1_209_600);
     assert.equal(resolved.cookieName, 'ssokit_session');
     assert.equal(resolved.secureCookies, 'auto');
+    assert.equal(resolved.signOutAtProvider, false);
   });
 
   it('reads the credentials and prefix from SSOKIT_* variables when the options are left out', () => {
@@ -73,6 +74,10 @@ describe('resolveClientConfig()', () => {
       'client.providerUrl is required (or set SSOKIT_URL)',
     );
     assert.match(refusal({ ...valid, apiKey: 'has space' }), /^client\.apiKey /);
+    assert.equal(
+      refusal({ ...valid, signOutAtProvider: 'yes' as unknown as boolean }),
+      'client.signOutAtProvider must be true or false',
+    );
     assert.match(refusal({ ...valid, databaseTimeoutMs: 0 }), /^client\.databaseTimeoutMs /);
     assert.match(
       refusal({ ...valid, remotePrefix: 'sso' }),
