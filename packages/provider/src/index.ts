@@ -30,6 +30,7 @@ export { createProviderApp, type ProviderApp } from './create-provider-app.ts';
 export type { DependencyStatus, ProviderState, ReadinessReport } from './health/readiness.ts';
 export { CSRF_COOKIE, SESSION_COOKIE } from './http/cookies.ts';
 export { defaultProviderLogger, type ProviderLogger, silentLogger } from './logging/provider-logger.ts';
+export { safeLogoutReturn } from './logout/logout-return.ts';
 export { metricsServer } from './observability/metrics-server.ts';
 export type {
   ProviderEvent,
