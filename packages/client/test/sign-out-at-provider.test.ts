@@ -18,7 +18,13 @@ import express from 'express';
 import { pino } from 'pino';
 import type { SsoClientConfig } from '../src/config/client-config.ts';
 import { ssoClient } from '../src/express/index.ts';
-import { chooseOnContinuePage, memoryLogger, signInAtProviderSite, type TestApp } from './test-app.ts';
+import {
+  chooseOnContinuePage,
+  hiddenInputs,
+  memoryLogger,
+  signInAtProviderSite,
+  type TestApp,
+} from './test-app.ts';
 import { type BrowserResponse, TestBrowser } from './test-browser.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'ssokit-rp-logout-'));
@@ -77,13 +83,6 @@ async function continueAtClient(browser: TestBrowser, app: TestApp): Promise<voi
   const callback: BrowserResponse = await chooseOnContinuePage(browser, page, 'continue');
   assert.equal(callback.status, 302, callback.body);
   await browser.request(callback.location as string);
-}
-
-function hiddenFields(html: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g))
-    if (name !== undefined && value !== undefined) fields[name] = value.replaceAll('&amp;', '&');
-  return fields;
 }
 
 /** The client's sign-out as a user does it: GET shows the confirmation, its button posts. */
@@ -159,7 +158,7 @@ describe('signOutAtProvider', () => {
       new RegExp(`form-action 'self' ${app.url}`),
     );
     assert.equal(await providerUser(browser, running.url), 'ann', 'a GET signs nobody out');
-    const fields = hiddenFields(confirmation.body);
+    const fields = hiddenInputs(confirmation.body);
     assert.equal(fields.next, back);
     const done = await browser.request(`${running.url}/logout/`, { form: fields });
     assert.equal(done.status, 302);
@@ -212,7 +211,7 @@ describe('signOutAtProvider', () => {
     await signInAtProviderSite(browser, running.url, ANN);
     const page = await browser.request(logoutAt(`${other.url}/`));
     assert.equal(page.status, 200);
-    const fields = hiddenFields(page.body);
+    const fields = hiddenInputs(page.body);
     assert.equal(fields.next, undefined, 'a foreign next is not carried');
     const done = await browser.request(`${running.url}/logout/`, {
       form: { ...fields, api_key: key, next: 'https://evil.example/' },

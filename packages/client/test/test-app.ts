@@ -53,7 +53,7 @@ export function startTestApp(config: TestAppConfig, framework: Framework = 'expr
 }
 
 /** Every hidden input of a page, by name (the provider's CSRF field, `next`). */
-function hiddenInputs(html: string): Record<string, string> {
+export function hiddenInputs(html: string): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) {
     const [, name, value] = match;
