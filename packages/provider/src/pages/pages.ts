@@ -101,7 +101,7 @@ export function logoutPage(
 <p><a class="button" href="/login/">Log in</a></p>`;
   }
   const back = returnTo === undefined ? undefined : new URL(returnTo.url).host;
-  return html`<p>Log out <strong>${username}</strong>? Apps you signed in to keep their own sessions.</p>
+  return html`<p>Log out <strong>${username}</strong>? Apps you signed in to from here are signed out too, where they take single logout notices.</p>
 ${back === undefined ? false : html`<p class="note">Then you go back to ${back}.</p>`}
 <form action="/logout/" method="post">
 <input type="hidden" name="${CSRF_FIELD}" value="${csrfToken}">
