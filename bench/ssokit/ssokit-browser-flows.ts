@@ -1,21 +1,13 @@
+import { hiddenField, loginFormFields } from '../../packages/provider/test/support/login-form.ts';
 import { type BrowserResponse, expectStatus, type HttpBrowser } from '../lib/http-browser.ts';
 import type { BenchAccount } from '../login/bench-account.ts';
 import { CLIENT_LOGIN_PATH } from './ssokit-client-app.ts';
 
-/** The HTML the provider escaped in an attribute, read back (its links carry `&amp;`). */
-function unescapeAttribute(text: string): string {
-  return text
-    .replaceAll('&amp;', '&')
-    .replaceAll('&quot;', '"')
-    .replaceAll('&#39;', "'")
-    .replaceAll('&lt;', '<')
-    .replaceAll('&gt;', '>');
-}
-
-function hiddenField(page: BrowserResponse, name: string): string {
-  const match = new RegExp(`name="${name}" value="([^"]*)"`).exec(page.body);
-  if (match?.[1] === undefined) throw new Error(`${page.url.pathname}: the page has no ${name} field`);
-  return unescapeAttribute(match[1]);
+/** A hidden field of the page, which must have it. */
+function requiredField(page: BrowserResponse, name: string): string {
+  const value = hiddenField(page.body, name);
+  if (value === undefined) throw new Error(`${page.url.pathname}: the page has no ${name} field`);
+  return value;
 }
 
 /** Fills in and posts the login form on a page, as a user would. */
@@ -24,14 +16,9 @@ async function submitLoginForm(
   page: BrowserResponse,
   account: BenchAccount,
 ): Promise<BrowserResponse> {
-  const action = unescapeAttribute(/<form action="([^"]*)"/.exec(page.body)?.[1] ?? '');
-  const fields: Record<string, string> = {
-    csrf_token: hiddenField(page, 'csrf_token'),
-    username: account.username,
-    password: account.password,
-  };
-  if (page.body.includes('name="next"')) fields.next = hiddenField(page, 'next');
-  return browser.postForm(new URL(action, page.url), fields);
+  const form = loginFormFields(page.body, account.username, account.password);
+  if (form === undefined) throw new Error(`${page.url.pathname}: the page has no login form`);
+  return browser.postForm(new URL(form.action, page.url), form.fields);
 }
 
 /** Signs the browser in at the provider itself (its own `/login/`): a provider session. */
@@ -67,7 +54,7 @@ export async function loginAtClient(
       throw new Error('provider sso page: no "continue" button (no provider session?)');
     // The "continue" button posts the page's form back to its own URL.
     toCallback = await browser.postForm(page.url, {
-      csrf_token: hiddenField(page, 'csrf_token'),
+      csrf_token: requiredField(page, 'csrf_token'),
       cwca: 'yes',
     });
   } else {

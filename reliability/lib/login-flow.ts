@@ -1,3 +1,4 @@
+import { loginFormFields } from '../../packages/provider/test/support/login-form.ts';
 import type { Backend, SiteBrowser, StepResult } from './site-browser.ts';
 
 /** Which process serves each step of one login. */
@@ -18,36 +19,6 @@ export interface LoginRecord {
   steps: StepResult[];
   startedAt: number;
   endedAt: number;
-}
-
-/** The HTML the provider escaped in an attribute, read back. */
-function unescapeAttribute(text: string): string {
-  return text
-    .replaceAll('&amp;', '&')
-    .replaceAll('&quot;', '"')
-    .replaceAll('&#39;', "'")
-    .replaceAll('&lt;', '<')
-    .replaceAll('&gt;', '>');
-}
-
-function hiddenField(body: string, name: string): string | undefined {
-  const match = new RegExp(`name="${name}" value="([^"]*)"`).exec(body);
-  return match?.[1] === undefined ? undefined : unescapeAttribute(match[1]);
-}
-
-/** The fields a user posts from a provider's login form, or undefined when it has none. */
-export function loginFormFields(
-  body: string,
-  username: string,
-  password: string,
-): { action: string; fields: Record<string, string> } | undefined {
-  const action = /<form action="([^"]*)" method="post">/.exec(body)?.[1];
-  const csrf = hiddenField(body, 'csrf_token');
-  if (action === undefined || csrf === undefined || !body.includes('name="password"')) return undefined;
-  const fields: Record<string, string> = { csrf_token: csrf, username, password };
-  const next = hiddenField(body, 'next');
-  if (next !== undefined) fields.next = next;
-  return { action: unescapeAttribute(action), fields };
 }
 
 /** Whether the example app's home page shows this user signed in. */

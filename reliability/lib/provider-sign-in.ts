@@ -1,4 +1,4 @@
-import { loginFormFields } from './login-flow.ts';
+import { loginFormFields } from '../../packages/provider/test/support/login-form.ts';
 import type { Backend, SiteBrowser, StepResult } from './site-browser.ts';
 
 export interface PreparedSignIn {

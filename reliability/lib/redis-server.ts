@@ -1,10 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@ssokit/stores/testing';
+import { freePort, portAnswers } from '@ssokit/stores/testing';
 
 /**
  * A redis-server of the run's own, on a free port, that the suite may SIGKILL, SIGSTOP and
@@ -22,17 +21,6 @@ export interface RunRedis {
   freeze(): void;
   thaw(): void;
   dispose(): Promise<void>;
-}
-
-function portAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 export async function startRunRedis(): Promise<RunRedis> {

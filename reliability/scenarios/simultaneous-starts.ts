@@ -1,4 +1,4 @@
-import { loginFormFields } from '../lib/login-flow.ts';
+import { loginFormFields } from '../../packages/provider/test/support/login-form.ts';
 import { goal, type Scenario } from '../lib/scenario.ts';
 import type { Backend, SiteBrowser, StepResult } from '../lib/site-browser.ts';
 import { count500, countBy, describeStep, unanswered, unansweredNote } from '../lib/tally.ts';

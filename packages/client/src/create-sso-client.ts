@@ -1,3 +1,4 @@
+import { clearedCookie, readCookie } from '@ssokit/protocol';
 import { buildClientContext } from './client-context.ts';
 import { resolveClientConfig, type SsoClientConfig } from './config/client-config.ts';
 import type { SsoLogger } from './logging/sso-logger.ts';
@@ -10,7 +11,6 @@ import {
   logoutNoticeHandler,
 } from './logout/logout-notice.ts';
 import { errorCode, type SsoClientEvents } from './metrics/client-events.ts';
-import { clearedCookie, readCookie } from './session/session-cookies.ts';
 import {
   type LogoutResult,
   logout,

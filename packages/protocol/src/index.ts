@@ -61,6 +61,7 @@ export {
   type SignedRequestVerifierOptions,
   type VerifiedCall,
 } from './signed-request-verifier.ts';
+export { clearedCookie, readCookie, type SiteCookieOptions, siteCookie } from './site-cookies.ts';
 export type { SsoLogger } from './sso-logger.ts';
 export { tokenDigest } from './token-digest.ts';
 export { pythonJsonString, wireErrorJson } from './wire-error-body.ts';

@@ -1,10 +1,9 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventually, freePort } from '../src/testing/index.ts';
+import { eventually, freePort, portAnswers } from '../src/testing/index.ts';
 
 /**
  * A Redis or memcached server of the test's own, on a free port, that the test can stop and
@@ -25,17 +24,6 @@ export function skipUnlessInstalled(binary: string): string | false {
   if (process.env.CI === 'true')
     throw new Error(`${binary} is not installed, and CI must run the outage tests`);
   return `${binary} is not installed`;
-}
-
-function portAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 async function throwawayService(

@@ -1,7 +1,6 @@
-import { SsoError, urlencodePython2 } from '@ssokit/protocol';
+import { SsoError, siteCookie, urlencodePython2 } from '@ssokit/protocol';
 import { type ClientContext, storeUnavailable } from '../client-context.ts';
 import { describeError } from '../logging/sso-logger.ts';
-import { tokenCookie } from '../session/session-cookies.ts';
 import { renewedLoginState } from './login-state.ts';
 import { safeRedirectTarget } from './safe-redirect.ts';
 
@@ -104,7 +103,10 @@ export async function beginLogin<Extras extends object>(
   return {
     location: `${context.api.loginPageBase()}?${query}`,
     setCookies: [
-      tokenCookie(context.loginCookieName, loginState.cookie, config.loginStateTtlSeconds, { secure }),
+      siteCookie(context.loginCookieName, loginState.cookie, {
+        secure,
+        maxAgeSeconds: config.loginStateTtlSeconds,
+      }),
     ],
   };
 }

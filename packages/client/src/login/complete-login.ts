@@ -1,8 +1,7 @@
-import { SsoError } from '@ssokit/protocol';
+import { SsoError, siteCookie } from '@ssokit/protocol';
 import { type ClientContext, storeUnavailable } from '../client-context.ts';
 import { describeError } from '../logging/sso-logger.ts';
 import { signInIdOf } from '../logout/sign-in-id.ts';
-import { tokenCookie } from '../session/session-cookies.ts';
 import { endSession } from '../session/session-flows.ts';
 import { type SsoUser, type SsoUserRecord, toSsoUser } from '../user/sso-user.ts';
 import { parseCallbackQuery } from './callback-query.ts';
@@ -114,7 +113,9 @@ export async function completeLogin<Extras extends object>(
   return {
     user: toSsoUser<Extras>(record),
     sessionToken,
-    setCookies: [tokenCookie(config.cookieName, sessionToken, config.sessionTtlSeconds, { secure })],
+    setCookies: [
+      siteCookie(config.cookieName, sessionToken, { secure, maxAgeSeconds: config.sessionTtlSeconds }),
+    ],
     // The state's target was checked at the start; checked again in case the store was edited.
     redirectTo: safeRedirectTarget(state.redirectTo, context.redirectPolicy) ?? config.defaultRedirect,
   };

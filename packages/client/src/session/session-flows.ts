@@ -1,7 +1,6 @@
-import type { SsoError } from '@ssokit/protocol';
+import { clearedCookie, readCookie, type SsoError, siteCookie } from '@ssokit/protocol';
 import { type ClientContext, storeUnavailable } from '../client-context.ts';
 import type { SsoUser } from '../user/sso-user.ts';
-import { clearedCookie, readCookie, tokenCookie } from './session-cookies.ts';
 import type { ActiveSession } from './session-manager.ts';
 
 /** The result of reading a request's session. */
@@ -78,7 +77,7 @@ function toLookup<Extras extends object>(
   const secure = context.secureCookies(request.secure);
   return {
     user: session.user,
-    setCookie: tokenCookie(context.config.cookieName, token, maxAge, { secure }),
+    setCookie: siteCookie(context.config.cookieName, token, { secure, maxAgeSeconds: maxAge }),
   };
 }
 

@@ -1,13 +1,8 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { isEndpointAllowed } from '../api-key-source.ts';
 import { hasBodyWithoutLength } from '../body-framing.ts';
-import { isSsoError } from '../errors.ts';
 import { identicalCallsWarning } from '../identical-calls.ts';
-import {
-  SignedRequestVerifier,
-  type SignedRequestVerifierOptions,
-  type VerifiedCall,
-} from '../signed-request-verifier.ts';
+import { isRefusal, SignedCallGate, type SignedCallRefusal } from '../signed-call/signed-call-gate.ts';
+import type { SignedRequestVerifierOptions, VerifiedCall } from '../signed-request-verifier.ts';
 import type { SsoLogger } from '../sso-logger.ts';
 import { wireErrorJson } from '../wire-error-body.ts';
 
@@ -50,7 +45,7 @@ export interface RequireSignedCallOptions extends SignedRequestVerifierOptions {
  * On failure it answers the original status and `{"error": "..."}`.
  */
 export function requireSignedCall(options: RequireSignedCallOptions): RequestHandler {
-  const verifier = new SignedRequestVerifier(options);
+  const gate = new SignedCallGate(options);
   const { logger } = options;
   // A weakened default is said once at start, also without a logger.
   const warning = identicalCallsWarning(options.identicalCalls, 'requireSignedCall()');
@@ -58,7 +53,6 @@ export function requireSignedCall(options: RequireSignedCallOptions): RequestHan
     if (logger === undefined) process.emitWarning(warning);
     else logger.warn({ identicalCalls: options.identicalCalls }, warning);
   }
-  const except = options.except ?? [];
   // Every body is read, whatever its content type: an unread body would just fail the signature.
   const readBody = express.raw({ type: () => true, limit: options.bodyLimit ?? '100kb' });
 
@@ -66,16 +60,13 @@ export function requireSignedCall(options: RequireSignedCallOptions): RequestHan
     const url = req.originalUrl;
     const queryStart = url.indexOf('?');
     const path = queryStart === -1 ? url : url.slice(0, queryStart);
-    if (except.length > 0 && isEndpointAllowed(except, path)) {
+    if (gate.isExcepted(path)) {
       next();
       return;
     }
     readBody(req, res, (bodyError?: unknown) => {
       if (bodyError !== undefined && bodyError !== null) {
-        const status = httpStatusOf(bodyError);
-        const text = status === 413 ? 'request body too large' : 'malformed request body';
-        logger?.warn({ status, method: req.method, path }, `signed call refused: ${text}`);
-        sendError(res, status, text);
+        sendRefusal(res, gate.bodyRefused(httpStatusOf(bodyError), req.method, path));
         return;
       }
       const body: unknown = req.body;
@@ -84,46 +75,31 @@ export function requireSignedCall(options: RequireSignedCallOptions): RequestHan
           { method: req.method, path },
           'signed call body was parsed before requireSignedCall(); mount body parsers after it',
         );
-        sendError(res, 500, 'server misconfigured');
+        sendRefusal(res, { status: 500, body: wireErrorJson('server misconfigured') });
         return;
       }
-      verifier
-        .verify({
-          path,
-          rawQuery: queryStart === -1 ? '' : url.slice(queryStart + 1),
-          body,
-          chunked: hasBodyWithoutLength(req.headers),
-        })
-        .then((call) => {
-          req.signedCall = call;
-          next();
-        })
-        .catch((error: unknown) => {
-          if (isSsoError(error) && error.status < 500) {
-            logger?.warn(
-              { code: error.code, status: error.status, method: req.method, path },
-              'signed call refused',
-            );
-            sendError(res, error.status, error.wireMessage);
+      gate
+        .check({ method: req.method, url, body, chunked: hasBodyWithoutLength(req.headers) })
+        .then((result) => {
+          if (isRefusal(result)) {
+            sendRefusal(res, result);
             return;
           }
-          logger?.error({ err: error, method: req.method, path }, 'signed call could not be verified');
-          sendError(
-            res,
-            isSsoError(error) ? error.status : 500,
-            isSsoError(error) ? error.wireMessage : 'internal error',
-          );
-        });
+          req.signedCall = result;
+          next();
+        })
+        .catch(next);
     });
   };
 }
 
+/** The 4xx status of a body reader's failure (body-parser sets it), else 400. */
 function httpStatusOf(error: unknown): number {
   const status = (error as { status?: unknown }).status;
   return typeof status === 'number' && status >= 400 && status < 500 ? status : 400;
 }
 
-function sendError(res: Response, status: number, text: string): void {
+function sendRefusal(res: Response, refusal: SignedCallRefusal): void {
   if (res.headersSent) return;
-  res.status(status).type('application/json').send(wireErrorJson(text));
+  res.status(refusal.status).type('application/json').send(refusal.body);
 }

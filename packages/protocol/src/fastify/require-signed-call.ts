@@ -37,7 +37,11 @@ const plugin: FastifyPluginCallback<RequireSignedCallOptions> = (fastify, option
   fastify.setErrorHandler((error: { statusCode?: number }, request, reply) => {
     const status = error.statusCode;
     if (status !== undefined && status >= 400 && status < 500) {
-      const refused = gate.bodyRefused(status === 413, request.method, request.url.split('?')[0] ?? '');
+      const refused = gate.bodyRefused(
+        status === 413 ? 413 : 400,
+        request.method,
+        request.url.split('?')[0] ?? '',
+      );
       return reply.code(refused.status).type('application/json').send(refused.body);
     }
     throw error;

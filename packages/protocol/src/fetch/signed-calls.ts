@@ -48,9 +48,9 @@ export function requireSignedCall(options: SignedFetchOptions): SignedFetch {
     try {
       body = await readWebBody(request, limit);
     } catch {
-      return refusalResponse(gate.bodyRefused(false, request.method, path));
+      return refusalResponse(gate.bodyRefused(400, request.method, path));
     }
-    if (body === 'too-large') return refusalResponse(gate.bodyRefused(true, request.method, path));
+    if (body === 'too-large') return refusalResponse(gate.bodyRefused(413, request.method, path));
     const result = await gate.check({ method: request.method, url, body });
     if (isRefusal(result)) return refusalResponse(result);
     return { signedCall: result, body };

@@ -47,9 +47,9 @@ export function requireSignedCall(options: RequireSignedCallOptions): Middleware
     try {
       body = await readWebBody(c.req.raw, limit);
     } catch {
-      return refusal(gate.bodyRefused(false, c.req.method, path));
+      return refusal(gate.bodyRefused(400, c.req.method, path));
     }
-    if (body === 'too-large') return refusal(gate.bodyRefused(true, c.req.method, path));
+    if (body === 'too-large') return refusal(gate.bodyRefused(413, c.req.method, path));
     const result = await gate.check({ method: c.req.method, url, body });
     if (isRefusal(result)) return refusal(result);
     // Later reads (`c.req.json()`) come from these bytes: the raw stream is spent.

@@ -50,19 +50,25 @@ export class SignedCallGate {
     return this.#except.length > 0 && isEndpointAllowed(this.#except, path);
   }
 
-  /** The refusal of a body that could not be read: 413 when too large, else 400. */
-  bodyRefused(tooLarge: boolean, method: string, path: string): SignedCallRefusal {
-    const status = tooLarge ? 413 : 400;
-    const text = tooLarge ? 'request body too large' : 'malformed request body';
+  /**
+   * The refusal of a body that could not be read, with the 4xx status of the reader's failure
+   * (413 when too large, 400 when malformed, 415 for an unknown Content-Encoding, ...).
+   */
+  bodyRefused(status: number, method: string, path: string): SignedCallRefusal {
+    const text = status === 413 ? 'request body too large' : 'malformed request body';
     this.#logger?.warn({ status, method, path }, `signed call refused: ${text}`);
     return { status, body: wireErrorJson(text) };
   }
 
-  /** Verifies a call; `url` is the path and raw query as received. */
+  /**
+   * Verifies a call; `url` is the path and raw query as received, `chunked` true for a body
+   * without Content-Length (see `IncomingSignedRequest.chunked`).
+   */
   async check(input: {
     method: string;
     url: string;
-    body: Uint8Array | undefined;
+    body: string | Uint8Array | undefined;
+    chunked?: boolean;
   }): Promise<VerifiedCall | SignedCallRefusal> {
     const queryStart = input.url.indexOf('?');
     const path = queryStart === -1 ? input.url : input.url.slice(0, queryStart);
@@ -72,6 +78,7 @@ export class SignedCallGate {
         path,
         rawQuery,
         ...(input.body === undefined ? {} : { body: input.body }),
+        ...(input.chunked === true ? { chunked: true } : {}),
       });
     } catch (error) {
       const method = input.method;

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import type { Provider } from '../create-provider.ts';
 import { formBody } from '../http/form-body.ts';
-import { cookiesSecure, sendFormExpired, sendPage } from '../http/page-response.ts';
+import { cookiesSecure, sendFormExpired, sendMethodNotAllowed, sendPage } from '../http/page-response.ts';
 import { singleParameters, splitUrl } from '../http/request-parameters.ts';
 import { html, type SafeHtml } from '../pages/html.ts';
 import { messagePage } from '../pages/pages.ts';
@@ -52,16 +52,8 @@ export function adminRouteKit(provider: Provider, router: Router, hasAudit: bool
   const limitForms = formBody(options.formBodyLimitBytes);
   const notAllowed =
     (allow: string): RequestHandler =>
-    (_req, res) => {
-      res.setHeader('Allow', allow);
-      sendPage(
-        res,
-        405,
-        options.siteName,
-        'Not allowed',
-        messagePage('This page does not accept that request method.'),
-      );
-    };
+    (_req, res) =>
+      sendMethodNotAllowed(res, options.siteName, allow);
   const allowed = new Map<string, string[]>();
   const allow = (path: string, methods: string) => allowed.set(path, [...(allowed.get(path) ?? []), methods]);
   const query = (req: Request) => singleParameters(splitUrl(req.originalUrl).rawQuery);

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseCookie, stringifySetCookie } from 'cookie';
+import { readCookie as readCookieOf, type SiteCookieOptions, siteCookie } from '@ssokit/protocol';
 
 /**
  * Cookie names carry the `ssokit_provider_` prefix: cookies are per host, not per port, so a
@@ -10,33 +10,20 @@ export const CSRF_COOKIE = 'ssokit_provider_csrf';
 
 /** One cookie of the request; undefined when absent or unreadable. */
 export function readCookie(req: IncomingMessage, name: string): string | undefined {
-  const header = req.headers.cookie;
-  if (header === undefined || header === '') return undefined;
-  return parseCookie(header)[name];
+  return readCookieOf(req.headers.cookie, name);
 }
 
-export interface CookieSettings {
-  secure: boolean;
-  maxAgeSeconds?: number;
+/** Sets an HttpOnly, SameSite=Lax cookie for the whole site (Secure under https). */
+export function setCookie(
+  res: ServerResponse,
+  name: string,
+  value: string,
+  settings: SiteCookieOptions,
+): void {
+  res.appendHeader('Set-Cookie', siteCookie(name, value, settings));
 }
 
-/** Sets an HttpOnly, SameSite=Lax cookie for the whole site. */
-export function setCookie(res: ServerResponse, name: string, value: string, settings: CookieSettings): void {
-  res.appendHeader(
-    'Set-Cookie',
-    stringifySetCookie(name, value, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: settings.secure,
-      path: '/',
-      ...(settings.maxAgeSeconds === undefined ? {} : { maxAge: settings.maxAgeSeconds }),
-    }),
-  );
-}
-
+/** Drops the cookie: empty, Max-Age=0 (no Expires, as the provider has always sent). */
 export function clearCookie(res: ServerResponse, name: string, secure: boolean): void {
-  res.appendHeader(
-    'Set-Cookie',
-    stringifySetCookie(name, '', { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: 0 }),
-  );
+  res.appendHeader('Set-Cookie', siteCookie(name, '', { secure, maxAgeSeconds: 0 }));
 }

@@ -22,6 +22,12 @@ export function sendPage(
   res.end(document);
 }
 
+/** 405 with the methods the page does accept in `Allow`. */
+export function sendMethodNotAllowed(res: ServerResponse, siteName: string, allow: string): void {
+  res.setHeader('Allow', allow);
+  sendPage(res, 405, siteName, 'Not allowed', messagePage('This page does not accept that request method.'));
+}
+
 /** 403 for a form whose CSRF token does not match; `retry` names what to do again ("sign in"). */
 export function sendFormExpired(res: ServerResponse, siteName: string, retry: string): void {
   sendPage(

@@ -3,7 +3,7 @@ import { signedInAccount } from '../admin/signed-in-account.ts';
 import type { Provider } from '../create-provider.ts';
 import { clearCookie, SESSION_COOKIE } from '../http/cookies.ts';
 import { formBody } from '../http/form-body.ts';
-import { cookiesSecure, sendFormExpired, sendPage } from '../http/page-response.ts';
+import { cookiesSecure, sendFormExpired, sendMethodNotAllowed, sendPage } from '../http/page-response.ts';
 import { expressRequestContext } from '../http/request-context.ts';
 import { singleParameters, splitUrl } from '../http/request-parameters.ts';
 import { homePage, messagePage } from '../pages/pages.ts';
@@ -147,16 +147,7 @@ export function ownAccountRoutes(provider: Provider): Router {
   );
 
   for (const path of ['/account/sessions/end', '/account/password']) {
-    router.all(path, (_req, res) => {
-      res.setHeader('Allow', 'POST');
-      sendPage(
-        res,
-        405,
-        options.siteName,
-        'Not allowed',
-        messagePage('This page does not accept that request method.'),
-      );
-    });
+    router.all(path, (_req, res) => sendMethodNotAllowed(res, options.siteName, 'POST'));
   }
   router.get('/', home);
   return router;

@@ -3,7 +3,7 @@ import type { Account } from '../accounts/account.ts';
 import type { Provider } from '../create-provider.ts';
 import { clearCookie, readCookie, SESSION_COOKIE, setCookie } from '../http/cookies.ts';
 import { formBody } from '../http/form-body.ts';
-import { cookiesSecure, sendFormExpired, sendPage } from '../http/page-response.ts';
+import { cookiesSecure, sendFormExpired, sendMethodNotAllowed, sendPage } from '../http/page-response.ts';
 import { expressRequestContext } from '../http/request-context.ts';
 import { singleParameters, splitUrl } from '../http/request-parameters.ts';
 import { contentSecurityPolicy } from '../http/security-headers.ts';
@@ -162,16 +162,8 @@ export function siteRoutes(provider: Provider): Router {
   });
 
   for (const path of ['/', '/login/', '/logout/']) {
-    router.all(path, (_req, res) => {
-      res.setHeader('Allow', path === '/' ? 'GET, HEAD' : 'GET, HEAD, POST');
-      sendPage(
-        res,
-        405,
-        options.siteName,
-        'Not allowed',
-        messagePage('This page does not accept that request method.'),
-      );
-    });
+    const allow = path === '/' ? 'GET, HEAD' : 'GET, HEAD, POST';
+    router.all(path, (_req, res) => sendMethodNotAllowed(res, options.siteName, allow));
   }
   return router;
 }

@@ -1,6 +1,6 @@
 export { asyncOnlyStore } from './async-only-store.ts';
 export { eventually } from './eventually.ts';
-export { freePort } from './free-port.ts';
+export { freePort, portAnswers } from './free-port.ts';
 export { type TcpProxy, tcpProxy } from './tcp-proxy.ts';
 export {
   type TestClock,
