@@ -93,10 +93,15 @@ function deliverySuite(dialect: Dialect, skip: string | false) {
         1,
       );
       assert.equal(await value(registry, 'ssokit_provider_logout_notices_total', { outcome: 'failed' }), 0);
-      const timed = (
-        await registry.getSingleMetric('ssokit_provider_logout_notice_delivery_duration_seconds')?.get()
-      )?.values.find((entry) => entry.metricName?.endsWith('_count') && entry.labels.result === 'delivered');
-      assert.equal(timed?.value, 1);
+      const timed = await registry
+        .getSingleMetric('ssokit_provider_logout_notice_delivery_duration_seconds')
+        ?.get();
+      const count = timed?.values.find(
+        (entry) =>
+          (entry as { metricName?: string }).metricName?.endsWith('_count') &&
+          entry.labels.result === 'delivered',
+      );
+      assert.equal(count?.value, 1);
       assert.equal(await value(registry, 'ssokit_provider_logout_notices_pending'), 0);
       const [delivered, ...more] = await auditOf('logout_notice_delivered');
       assert.equal(more.length, 0);
