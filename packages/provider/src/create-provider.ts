@@ -180,7 +180,18 @@ export function createProvider(options: ProviderOptions = {}): Provider {
     }),
     'single logout database',
   );
-  const logoutNotices = logoutNoticeSender({ db: logoutDb, clients, logger, now }, resolved.logoutNotices);
+  const logoutNotices = logoutNoticeSender(
+    {
+      db: logoutDb,
+      clients,
+      logger,
+      now,
+      events,
+      usernameOf: async (userId) => (await accounts.findById(userId))?.username,
+    },
+    resolved.logoutNotices,
+  );
+  metrics?.countPendingLogoutNotices(() => (logout as SingleLogout).pendingNotices());
 
   let state: ProviderState = 'serving';
   const stopping = new AbortController();

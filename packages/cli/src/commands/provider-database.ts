@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { Provider } from '@ssokit/provider';
+import type { Account, EndSessionsReason, Provider } from '@ssokit/provider';
 import { UsageError } from '../command.ts';
 
 /** `--db URL` for every `ssokit provider` command, with SSOKIT_PROVIDER_DB as the fallback. */
@@ -49,17 +49,46 @@ export async function withProviderDatabase<T>(
   const { createProvider, readProviderEnv, silentLogger } = await loadProvider();
   const env = readProviderEnv();
   const prefix = flags.prefix ?? env.prefix;
+  // The served provider's key-value store (SSOKIT_PROVIDER_REDIS), so that ending a user's
+  // sessions (passwd, deactivate, remove) ends them there; the in-memory default is this process's.
+  const keyValueStore =
+    env.keyValueStoreUrl === undefined
+      ? undefined
+      : (await import('@ssokit/stores')).keyValueStoreFromUrl(env.keyValueStoreUrl, {
+          keyPrefix: '',
+          logger: silentLogger,
+        });
   const provider = createProvider({
     database: databaseUrl(flags.db, env),
     // A migration that rewrites a large table may need longer than a request's deadline.
     ...(env.databaseTimeoutMs === undefined ? {} : { databaseTimeoutMs: env.databaseTimeoutMs }),
     logger: silentLogger,
     ...(prefix === undefined ? {} : { prefix }),
+    ...(keyValueStore === undefined ? {} : { keyValueStore }),
   });
   try {
     await provider.migrate();
     return await action(provider);
   } finally {
     await provider.close();
+    await keyValueStore?.close();
   }
+}
+
+/**
+ * Ends the account's sessions at the provider's own site (its /login/ cookie), after a change
+ * that ended them in the client apps (the account store queued those notices). The sessions end
+ * in the store named by SSOKIT_PROVIDER_REDIS; with the in-memory default a running provider's
+ * sessions are out of reach (only the session list forgets them). True, for `&&` chains.
+ */
+export async function endProviderSessions(
+  provider: Provider,
+  account: string | Pick<Account, 'id' | 'username'>,
+  reason: EndSessionsReason,
+): Promise<true> {
+  const { endUserSessions } = await loadProvider();
+  const found = typeof account === 'string' ? await provider.accounts.findByUsername(account) : account;
+  // Only the provider's own sessions: the change itself queued the client apps' notices.
+  if (found !== undefined) await endUserSessions(provider, found, { reason });
+  return true;
 }

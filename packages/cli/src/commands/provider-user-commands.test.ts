@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createProvider, silentLogger } from '@ssokit/provider';
+import { keyValueStoreFromUrl } from '@ssokit/stores';
+import { skipUnlessServiceRuns, testServiceUrls } from '@ssokit/stores/testing';
 import { main } from '../main.ts';
 
 function capture() {
@@ -17,6 +19,8 @@ async function run(...argv: string[]) {
   const code = await main(argv, io);
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
+
+const redisSkip = await skipUnlessServiceRuns('redis');
 
 describe('ssokit provider user …', () => {
   const folder = mkdtempSync(join(tmpdir(), 'ssokit-provider-cli-'));
@@ -174,6 +178,43 @@ describe('ssokit provider user …', () => {
     assert.equal(await pending(), 4);
     assert.equal((await run('provider', 'user', 'logout', 'carol', ...db)).code, 1);
     assert.equal((await run('provider', 'user', 'deactivate', 'ghost', ...db)).code, 1);
+  });
+
+  it("passwd, deactivate and remove end the user's sessions at the provider too (in SSOKIT_PROVIDER_REDIS)", {
+    skip: redisSkip,
+  }, async () => {
+    const db = ['--db', 'sqlite:sessions.sqlite'];
+    const keyValueStore = keyValueStoreFromUrl(testServiceUrls.redis, { keyPrefix: '' });
+    const provider = createProvider({
+      database: 'sqlite:sessions.sqlite',
+      logger: silentLogger,
+      keyValueStore,
+    });
+    const previous = process.env.SSOKIT_PROVIDER_REDIS;
+    process.env.SSOKIT_PROVIDER_REDIS = testServiceUrls.redis;
+    try {
+      await provider.migrate();
+      for (const name of ['dave', 'erin', 'fred', 'gina'])
+        assert.equal((await run('provider', 'user', 'add', name, '--password', 'pw', ...db)).code, 0);
+      const signIn = async (name: string) =>
+        provider.sessions.create((await provider.accounts.findByUsername(name))?.id ?? -1);
+      const live = async (token: string) => (await provider.sessions.read(token)) !== undefined;
+      const [dave, erin, fred, gina] = await Promise.all(['dave', 'erin', 'fred', 'gina'].map(signIn));
+      assert.ok(dave && erin && fred && gina && (await live(dave)));
+      assert.equal((await run('provider', 'user', 'passwd', 'dave', '--password', 'pw2', ...db)).code, 0);
+      assert.equal((await run('provider', 'user', 'deactivate', 'erin', ...db)).code, 0);
+      assert.equal((await run('provider', 'user', 'remove', 'fred', ...db)).code, 0);
+      assert.equal(await live(dave), false);
+      assert.equal(await live(erin), false);
+      assert.equal(await live(fred), false);
+      assert.equal(await live(gina), true, "another user's session is untouched");
+      assert.equal((await run('provider', 'user', 'activate', 'erin', ...db)).code, 0);
+    } finally {
+      if (previous === undefined) delete process.env.SSOKIT_PROVIDER_REDIS;
+      else process.env.SSOKIT_PROVIDER_REDIS = previous;
+      await provider.close();
+      await keyValueStore.close();
+    }
   });
 
   it('sets and clears a logout URL later', async () => {

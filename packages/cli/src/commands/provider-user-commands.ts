@@ -1,7 +1,13 @@
 import { parseArgs } from 'node:util';
 import type { Account } from '@ssokit/provider';
 import { type CliCommand, UsageError } from '../command.ts';
-import { DB_FLAG_HELP, onePositional, parseOneArgument, withProviderDatabase } from './provider-database.ts';
+import {
+  DB_FLAG_HELP,
+  endProviderSessions,
+  onePositional,
+  parseOneArgument,
+  withProviderDatabase,
+} from './provider-database.ts';
 
 function requiredPassword(value: string | undefined): string {
   if (value === undefined || value === '') throw new UsageError('--password is required');
@@ -111,13 +117,19 @@ export const providerUserRemoveCommand: CliCommand = {
   summary: 'Remove a provider account',
   usage: `Usage: ssokit provider user remove NAME [--db URL]
 
-Also ends the user's sessions in every client app with a logout URL (single logout).
+Also ends the user's sessions in every client app with a logout URL (single logout) and at the
+provider (in SSOKIT_PROVIDER_REDIS's store).
 
 Options:
 ${DB_FLAG_HELP}`,
   async run(args, io) {
     const { values, argument: username } = parseOneArgument(args, 'NAME');
-    const removed = await withProviderDatabase(values, (provider) => provider.accounts.remove(username));
+    const removed = await withProviderDatabase(values, async (provider) => {
+      const account = await provider.accounts.findByUsername(username);
+      if (account === undefined || !(await provider.accounts.remove(username))) return false;
+      await endProviderSessions(provider, account, 'removed');
+      return true;
+    });
     if (!removed) {
       io.err(`ssokit: no user named ${username}`);
       return 1;
@@ -132,7 +144,8 @@ export const providerUserPasswdCommand: CliCommand = {
   summary: "Set a provider account's password",
   usage: `Usage: ssokit provider user passwd NAME --password P [--db URL]
 
-Also ends the user's sessions in every client app with a logout URL (single logout).
+Also ends the user's sessions in every client app with a logout URL (single logout) and at the
+provider (in SSOKIT_PROVIDER_REDIS's store).
 
 Options:
   --password P      the new password (required)
@@ -145,8 +158,11 @@ ${DB_FLAG_HELP}`,
     });
     const username = onePositional(positionals, 'NAME');
     const password = requiredPassword(values.password);
-    const changed = await withProviderDatabase(values, (provider) =>
-      provider.accounts.setPassword(username, password),
+    const changed = await withProviderDatabase(
+      values,
+      async (provider) =>
+        (await provider.accounts.setPassword(username, password)) &&
+        (await endProviderSessions(provider, username, 'password-changed')),
     );
     if (!changed) {
       io.err(`ssokit: no user named ${username}`);
@@ -202,7 +218,8 @@ ${
     ? ''
     : `
 The account stays (with its id and attributes) but cannot sign in, and every client app with
-a logout URL is told to end its sessions (single logout; a running provider delivers it).
+a logout URL is told to end its sessions (single logout; a running provider delivers it); its
+sessions at the provider end too (in SSOKIT_PROVIDER_REDIS's store).
 `
 }
 
@@ -210,8 +227,11 @@ Options:
 ${DB_FLAG_HELP}`,
     async run(args, io) {
       const { values, argument: username } = parseOneArgument(args, 'NAME');
-      const changed = await withProviderDatabase(values, (provider) =>
-        provider.accounts.setActive(username, active),
+      const changed = await withProviderDatabase(
+        values,
+        async (provider) =>
+          (await provider.accounts.setActive(username, active)) &&
+          (active || (await endProviderSessions(provider, username, 'deactivated'))),
       );
       if (!changed) {
         io.err(`ssokit: no user named ${username}`);

@@ -63,8 +63,11 @@ export interface AuditTrail {
   close(): Promise<void>;
 }
 
-/** Signed calls are counted in the metrics, not audited one by one (two per login). */
-const NOT_AUDITED = new Set<ProviderEvent['type']>(['signed_call']);
+/**
+ * Signed calls are counted in the metrics, not audited one by one (two per login); so are the
+ * failed deliveries of a logout notice (retried for a day): its delivery or giving up is audited.
+ */
+const NOT_AUDITED = new Set<ProviderEvent['type']>(['signed_call', 'logout_notice_failed']);
 /**
  * Logged at debug: sign-ins, "continue as" and sign-outs have their own info or warn line
  * already (`event: "login"` / `"logout"`, with the same fields), and the two token events are

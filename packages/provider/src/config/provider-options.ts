@@ -208,9 +208,10 @@ export const providerOptionsSchema = z
     /**
      * Delivery of single-logout notices to client apps with a logout URL: how often the outbox
      * is polled, each delivery's deadline, and the backoff (doubling from `firstRetryMs` up to
-     * `maxRetryMs`) for `retryForMs` (a day) before a notice is dropped. `serveProvider` starts
+     * `maxRetryMs`) for `retryForMs` (a day) before a notice is dropped, and how long sign-in
+     * records are kept (`signInRetentionMs`, pruned every `pruneIntervalMs`). `serveProvider` starts
      * the sender; with `createProviderApp` call `provider.logoutNotices.start()`.
-     * @default see `LogoutNoticeSenderOptions` (polls every 1 s, 5 s per delivery, retried for a day, notices valid 300 s)
+     * @default see `LogoutNoticeSenderOptions` (polls every 1 s, 5 s per delivery, retried for a day, notices valid 300 s, sign-in records kept 30 days)
      */
     logoutNotices: z
       .object({
@@ -221,6 +222,8 @@ export const providerOptionsSchema = z
         maxRetryMs: positiveInt(86_400_000).optional(),
         batchSize: positiveInt(1000).optional(),
         noticeTtlSeconds: positiveInt(3600).min(30).optional(),
+        signInRetentionMs: positiveInt(366 * 86_400_000).optional(),
+        pruneIntervalMs: positiveInt(86_400_000).optional(),
       })
       .strict()
       .default({}),

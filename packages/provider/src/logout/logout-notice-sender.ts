@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely';
 import type { ProviderSchema } from '../accounts/account-schema.ts';
 import type { ClientRegistry } from '../clients/client-registry.ts';
 import type { ProviderLogger } from '../logging/provider-logger.ts';
-import { LOGOUT_OUTBOX_TABLE, type LogoutOutboxRow } from './logout-schema.ts';
+import type { LogoutNoticeFailure, ProviderEvents } from '../observability/provider-events.ts';
+import { CLIENT_SIGN_INS_TABLE, LOGOUT_OUTBOX_TABLE, type LogoutOutboxRow } from './logout-schema.ts';
 
 export interface LogoutNoticeSenderOptions {
   /**
@@ -41,6 +42,20 @@ export interface LogoutNoticeSenderOptions {
    * @default 300
    */
   noticeTtlSeconds?: number;
+  /**
+   * How long a sign-in record (which client got which sign-in, kept to end it later) is kept.
+   * The provider does not know how long a client app keeps its session; Django's default is two
+   * weeks, the provider session's too. A client session older than this gets no notice when its
+   * provider session ends (an account-wide notice, for a password change, deactivation or
+   * removal, reaches it still).
+   * @default 2592000000 (30 days)
+   */
+  signInRetentionMs?: number;
+  /**
+   * How often old sign-in records are deleted.
+   * @default 3600000 (an hour)
+   */
+  pruneIntervalMs?: number;
 }
 
 export interface LogoutNoticeSenderDeps {
@@ -50,6 +65,12 @@ export interface LogoutNoticeSenderDeps {
   /** Epoch milliseconds. */
   now: () => number;
   fetch?: typeof fetch;
+  /** Where deliveries and give-ups are told (metrics, the audit trail). */
+  events?: ProviderEvents;
+  /** The account's username for the audit trail; undefined when it is gone. */
+  usernameOf?: (userId: number) => Promise<string | undefined>;
+  /** A monotonic clock in seconds, for delivery times. @default performance.now() / 1000 */
+  seconds?: () => number;
 }
 
 export interface SendRound {
@@ -66,6 +87,14 @@ export interface LogoutNoticeSender {
   stop(): Promise<void>;
   /** One round: claims the due notices and delivers them. */
   runOnce(): Promise<SendRound>;
+  /** Deletes sign-in records older than `signInRetentionMs`; returns how many. */
+  prune(): Promise<number>;
+}
+
+/** Why one delivery failed, for the log (`why`) and, bounded, for the metrics (`kind`). */
+interface DeliveryFailure {
+  why: string;
+  kind: LogoutNoticeFailure;
 }
 
 type OutboxEntry = Omit<LogoutOutboxRow, 'created_at' | 'next_attempt_at'> & {
@@ -106,6 +135,10 @@ export function logoutNoticeSender(
   const maxRetryMs = options.maxRetryMs ?? 600_000;
   const batchSize = options.batchSize ?? 20;
   const noticeTtlSeconds = options.noticeTtlSeconds ?? 300;
+  const signInRetentionMs = options.signInRetentionMs ?? 2_592_000_000;
+  const pruneIntervalMs = options.pruneIntervalMs ?? 3_600_000;
+  const events = deps.events;
+  const seconds = deps.seconds ?? (() => performance.now() / 1000);
   // A claim outlasts the delivery's deadline, so no other sender takes a notice in flight.
   const claimMs = timeoutMs + 30_000;
 
@@ -134,7 +167,7 @@ export function logoutNoticeSender(
   };
 
   /** Delivers one notice: undefined when the client answered 2xx, else why not. */
-  const deliver = async (row: OutboxEntry): Promise<string | undefined | 'gone'> => {
+  const deliver = async (row: OutboxEntry): Promise<DeliveryFailure | undefined | 'gone'> => {
     const client = await clients.findApiKey(row.api_key);
     const secret = client?.secrets[0];
     if (client === undefined || secret === undefined || !client.logoutUrl) return 'gone';
@@ -160,16 +193,29 @@ export function logoutNoticeSender(
         signal: AbortSignal.timeout(timeoutMs),
       });
       await response.body?.cancel().catch(() => {});
-      return response.status >= 200 && response.status < 300 ? undefined : `answered ${response.status}`;
+      return response.status >= 200 && response.status < 300
+        ? undefined
+        : { why: `answered ${response.status}`, kind: 'refused' };
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code;
       return (error as Error).name === 'TimeoutError'
-        ? `no answer within ${timeoutMs} ms`
-        : `unreachable (${cause ?? (error as Error).name})`;
+        ? { why: `no answer within ${timeoutMs} ms`, kind: 'timeout' }
+        : { why: `unreachable (${cause ?? (error as Error).name})`, kind: 'unreachable' };
     }
   };
 
-  const settle = async (row: OutboxEntry, outcome: string | undefined, round: SendRound) => {
+  /** The account's name for an audit event: looked up only when somebody listens. */
+  const usernameOf = async (userId: number): Promise<string | null> => {
+    if (events?.observed !== true || deps.usernameOf === undefined) return null;
+    return (await deps.usernameOf(userId).catch(() => undefined)) ?? null;
+  };
+
+  const settle = async (
+    row: OutboxEntry,
+    outcome: DeliveryFailure | undefined | 'gone',
+    took: number,
+    round: SendRound,
+  ) => {
     const details = {
       event: 'logout_notice',
       notice: row.notice_id,
@@ -180,25 +226,40 @@ export function logoutNoticeSender(
     };
     if (outcome === undefined || outcome === 'gone') {
       await db.deleteFrom(LOGOUT_OUTBOX_TABLE).where('notice_id', '=', row.notice_id).execute();
+      const username = await usernameOf(row.user_id);
       if (outcome === undefined) {
         round.sent++;
         logger.info({ ...details, outcome: 'delivered' }, 'logout notice delivered');
+        events?.emit({ type: 'logout_notice_delivered', apiKey: row.api_key, username, seconds: took });
       } else {
         round.gaveUp++;
         logger.warn(
           { ...details, outcome: 'no_logout_url' },
           'logout notice dropped: the client has no logout URL now',
         );
+        events?.emit({
+          type: 'logout_notice_given_up',
+          apiKey: row.api_key,
+          username,
+          outcome: 'no_logout_url',
+        });
       }
       return;
     }
+    events?.emit({ type: 'logout_notice_failed', apiKey: row.api_key, outcome: outcome.kind, seconds: took });
     if (now() - row.created_at >= retryForMs) {
       await db.deleteFrom(LOGOUT_OUTBOX_TABLE).where('notice_id', '=', row.notice_id).execute();
       round.gaveUp++;
       logger.error(
-        { ...details, outcome: 'abandoned', why: outcome },
+        { ...details, outcome: 'abandoned', why: outcome.why },
         'logout notice given up after retrying',
       );
+      events?.emit({
+        type: 'logout_notice_given_up',
+        apiKey: row.api_key,
+        username: await usernameOf(row.user_id),
+        outcome: 'retry_window_over',
+      });
       return;
     }
     const wait = Math.min(maxRetryMs, firstRetryMs * 2 ** Math.min(row.attempts - 1, 30));
@@ -209,7 +270,7 @@ export function logoutNoticeSender(
       .execute();
     round.failed++;
     logger.warn(
-      { ...details, outcome: 'retry', why: outcome, retryInMs: wait },
+      { ...details, outcome: 'retry', why: outcome.why, retryInMs: wait },
       'logout notice not delivered, will retry',
     );
   };
@@ -217,8 +278,34 @@ export function logoutNoticeSender(
   const runOnce = async (): Promise<SendRound> => {
     const round: SendRound = { sent: 0, failed: 0, gaveUp: 0 };
     const claimed = await claimDue();
-    await Promise.all(claimed.map(async (row) => settle(row, await deliver(row), round)));
+    await Promise.all(
+      claimed.map(async (row) => {
+        const started = seconds();
+        const outcome = await deliver(row);
+        await settle(row, outcome, seconds() - started, round);
+      }),
+    );
     return round;
+  };
+
+  /**
+   * One statement, so it is atomic, and idempotent, so several provider processes can each run
+   * it (the later ones delete nothing). Delivered and given-up notices leave the outbox at once.
+   */
+  const prune = async (): Promise<number> => {
+    const result = await db
+      .deleteFrom(CLIENT_SIGN_INS_TABLE)
+      .where('issued_at', '<', now() - signInRetentionMs)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  };
+  let lastPruned = Number.NEGATIVE_INFINITY;
+  /** Prunes at most every `pruneIntervalMs`, in the poll loop (its errors are the loop's). */
+  const pruneWhenDue = async () => {
+    if (now() - lastPruned < pruneIntervalMs) return;
+    lastPruned = now();
+    const count = await prune();
+    if (count > 0) logger.info({ event: 'sign_ins_pruned', count }, 'old sign-in records deleted');
   };
 
   let timer: NodeJS.Timeout | undefined;
@@ -226,7 +313,8 @@ export function logoutNoticeSender(
   let stopped = true;
   let outageLogged = false;
   const tick = () => {
-    running = runOnce()
+    running = pruneWhenDue()
+      .then(runOnce)
       .then(
         () => {
           outageLogged = false;
@@ -256,5 +344,6 @@ export function logoutNoticeSender(
       await running;
     },
     runOnce,
+    prune,
   };
 }

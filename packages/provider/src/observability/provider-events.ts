@@ -43,7 +43,24 @@ export type ProviderEvent =
   /** Names, email or the staff flag changed (`AccountStore.update`). */
   | { type: 'account_changed'; username: string }
   /** A user's provider sessions ended; `outcome` is the reason (`admin-logout`, `password-changed`, …). */
-  | { type: 'sessions_ended'; username: string; outcome: string };
+  | { type: 'sessions_ended'; username: string; outcome: string }
+  /**
+   * A logout notice reached its client app (2xx). `username` is null when the account is gone
+   * (a removal's notice); `seconds` is the delivery's time, for the metrics.
+   */
+  | { type: 'logout_notice_delivered'; apiKey: string; username: string | null; seconds: number }
+  /** One delivery failed and will be retried (metrics only, not audited: up to ~150 per notice). */
+  | { type: 'logout_notice_failed'; apiKey: string; outcome: LogoutNoticeFailure; seconds: number }
+  /** A notice was dropped: its retry window is over, or its client has no logout URL now. */
+  | {
+      type: 'logout_notice_given_up';
+      apiKey: string;
+      username: string | null;
+      outcome: 'retry_window_over' | 'no_logout_url';
+    };
+
+/** Why one delivery of a logout notice failed (bounded, for a metric label). */
+export type LogoutNoticeFailure = 'refused' | 'timeout' | 'unreachable';
 
 export type ProviderEventType = ProviderEvent['type'];
 

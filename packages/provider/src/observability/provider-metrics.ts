@@ -5,6 +5,8 @@ import type { ProviderEvent, ProviderObserver } from './provider-events.ts';
 const STORE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 /** Seconds: a signed call (~1 ms) to a sign-in with its argon2 hash (~50-500 ms). */
 const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+/** Seconds: a client app on the same network (~5 ms) to one at the 5 s delivery deadline. */
+const NOTICE_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /**
  * The provider's Prometheus metrics, in a registry of its own (never prom-client's global
@@ -21,6 +23,8 @@ export interface ProviderMetrics {
   readonly httpRequestsInFlight: Gauge;
   /** 1 while `/readyz` would answer 200. */
   readonly ready: Gauge;
+  /** Where `ssokit_provider_logout_notices_pending` is read from at each scrape. */
+  countPendingLogoutNotices(count: () => Promise<number>): void;
 }
 
 export interface StoreOperationTimer {
@@ -115,6 +119,38 @@ export function providerMetrics(options: ProviderMetricsOptions = {}): ProviderM
     registers,
   });
 
+  const logoutNotices = new Counter({
+    name: 'ssokit_provider_logout_notices_total',
+    help: 'Logout notice deliveries by outcome (delivered, failed: will retry, given_up, no_logout_url)',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+  const logoutNoticeFailures = new Counter({
+    name: 'ssokit_provider_logout_notice_failures_total',
+    help: 'Failed logout notice deliveries by why (refused: a non-2xx answer, timeout, unreachable)',
+    labelNames: ['why'] as const,
+    registers,
+  });
+  const logoutNoticeDuration = new Histogram({
+    name: 'ssokit_provider_logout_notice_delivery_duration_seconds',
+    help: 'Deliveries of logout notices to client apps, by result (delivered or failed)',
+    labelNames: ['result'] as const,
+    buckets: NOTICE_BUCKETS,
+    registers,
+  });
+  let pendingNotices: (() => Promise<number>) | undefined;
+  new Gauge({
+    name: 'ssokit_provider_logout_notices_pending',
+    help: 'Logout notices waiting in the outbox (due or backing off), counted at each scrape',
+    registers,
+    async collect() {
+      // A database that does not answer leaves the last value: a scrape must not fail for it.
+      if (pendingNotices === undefined) return;
+      const count = await pendingNotices().catch(() => undefined);
+      if (count !== undefined) this.set(count);
+    },
+  });
+
   const observer: ProviderObserver = {
     event(event: ProviderEvent) {
       switch (event.type) {
@@ -136,6 +172,18 @@ export function providerMetrics(options: ProviderMetricsOptions = {}): ProviderM
           return;
         case 'sign_out':
           signOuts.inc();
+          return;
+        case 'logout_notice_delivered':
+          logoutNotices.inc({ outcome: 'delivered' });
+          logoutNoticeDuration.observe({ result: 'delivered' }, event.seconds);
+          return;
+        case 'logout_notice_failed':
+          logoutNotices.inc({ outcome: 'failed' });
+          logoutNoticeFailures.inc({ why: event.outcome });
+          logoutNoticeDuration.observe({ result: 'failed' }, event.seconds);
+          return;
+        case 'logout_notice_given_up':
+          logoutNotices.inc({ outcome: event.outcome === 'no_logout_url' ? 'no_logout_url' : 'given_up' });
           return;
         default:
           adminChanges.inc({ action: event.type });
@@ -159,5 +207,8 @@ export function providerMetrics(options: ProviderMetricsOptions = {}): ProviderM
     httpRequestDuration,
     httpRequestsInFlight,
     ready,
+    countPendingLogoutNotices(count) {
+      pendingNotices = count;
+    },
   };
 }

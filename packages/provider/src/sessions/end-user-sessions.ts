@@ -3,7 +3,7 @@ import type { ProviderEvents } from '../observability/provider-events.ts';
 import type { ProviderSessions } from './provider-sessions.ts';
 
 /** Why a user's sessions end (the reasons of single logout's notices). */
-export type EndSessionsReason = 'admin-logout' | 'password-changed' | 'deactivated';
+export type EndSessionsReason = 'admin-logout' | 'password-changed' | 'deactivated' | 'removed';
 
 export interface EndUserSessionsOptions {
   reason: EndSessionsReason;
@@ -25,11 +25,12 @@ function clientLogoutOf(provider: object): ClientLogout | undefined {
 }
 
 /**
- * Ends a user's sessions: every trigger of the admin and account pages (an administrator's
- * "End all sessions", a deactivation, a password reset or change) goes through here. It ends
+ * Ends a user's sessions: every trigger of the admin and account pages and of the CLI (an
+ * administrator's "End all sessions", a deactivation, a removal, a password reset or change)
+ * goes through here. It ends
  * the provider's own sessions of the account, and for an administrator's "End all sessions"
  * also the account's sessions in every client app through single logout when the provider has
- * it (a password change or deactivation queues those notices in the account store's own
+ * it (a password change, deactivation or removal queues those notices in the account store's own
  * change). Returns how many provider sessions ended.
  */
 export async function endUserSessions(
