@@ -1,0 +1,89 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { HttpBrowser } from '../lib/http-browser.ts';
+import { benchAccount } from './bench-account.ts';
+import type { LoginMode } from './measure-logins.ts';
+import { type SsokitLoginSystemOptions, startSsokitLoginSystem } from './ssokit-login-system.ts';
+
+const run = promisify(execFile);
+
+export interface LoginInstructionOptions {
+  /** Logins per mode and browser before the count starts (JIT warm-up, caches). */
+  warmupLogins: number;
+  /** Counted logins per mode and browser. */
+  logins: Record<LoginMode, number>;
+  /** Browsers logging in at once, each as its own account. */
+  concurrency: number;
+}
+
+/** Instructions the provider executes per login of each mode, counted by callgrind. */
+export type LoginInstructions = Record<LoginMode, number>;
+
+// The total of the last callgrind dump in `directory` (dumps are numbered in order).
+function lastDumpTotal(directory: string): number {
+  const dumps = readdirSync(directory)
+    .filter((file) => /^callgrind\.out\.\d+$/.test(file))
+    .sort((a, b) => Number(a.split('.').at(-1)) - Number(b.split('.').at(-1)));
+  const last = dumps.at(-1);
+  if (last === undefined) throw new Error('callgrind wrote no dump');
+  const total = /^totals: (\d+)/m.exec(readFileSync(join(directory, last), 'utf8'))?.[1];
+  if (total === undefined) throw new Error(`${last}: no totals line`);
+  return Number(total);
+}
+
+/**
+ * The provider's instructions per login (valgrind callgrind: unlike time, the count repeats
+ * within about 1 % whatever else the machine does), for a "continue as" login and a
+ * password login, with the provider under valgrind (about 50x slower) and the client app
+ * and browsers as usual. Each mode is counted in its own window: instrumentation on, the
+ * logins, off, a dump (which zeroes the counters).
+ */
+export async function countLoginInstructions(
+  provider: SsokitLoginSystemOptions['provider'],
+  options: LoginInstructionOptions,
+): Promise<LoginInstructions> {
+  const directory = mkdtempSync(join(tmpdir(), 'ssokit-bench-login-callgrind-'));
+  const system = await startSsokitLoginSystem({
+    provider: { ...provider, accounts: options.concurrency },
+    providerUnderCallgrind: directory,
+  });
+  try {
+    const pid = String(system.processes.provider.pid);
+    const browsers = await Promise.all(
+      Array.from({ length: options.concurrency }, async (_, index) => {
+        const browser = new HttpBrowser();
+        await system.signIn(browser, benchAccount(index));
+        return { browser, account: benchAccount(index) };
+      }),
+    );
+    const counts: Partial<LoginInstructions> = {};
+    for (const mode of ['continue-as', 'password'] as const) {
+      const logins = async (amount: number) =>
+        Promise.all(
+          browsers.map(async ({ browser, account }) => {
+            for (let i = 0; i < amount; i++) {
+              if (mode === 'continue-as') {
+                browser.forget(system.clientOrigin);
+                await system.continueAs(browser, account);
+              } else {
+                await system.passwordLogin(new HttpBrowser(), account);
+              }
+            }
+          }),
+        );
+      await logins(options.warmupLogins);
+      await run('/usr/bin/callgrind_control', ['--instr=on', pid]);
+      await logins(options.logins[mode]);
+      await run('/usr/bin/callgrind_control', ['--instr=off', pid]);
+      await run('/usr/bin/callgrind_control', [`--dump=${mode}`, pid]);
+      counts[mode] = lastDumpTotal(directory) / (options.logins[mode] * options.concurrency);
+    }
+    return counts as LoginInstructions;
+  } finally {
+    await system.stop();
+    if (process.env.BENCH_KEEP_CALLGRIND !== '1') rmSync(directory, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,19 @@
+// `npx tsx --conditions=@ssokit/source bench/login/count-observability-instructions.ts [warm-up] [counted]`:
+// the provider's instructions per login with metrics and audit on and off, both at once (each
+// provider under valgrind callgrind), without the rest of the bench. BENCH_KEEP_CALLGRIND=1 keeps
+// the dumps (for callgrind_annotate) in the system's temporary directory.
+import { countLoginInstructions } from './count-login-instructions.ts';
+
+const warmupLogins = Number(process.argv[2] ?? 300);
+const counted = Number(process.argv[3] ?? 100);
+const options = { warmupLogins, logins: { 'continue-as': counted, password: 10 }, concurrency: 2 };
+const [on, off] = await Promise.all(
+  [true, false].map((observability) => countLoginInstructions({ observability }, options)),
+);
+if (on === undefined || off === undefined) throw new Error('no count');
+for (const mode of ['continue-as', 'password'] as const) {
+  console.log(
+    `${mode}: on ${Math.round(on[mode])} off ${Math.round(off[mode])} instructions/login, ` +
+      `off / on ${(off[mode] / on[mode]).toFixed(3)}`,
+  );
+}
