@@ -118,7 +118,11 @@ await run('observability', () =>
     ...(quick || !canCountInstructions()
       ? {}
       : {
-          instructions: { warmupLogins: 300, logins: { 'continue-as': 100, password: 10 }, concurrency: 2 },
+          instructions: {
+            warmupLogins: { 'continue-as': 300, password: 10 },
+            logins: { 'continue-as': 100, password: 10 },
+            concurrency: 2,
+          },
         }),
   }),
 );

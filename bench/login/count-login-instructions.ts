@@ -12,7 +12,7 @@ const run = promisify(execFile);
 
 export interface LoginInstructionOptions {
   /** Logins per mode and browser before the count starts (JIT warm-up, caches). */
-  warmupLogins: number;
+  warmupLogins: Record<LoginMode, number>;
   /** Counted logins per mode and browser. */
   logins: Record<LoginMode, number>;
   /** Browsers logging in at once, each as its own account. */
@@ -20,18 +20,25 @@ export interface LoginInstructionOptions {
 }
 
 /** Instructions the provider executes per login of each mode, counted by callgrind. */
-export type LoginInstructions = Record<LoginMode, number>;
+export type LoginInstructions = Record<LoginMode, { all: number; mainThread: number }>;
 
-// The total of the last callgrind dump in `directory` (dumps are numbered in order).
-function lastDumpTotal(directory: string): number {
-  const dumps = readdirSync(directory)
-    .filter((file) => /^callgrind\.out\.\d+$/.test(file))
-    .sort((a, b) => Number(a.split('.').at(-1)) - Number(b.split('.').at(-1)));
-  const last = dumps.at(-1);
-  if (last === undefined) throw new Error('callgrind wrote no dump');
-  const total = /^totals: (\d+)/m.exec(readFileSync(join(directory, last), 'utf8'))?.[1];
-  if (total === undefined) throw new Error(`${last}: no totals line`);
-  return Number(total);
+/**
+ * The instructions of callgrind's dump number `dump` (`--separate-threads=yes`: a file per
+ * thread, `callgrind.out.N-TT`): all threads, and the main thread (01) alone, which leaves out
+ * V8's compiler and GC helper threads and libuv's pool (argon2's hash).
+ */
+function dumpTotals(directory: string, dump: number): { all: number; mainThread: number } {
+  const files = readdirSync(directory).filter((file) => file.startsWith(`callgrind.out.${dump}-`));
+  if (files.length === 0) throw new Error(`callgrind wrote no dump ${dump}`);
+  let all = 0;
+  let mainThread = 0;
+  for (const file of files) {
+    const total = /^totals: (\d+)/m.exec(readFileSync(join(directory, file), 'utf8'))?.[1];
+    if (total === undefined) throw new Error(`${file}: no totals line`);
+    all += Number(total);
+    if (file.endsWith('-01')) mainThread = Number(total);
+  }
+  return { all, mainThread };
 }
 
 /**
@@ -60,6 +67,7 @@ export async function countLoginInstructions(
       }),
     );
     const counts: Partial<LoginInstructions> = {};
+    let dump = 0;
     for (const mode of ['continue-as', 'password'] as const) {
       const logins = async (amount: number) =>
         Promise.all(
@@ -74,12 +82,14 @@ export async function countLoginInstructions(
             }
           }),
         );
-      await logins(options.warmupLogins);
+      await logins(options.warmupLogins[mode]);
       await run('/usr/bin/callgrind_control', ['--instr=on', pid]);
       await logins(options.logins[mode]);
       await run('/usr/bin/callgrind_control', ['--instr=off', pid]);
       await run('/usr/bin/callgrind_control', [`--dump=${mode}`, pid]);
-      counts[mode] = lastDumpTotal(directory) / (options.logins[mode] * options.concurrency);
+      const totals = dumpTotals(directory, ++dump);
+      const counted = options.logins[mode] * options.concurrency;
+      counts[mode] = { all: totals.all / counted, mainThread: totals.mainThread / counted };
     }
     return counts as LoginInstructions;
   } finally {

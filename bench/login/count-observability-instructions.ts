@@ -6,14 +6,20 @@ import { countLoginInstructions } from './count-login-instructions.ts';
 
 const warmupLogins = Number(process.argv[2] ?? 300);
 const counted = Number(process.argv[3] ?? 100);
-const options = { warmupLogins, logins: { 'continue-as': counted, password: 10 }, concurrency: 2 };
+const options = {
+  warmupLogins: { 'continue-as': warmupLogins, password: 5 },
+  logins: { 'continue-as': counted, password: 10 },
+  concurrency: 2,
+};
 const [on, off] = await Promise.all(
   [true, false].map((observability) => countLoginInstructions({ observability }, options)),
 );
 if (on === undefined || off === undefined) throw new Error('no count');
 for (const mode of ['continue-as', 'password'] as const) {
-  console.log(
-    `${mode}: on ${Math.round(on[mode])} off ${Math.round(off[mode])} instructions/login, ` +
-      `off / on ${(off[mode] / on[mode]).toFixed(3)}`,
-  );
+  for (const threads of ['all', 'mainThread'] as const) {
+    const [a, b] = [on[mode][threads], off[mode][threads]];
+    console.log(
+      `${mode} (${threads}): on ${Math.round(a)} off ${Math.round(b)} instructions/login, off / on ${(b / a).toFixed(3)}`,
+    );
+  }
 }
