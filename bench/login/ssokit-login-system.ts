@@ -34,7 +34,12 @@ export async function startSsokitLoginSystem(
 ): Promise<RunningLoginSystem> {
   const kind = options.clientStores ?? 'memory';
   const names = options.names ?? uniqueStoreNames(`login_${kind}`);
-  const clientConfig: SsokitClientServerConfig = { kind, names };
+  const clientConfig: SsokitClientServerConfig = {
+    kind,
+    names,
+    // Under valgrind the provider is about 50x slower: a call may take seconds.
+    ...(options.providerUnderCallgrind === undefined ? {} : { timeoutMs: 60_000 }),
+  };
   // Both start at once; the provider registers the client app once the app listens.
   const cores = options.cores ?? { client: 0, provider: 1 };
   const client = spawnPinned(here('./ssokit-client-server.ts'), [JSON.stringify(clientConfig)], cores.client);

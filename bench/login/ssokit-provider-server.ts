@@ -12,8 +12,8 @@ export interface SsokitProviderServerConfig {
   /** @default the provider's in-memory store */
   keyValueStoreUrl?: string;
   keyPrefix?: string;
-  /** Metrics and the audit trail both on or both off. @default the provider's defaults */
-  observability?: boolean;
+  /** Metrics and the audit trail both on or both off, or each on its own. @default the provider's defaults */
+  observability?: boolean | { metrics: boolean; audit: boolean };
   /** How many bench accounts to add (an argon2id hash each). @default all of them */
   accounts?: number;
 }
