@@ -52,15 +52,17 @@ export async function startSsokitLoginSystem(
           [JSON.stringify(providerConfig)],
           options.providerUnderCallgrind,
         );
+  const startTimeoutMs = options.providerUnderCallgrind === undefined ? 60_000 : 600_000;
   const stopBoth = () => Promise.all([stopChild(provider), stopChild(client)]);
   try {
     const [{ url: clientBase }, { url: providerBase }] = await Promise.all([
       nextMessage<{ type: 'listening'; url: string }>(client, 'listening'),
-      nextMessage<{ type: 'ready'; url: string }>(provider, 'ready'),
+      // Under valgrind the start-up (tsx compiling the sources) takes minutes on a busy machine.
+      nextMessage<{ type: 'ready'; url: string }>(provider, 'ready', startTimeoutMs),
     ]);
     const clientUrl = new URL(clientBase);
     provider.send({ type: 'register-client', host: clientUrl.host });
-    await nextMessage(provider, 'client-registered');
+    await nextMessage(provider, 'client-registered', startTimeoutMs);
     client.send({ type: 'configure', providerUrl: providerBase });
     await nextMessage(client, 'ready');
     const providerUrl = new URL(providerBase);
