@@ -83,13 +83,13 @@ export class BucketHistogram<Label extends string> {
       this.#bounds.forEach((bound, i) => {
         cumulative += series.counts[i] as number;
         values.push({
-          labels: { ...series.labels, le: bound },
+          labels: { le: bound, ...series.labels },
           value: cumulative,
           metricName: `${this.name}_bucket`,
         });
       });
       values.push({
-        labels: { ...series.labels, le: '+Inf' },
+        labels: { le: '+Inf', ...series.labels },
         value: series.count,
         metricName: `${this.name}_bucket`,
       });
