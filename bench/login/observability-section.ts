@@ -117,15 +117,17 @@ export async function observabilitySection(options: ObservabilitySectionOptions)
     title: 'Provider metrics and audit trail (on vs off)',
     intro:
       "ssokit logins per second with the provider's Prometheus metrics and audit trail on (per-provider " +
-      'registry, store and HTTP timings, one audit log line and one batched SQL row per event: three per ' +
-      'password login) as a ratio to the same system with both off; otherwise as the login section. ' +
+      'registry, store and HTTP timings, one batched SQL row per audited event: three per ' +
+      'login) as a ratio to the same system with both off; otherwise as the login section. ' +
       `${options.durationSeconds} s per figure, median of ${options.rounds} round(s).` +
       (options.instructions === undefined
         ? ''
-        : ` Instructions/login: the provider under valgrind callgrind, ${options.instructions.warmupLogins} ` +
-          `warm-up logins per mode and browser, then ${options.instructions.logins['continue-as']} "continue as" ` +
-          `and ${options.instructions.logins.password} password logins counted per browser, ` +
-          `${options.instructions.concurrency} browsers at once; the ratio is off / on (1 = no cost).`),
+        : ` Instructions/login: the provider under valgrind callgrind, on and off side by side, ` +
+          `${options.instructions.warmupLogins['continue-as']} "continue as" and ` +
+          `${options.instructions.warmupLogins.password} password warm-up logins per browser, then ` +
+          `${options.instructions.logins['continue-as']} and ${options.instructions.logins.password} counted, ` +
+          `${options.instructions.concurrency} browsers at once; the ratio is off / on (1 = no cost); ` +
+          'the main thread leaves out V8 compiler threads and argon2 (see bench/README.md).'),
     columns: ['mode', 'on logins/s', 'off logins/s', 'ratio', 'provider CPU ms/login on / off', 'CPU ratio'],
     rows,
     ratios,
