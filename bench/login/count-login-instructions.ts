@@ -42,8 +42,10 @@ function dumpTotals(directory: string, dump: number): { all: number; mainThread:
 }
 
 /**
- * The provider's instructions per login (valgrind callgrind: unlike time, the count repeats
- * within about 1 % whatever else the machine does), for a "continue as" login and a
+ * The provider's instructions per login (valgrind callgrind; two providers counted side by
+ * side give a ratio far steadier than time: the main thread's count itself moved by up to 15 %
+ * between runs under different machine load, all threads more, with V8's compiler), for a
+ * "continue as" login and a
  * password login, with the provider under valgrind (about 50x slower) and the client app
  * and browsers as usual. Each mode is counted in its own window: instrumentation on, the
  * logins, off, a dump (which zeroes the counters).
