@@ -14,6 +14,7 @@ import { loginSection } from './login/login-section.ts';
 import { observabilitySection } from './login/observability-section.ts';
 import { startSsokitLoginSystem } from './login/ssokit-login-system.ts';
 import { memorySection } from './memory/memory-section.ts';
+import { canCountInstructions } from './route/count-instructions.ts';
 import { routeSection } from './route/route-section.ts';
 import { signVerifySection } from './signing/sign-verify-section.ts';
 
@@ -114,6 +115,15 @@ await run('observability', () =>
     warmupLogins: quick ? 0 : 10,
     rounds: quick ? 1 : 3,
     concurrency: 16,
+    ...(quick || !canCountInstructions()
+      ? {}
+      : {
+          instructions: {
+            warmupLogins: { 'continue-as': 300, password: 10 },
+            logins: { 'continue-as': 100, password: 10 },
+            concurrency: 2,
+          },
+        }),
   }),
 );
 await run('signing', () => signVerifySection(quick));

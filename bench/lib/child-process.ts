@@ -35,6 +35,38 @@ export function spawnPinned(
 }
 
 /**
+ * Runs a TypeScript entry (through tsx) under valgrind's callgrind with instrumentation off
+ * until `callgrind_control --instr=on`; valgrind's own lines go to `directory/valgrind.log`,
+ * its dumps (`callgrind_control --dump`) to `directory/callgrind.out.N-TT`, one per thread. The child needs the
+ * source condition in `NODE_OPTIONS` (set here) when the packages are not built: valgrind
+ * does not pass tsx's flags on.
+ */
+export function spawnUnderCallgrind(entry: string, args: string[], directory: string): ChildProcess {
+  return spawn(
+    '/usr/bin/valgrind',
+    [
+      '--tool=callgrind',
+      // V8 writes and rewrites machine code at run time.
+      '--smc-check=all-non-file',
+      '--instr-atstart=no',
+      // A dump file per thread: the main thread's count leaves V8's compiler threads out.
+      '--separate-threads=yes',
+      `--callgrind-out-file=${directory}/callgrind.out`,
+      `--log-file=${directory}/valgrind.log`,
+      process.execPath,
+      '--import',
+      'tsx',
+      entry,
+      ...args,
+    ],
+    {
+      stdio: ['ignore', 2, 2, 'ipc'],
+      env: { ...process.env, NODE_OPTIONS: '--conditions=@ssokit/source' },
+    },
+  );
+}
+
+/**
  * Pins a running process (every thread, libuv's pool included) to one core. Servers start
  * unpinned and in parallel, which is faster, and are pinned before they are measured.
  */

@@ -1,5 +1,10 @@
 import type { SectionResult } from '../lib/report.ts';
 import { fmt, median, ratio } from '../lib/stats.ts';
+import {
+  countLoginInstructions,
+  type LoginInstructionOptions,
+  type LoginInstructions,
+} from './count-login-instructions.ts';
 import { type LoginMeasurement, type LoginMode, measureLogins } from './measure-logins.ts';
 import { startSsokitLoginSystem } from './ssokit-login-system.ts';
 
@@ -8,6 +13,8 @@ export interface ObservabilitySectionOptions {
   warmupLogins: number;
   rounds: number;
   concurrency: number;
+  /** The provider's instructions per login under callgrind, on and off at once (left out: none). */
+  instructions?: LoginInstructionOptions;
 }
 
 const MODES: LoginMode[] = ['continue-as', 'password'];
@@ -44,6 +51,15 @@ export async function observabilitySection(options: ObservabilitySectionOptions)
       }
     }
   }
+  // Both counts in the same run, side by side (valgrind runs a process on one core).
+  const counted =
+    options.instructions === undefined
+      ? undefined
+      : await Promise.all(
+          VARIANTS.map(([, observability]) =>
+            countLoginInstructions({ observability }, options.instructions as LoginInstructionOptions),
+          ),
+        );
   const pick = (key: string) => {
     const runs = samples.get(key) ?? [];
     return {
@@ -76,17 +92,56 @@ export async function observabilitySection(options: ObservabilitySectionOptions)
       ]);
     }
   }
+  if (counted !== undefined) {
+    const [on, off] = counted as [LoginInstructions, LoginInstructions];
+    for (const mode of MODES) {
+      for (const [threads, label] of [
+        ['all', 'all threads'],
+        ['mainThread', 'main thread'],
+      ] as const) {
+        // Off / on: like the throughput, 1 is no cost and lower is worse.
+        const instructions = ratio(off[mode][threads], on[mode][threads]);
+        ratios[`observability.${mode}.instructions${threads === 'all' ? '' : '.main-thread'}`] = instructions;
+        rows.push([
+          `${mode}, instructions/login (callgrind, ${label})`,
+          `${fmt(on[mode][threads] / 1e6, 2)}M`,
+          `${fmt(off[mode][threads] / 1e6, 2)}M`,
+          fmt(instructions, 3),
+          '',
+          '',
+        ]);
+      }
+    }
+  }
   return {
     title: 'Provider metrics and audit trail (on vs off)',
     intro:
       "ssokit logins per second with the provider's Prometheus metrics and audit trail on (per-provider " +
-      'registry, store and HTTP timings, one audit log line and one batched SQL row per event: three per ' +
-      'password login) as a ratio to the same system with both off; otherwise as the login section. ' +
-      `${options.durationSeconds} s per figure, median of ${options.rounds} round(s).`,
+      'registry, store and HTTP timings, one batched SQL row per audited event: three per ' +
+      'login) as a ratio to the same system with both off; otherwise as the login section. ' +
+      `${options.durationSeconds} s per figure, median of ${options.rounds} round(s).` +
+      (options.instructions === undefined
+        ? ''
+        : ` Instructions/login: the provider under valgrind callgrind, on and off side by side, ` +
+          `${options.instructions.warmupLogins['continue-as']} "continue as" and ` +
+          `${options.instructions.warmupLogins.password} password warm-up logins per browser, then ` +
+          `${options.instructions.logins['continue-as']} and ${options.instructions.logins.password} counted, ` +
+          `${options.instructions.concurrency} browsers at once; the ratio is off / on (1 = no cost); ` +
+          'the main thread leaves out V8 compiler threads and argon2 (see bench/README.md).'),
     columns: ['mode', 'on logins/s', 'off logins/s', 'ratio', 'provider CPU ms/login on / off', 'CPU ratio'],
     rows,
     ratios,
     goals: [
+      ...(counted === undefined
+        ? []
+        : [
+            {
+              // The main thread's count: all threads add V8's compiler, whose share varies by run.
+              ratio: 'observability.continue-as.instructions.main-thread',
+              description: 'continue-as, provider main-thread instructions per login: off / on >= 0.95',
+              atLeast: 0.95,
+            },
+          ]),
       {
         ratio: 'observability.continue-as.concurrent',
         description: 'continue-as, concurrent: metrics + audit on >= 0.95x off',

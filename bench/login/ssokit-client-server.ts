@@ -1,6 +1,6 @@
 // Child process: ssokit's client app (Express, ssoClient + requireLogin) on 127.0.0.1 for the
 // login benchmarks. It listens first, then is told the provider's URL.
-// Argument: JSON { kind, names } (which stores, under which unique names).
+// Argument: JSON { kind, names, timeoutMs? } (which stores, under which unique names).
 import { createServer } from 'node:http';
 import { listenOnLoopback, serveBenchChild } from '../lib/child-server.ts';
 import { type ClientStoreKind, type ClientStoreNames, openClientStores } from '../ssokit/client-stores.ts';
@@ -9,6 +9,8 @@ import { createBenchClientApp } from '../ssokit/ssokit-client-app.ts';
 export interface SsokitClientServerConfig {
   kind: ClientStoreKind;
   names: ClientStoreNames;
+  /** The deadline of the calls to the provider (longer for a provider under valgrind). */
+  timeoutMs?: number;
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as SsokitClientServerConfig;
@@ -25,5 +27,5 @@ const providerUrl = await new Promise<string>((resolve) => {
   process.on('message', onMessage);
 });
 const stores = openClientStores(config.kind, config.names);
-server.on('request', createBenchClientApp(providerUrl, stores));
+server.on('request', createBenchClientApp(providerUrl, stores, config.timeoutMs));
 serveBenchChild(server, () => stores.close(), { url });

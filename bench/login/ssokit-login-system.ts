@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { nextMessage, spawnPinned, stopChild } from '../lib/child-process.ts';
+import { nextMessage, spawnPinned, spawnUnderCallgrind, stopChild } from '../lib/child-process.ts';
 import type { ClientStoreKind, ClientStoreNames } from '../ssokit/client-stores.ts';
 import { dropClientStores } from '../ssokit/drop-client-stores.ts';
 import { assertSignedInAtClient, loginAtClient, signInAtProvider } from '../ssokit/ssokit-browser-flows.ts';
@@ -21,6 +21,11 @@ export interface SsokitLoginSystemOptions {
   keepStores?: boolean;
   /** The cores the two processes are pinned to. @default client 0, provider 1 */
   cores?: { client: number; provider: number };
+  /**
+   * Runs the provider under valgrind's callgrind, counting nothing until told
+   * (`callgrind_control --instr=on`), its dumps and log in this directory (unpinned).
+   */
+  providerUnderCallgrind?: string;
 }
 
 /** ssokit: the provider and a client app, each in its own process pinned to a core of its own. */
@@ -29,25 +34,35 @@ export async function startSsokitLoginSystem(
 ): Promise<RunningLoginSystem> {
   const kind = options.clientStores ?? 'memory';
   const names = options.names ?? uniqueStoreNames(`login_${kind}`);
-  const clientConfig: SsokitClientServerConfig = { kind, names };
+  const clientConfig: SsokitClientServerConfig = {
+    kind,
+    names,
+    // Under valgrind the provider is about 50x slower: a call may take seconds.
+    ...(options.providerUnderCallgrind === undefined ? {} : { timeoutMs: 60_000 }),
+  };
   // Both start at once; the provider registers the client app once the app listens.
   const cores = options.cores ?? { client: 0, provider: 1 };
   const client = spawnPinned(here('./ssokit-client-server.ts'), [JSON.stringify(clientConfig)], cores.client);
   const providerConfig: SsokitProviderServerConfig = options.provider ?? {};
-  const provider = spawnPinned(
-    here('./ssokit-provider-server.ts'),
-    [JSON.stringify(providerConfig)],
-    cores.provider,
-  );
+  const provider =
+    options.providerUnderCallgrind === undefined
+      ? spawnPinned(here('./ssokit-provider-server.ts'), [JSON.stringify(providerConfig)], cores.provider)
+      : spawnUnderCallgrind(
+          here('./ssokit-provider-server.ts'),
+          [JSON.stringify(providerConfig)],
+          options.providerUnderCallgrind,
+        );
+  const startTimeoutMs = options.providerUnderCallgrind === undefined ? 60_000 : 600_000;
   const stopBoth = () => Promise.all([stopChild(provider), stopChild(client)]);
   try {
     const [{ url: clientBase }, { url: providerBase }] = await Promise.all([
       nextMessage<{ type: 'listening'; url: string }>(client, 'listening'),
-      nextMessage<{ type: 'ready'; url: string }>(provider, 'ready'),
+      // Under valgrind the start-up (tsx compiling the sources) takes minutes on a busy machine.
+      nextMessage<{ type: 'ready'; url: string }>(provider, 'ready', startTimeoutMs),
     ]);
     const clientUrl = new URL(clientBase);
     provider.send({ type: 'register-client', host: clientUrl.host });
-    await nextMessage(provider, 'client-registered');
+    await nextMessage(provider, 'client-registered', startTimeoutMs);
     client.send({ type: 'configure', providerUrl: providerBase });
     await nextMessage(client, 'ready');
     const providerUrl = new URL(providerBase);

@@ -12,8 +12,10 @@ export interface SsokitProviderServerConfig {
   /** @default the provider's in-memory store */
   keyValueStoreUrl?: string;
   keyPrefix?: string;
-  /** Metrics and the audit trail both on or both off. @default the provider's defaults */
-  observability?: boolean;
+  /** Metrics and the audit trail both on or both off, or each on its own. @default the provider's defaults */
+  observability?: boolean | { metrics: boolean; audit: boolean };
+  /** How many bench accounts to add (an argon2id hash each). @default all of them */
+  accounts?: number;
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as SsokitProviderServerConfig;
@@ -24,6 +26,7 @@ const provider = await createBenchProvider({
   ...(keyValueStore === undefined ? {} : { keyValueStore }),
   ...(config.keyPrefix === undefined ? {} : { keyPrefix: config.keyPrefix }),
   ...(config.observability === undefined ? {} : { observability: config.observability }),
+  ...(config.accounts === undefined ? {} : { accounts: config.accounts }),
 });
 const server = createServer(provider.app);
 const url = await listenOnLoopback(server);

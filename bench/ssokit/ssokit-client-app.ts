@@ -10,7 +10,12 @@ export const CLIENT_LOGIN_PATH = '/accounts/login/';
  * A client app as the README shows it: `ssoClient()` mounted at the root, `GET /me` behind
  * `requireLogin()` answering the same JSON as the no-auth baseline.
  */
-export function createBenchClientApp(providerUrl: string, stores: ClientStores): Express {
+export function createBenchClientApp(
+  providerUrl: string,
+  stores: ClientStores,
+  /** The deadline of the calls to the provider. @default the client's (5 s) */
+  timeoutMs?: number,
+): Express {
   const app = express();
   app.use(
     ssoClient({
@@ -22,6 +27,7 @@ export function createBenchClientApp(providerUrl: string, stores: ClientStores):
       ...(stores.readCache === false ? { readCache: false } : {}),
       logger: benchLogger('ssokit-client'),
       loginPath: CLIENT_LOGIN_PATH,
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
     }),
   );
   app.get('/me', requireLogin(), (req, res) => {

@@ -26,7 +26,7 @@ export interface BenchProviderOptions {
    * Prometheus metrics and the audit trail (SQL rows and log lines): `true` turns both on,
    * `false` both off; left out, the provider's defaults (audit on, metrics off).
    */
-  observability?: boolean;
+  observability?: boolean | { metrics: boolean; audit: boolean };
 }
 
 export interface BenchProvider {
@@ -35,6 +35,14 @@ export interface BenchProvider {
   /** Registers the client app at `host[:port]` (the provider refuses redirects elsewhere). */
   registerClient(host: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/** `true` / `false`: metrics and audit both on / off; or each on its own (to tell their costs apart). */
+function observabilityOptions(observability: BenchProviderOptions['observability']) {
+  if (observability === undefined) return {};
+  const { metrics, audit } =
+    typeof observability === 'boolean' ? { metrics: observability, audit: observability } : observability;
+  return { metrics, audit: audit ? {} : (false as const) };
 }
 
 /**
@@ -48,9 +56,7 @@ export async function createBenchProvider(options: BenchProviderOptions = {}): P
     ...(options.keyValueStore === undefined ? {} : { keyValueStore: options.keyValueStore }),
     ...(options.keyPrefix === undefined ? {} : { keyPrefix: options.keyPrefix }),
     logger: benchLogger('ssokit-provider'),
-    ...(options.observability === undefined
-      ? {}
-      : { metrics: options.observability, audit: options.observability ? {} : false }),
+    ...observabilityOptions(options.observability),
   });
   await app.provider.migrate();
   for (const account of benchAccounts.slice(0, options.accounts)) {

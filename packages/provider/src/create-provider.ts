@@ -158,12 +158,21 @@ export function createProvider(options: ProviderOptions = {}): Provider {
   const clientStore =
     resolved.clients === undefined
       ? reportingClientStore(
-          timedStore(
-            sqlClientStore({ database, prefix: resolved.prefix, cacheTtlMs: resolved.clientCacheTtlMs, now }),
-            'clients',
-            metrics,
-            ['findApiKey', 'add', 'list', 'remove', 'rotateSecret', 'retireOldSecrets'],
-          ),
+          sqlClientStore({
+            database,
+            prefix: resolved.prefix,
+            cacheTtlMs: resolved.clientCacheTtlMs,
+            now,
+            wrapTable: (table) =>
+              timedStore(table, 'clients', metrics, [
+                'findApiKey',
+                'add',
+                'list',
+                'remove',
+                'rotateSecret',
+                'retireOldSecrets',
+              ]),
+          }),
           events,
         )
       : undefined;

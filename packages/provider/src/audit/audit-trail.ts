@@ -2,6 +2,7 @@ import { runMigrations, type SqlDatabase } from '@ssokit/stores';
 import type { Kysely } from 'kysely';
 import type { ProviderLogger } from '../logging/provider-logger.ts';
 import type { ProviderEvent, ProviderObserver } from '../observability/provider-events.ts';
+import { auditInsert, type NewAuditRow } from './audit-insert.ts';
 import {
   AUDIT_MIGRATION_TABLE,
   AUDIT_TABLE,
@@ -86,7 +87,17 @@ const BATCH = 100;
 /** What is kept in memory while the database is down; older events are dropped (and counted). */
 const MAX_WAITING = 10_000;
 
-type NewRow = Omit<AuditRow, 'id'>;
+type NewRow = NewAuditRow;
+
+/**
+ * Whether a debug line would be written: the line's object is only built then (pino's
+ * `isLevelEnabled`; a logger without it writes every level it has).
+ */
+function debugEnabled(logger: ProviderLogger): boolean {
+  if (logger.debug === undefined) return false;
+  const withLevels = logger as { isLevelEnabled?: (level: string) => boolean };
+  return typeof withLevels.isLevelEnabled === 'function' ? withLevels.isLevelEnabled('debug') : true;
+}
 
 function cut(value: string | null | undefined, width: number): string | null {
   if (value === undefined || value === null) return null;
@@ -145,15 +156,13 @@ export function sqlAuditTrail(
   let pruneTimer: NodeJS.Timeout | undefined;
   let writing: Promise<void> | undefined;
   let failing = false;
+  const insert = auditInsert(db, BATCH);
 
   const write = async (): Promise<void> => {
     while (waiting.length > 0) {
       const batch = waiting.slice(0, BATCH);
       try {
-        await db
-          .insertInto(AUDIT_TABLE)
-          .values(batch as AuditRow[])
-          .execute();
+        await insert(batch);
       } catch (error) {
         if (!failing) {
           failing = true;
@@ -199,8 +208,8 @@ export function sqlAuditTrail(
         const row = toRow(event, new Date(now()));
         if (!LOGGED_AT_DEBUG.has(event.type)) {
           logger.info({ event: 'audit', ...withoutNulls(row) }, event.type.replaceAll('_', ' '));
-        } else if (logger.debug !== undefined) {
-          logger.debug({ event: 'audit', ...withoutNulls(row) }, event.type.replaceAll('_', ' '));
+        } else if (debugEnabled(logger)) {
+          logger.debug?.({ event: 'audit', ...withoutNulls(row) }, event.type.replaceAll('_', ' '));
         }
         if (waiting.length >= MAX_WAITING) {
           waiting.shift();

@@ -2,6 +2,7 @@ import { cachedApiKeySource } from '@ssokit/protocol';
 import {
   type ApiKeyListing,
   type ApiKeyRegistration,
+  type SqlApiKeyStore,
   type SqlDatabase,
   sqlApiKeyStore,
 } from '@ssokit/stores';
@@ -58,10 +59,17 @@ export interface SqlClientStoreOptions {
   cacheTtlMs?: number;
   /** Clock in epoch milliseconds. @default Date.now */
   now?: () => number;
+  /**
+   * The table's store as this one uses it, wrapped (the provider times it into its metrics):
+   * behind the cache, so only lookups that read the table are timed, not cached answers.
+   * @default the store itself
+   */
+  wrapTable?: (table: SqlApiKeyStore) => SqlApiKeyStore;
 }
 
 export function sqlClientStore(options: SqlClientStoreOptions): SqlClientStore {
-  const keys = sqlApiKeyStore(options.database);
+  const table = sqlApiKeyStore(options.database);
+  const keys = options.wrapTable === undefined ? table : options.wrapTable(table);
   const allowedEndpoints = ssoClientEndpoints(options.prefix);
   const cache = cachedApiKeySource(keys, {
     ttlMs: options.cacheTtlMs ?? 5000,

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HistogramSeries } from './bucket-histogram.ts';
 import type { ProviderMetrics } from './provider-metrics.ts';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST']);
@@ -19,6 +20,17 @@ export function httpRequestMetrics(metrics: ProviderMetrics, prefix: string) {
     ['/logout/', 'logout'],
   ]);
   const { httpRequestDuration, httpRequestsInFlight } = metrics;
+  // Each label set's series is looked up once (bounded: routes x methods x status codes).
+  const series = new Map<string, HistogramSeries>();
+  const seriesOf = (route: string, method: string, status: number): HistogramSeries => {
+    const key = `${route} ${method} ${status}`;
+    let found = series.get(key);
+    if (found === undefined) {
+      found = httpRequestDuration.labels(route, method, String(status));
+      series.set(key, found);
+    }
+    return found;
+  };
   return (req: IncomingMessage, res: ServerResponse, path: string): void => {
     const started = performance.now();
     const route = routes.get(path) ?? 'other';
@@ -26,10 +38,7 @@ export function httpRequestMetrics(metrics: ProviderMetrics, prefix: string) {
     httpRequestsInFlight.inc();
     res.once('close', () => {
       httpRequestsInFlight.dec();
-      httpRequestDuration.observe(
-        { route, method, status: String(res.statusCode) },
-        (performance.now() - started) / 1000,
-      );
+      seriesOf(route, method, res.statusCode).observe((performance.now() - started) / 1000);
     });
   };
 }

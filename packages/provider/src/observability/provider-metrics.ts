@@ -1,4 +1,5 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { BucketHistogram } from './bucket-histogram.ts';
 import type { ProviderEvent, ProviderObserver } from './provider-events.ts';
 
 /** Seconds: from a cached SQLite read (~50 µs) to a stalled store hitting its 2 s deadline. */
@@ -19,8 +20,10 @@ export interface ProviderMetrics {
   readonly observer: ProviderObserver;
   /** Times one operation of a store: `store` and `operation` come from code, not input. */
   storeOperation(store: string, operation: string): StoreOperationTimer;
-  readonly httpRequestDuration: Histogram<'route' | 'method' | 'status'>;
-  readonly httpRequestsInFlight: Gauge;
+  /** Request durations: `.labels(route, method, status)` once per label set, then `observe(seconds)`. */
+  readonly httpRequestDuration: BucketHistogram<'route' | 'method' | 'status'>;
+  /** Requests being answered: a plain count, read into its gauge when the registry exports. */
+  readonly httpRequestsInFlight: { inc(): void; dec(): void };
   /** 1 while `/readyz` would answer 200. */
   readonly ready: Gauge;
   /** Where `ssokit_provider_logout_notices_pending` is read from at each scrape. */
@@ -88,7 +91,7 @@ export function providerMetrics(options: ProviderMetricsOptions = {}): ProviderM
     labelNames: ['action'] as const,
     registers,
   });
-  const storeDuration = new Histogram({
+  const storeDuration = new BucketHistogram({
     name: 'ssokit_provider_store_operation_duration_seconds',
     help: 'Operations of the key-value store and the database, by store and operation',
     labelNames: ['store', 'operation'] as const,
@@ -101,17 +104,30 @@ export function providerMetrics(options: ProviderMetricsOptions = {}): ProviderM
     labelNames: ['store', 'operation'] as const,
     registers,
   });
-  const httpRequestDuration = new Histogram({
+  const httpRequestDuration = new BucketHistogram({
     name: 'ssokit_provider_http_request_duration_seconds',
     help: 'HTTP requests on the public port by route, method and status',
     labelNames: ['route', 'method', 'status'] as const,
     buckets: HTTP_BUCKETS,
     registers,
   });
-  const httpRequestsInFlight = new Gauge({
+  // prom-client's `inc()`/`dec()` hash the (empty) labels each time: two per request.
+  let inFlight = 0;
+  const httpRequestsInFlight = {
+    inc: () => {
+      inFlight++;
+    },
+    dec: () => {
+      inFlight--;
+    },
+  };
+  new Gauge({
     name: 'ssokit_provider_http_requests_in_flight',
     help: 'HTTP requests on the public port being answered',
     registers,
+    collect() {
+      this.set(inFlight);
+    },
   });
   const ready = new Gauge({
     name: 'ssokit_provider_ready',

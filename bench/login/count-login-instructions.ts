@@ -1,0 +1,109 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { HttpBrowser } from '../lib/http-browser.ts';
+import { benchAccount } from './bench-account.ts';
+import type { LoginMode } from './measure-logins.ts';
+import { type SsokitLoginSystemOptions, startSsokitLoginSystem } from './ssokit-login-system.ts';
+
+const run = promisify(execFile);
+
+export interface LoginInstructionOptions {
+  /** Logins per mode and browser before the count starts (JIT warm-up, caches). */
+  warmupLogins: Record<LoginMode, number>;
+  /** Counted logins per mode and browser. */
+  logins: Record<LoginMode, number>;
+  /** Browsers logging in at once, each as its own account. */
+  concurrency: number;
+}
+
+/** Instructions the provider executes per login of each mode, counted by callgrind. */
+export type LoginInstructions = Record<LoginMode, { all: number; mainThread: number }>;
+
+/**
+ * The instructions of callgrind's dump number `dump` (`--separate-threads=yes`: a file per
+ * thread, `callgrind.out.N-TT`): all threads, and the main thread (01) alone, which leaves out
+ * V8's compiler and GC helper threads and libuv's pool (argon2's hash).
+ */
+function dumpTotals(directory: string, dump: number): { all: number; mainThread: number } {
+  const files = readdirSync(directory).filter((file) => file.startsWith(`callgrind.out.${dump}-`));
+  if (files.length === 0) throw new Error(`callgrind wrote no dump ${dump}`);
+  let all = 0;
+  let mainThread = 0;
+  for (const file of files) {
+    const total = /^totals: (\d+)/m.exec(readFileSync(join(directory, file), 'utf8'))?.[1];
+    if (total === undefined) throw new Error(`${file}: no totals line`);
+    all += Number(total);
+    if (file.endsWith('-01')) mainThread = Number(total);
+  }
+  return { all, mainThread };
+}
+
+/**
+ * The provider's instructions per login (valgrind callgrind; two providers counted side by
+ * side give a ratio far steadier than time: the main thread's count itself moved by up to 15 %
+ * between runs under different machine load, all threads more, with V8's compiler), for a
+ * "continue as" login and a
+ * password login, with the provider under valgrind (about 50x slower) and the client app
+ * and browsers as usual. Each mode is counted in its own window: instrumentation on, the
+ * logins, off, a dump (which zeroes the counters).
+ */
+export async function countLoginInstructions(
+  provider: SsokitLoginSystemOptions['provider'],
+  options: LoginInstructionOptions,
+): Promise<LoginInstructions> {
+  const directory = mkdtempSync(join(tmpdir(), 'ssokit-bench-login-callgrind-'));
+  const system = await startSsokitLoginSystem({
+    provider: { ...provider, accounts: options.concurrency },
+    providerUnderCallgrind: directory,
+  });
+  try {
+    const pid = String(system.processes.provider.pid);
+    const browsers = await Promise.all(
+      Array.from({ length: options.concurrency }, async (_, index) => {
+        const browser = new HttpBrowser();
+        await system.signIn(browser, benchAccount(index));
+        return { browser, account: benchAccount(index) };
+      }),
+    );
+    const counts: Partial<LoginInstructions> = {};
+    let dump = 0;
+    for (const mode of ['continue-as', 'password'] as const) {
+      const logins = async (amount: number) =>
+        Promise.all(
+          browsers.map(async ({ browser, account }) => {
+            for (let i = 0; i < amount; i++) {
+              // A keep-alive connection the slowed provider closes as a request goes out: once more.
+              for (let attempt = 1; ; attempt++) {
+                try {
+                  if (mode === 'continue-as') {
+                    browser.forget(system.clientOrigin);
+                    await system.continueAs(browser, account);
+                  } else {
+                    await system.passwordLogin(new HttpBrowser(), account);
+                  }
+                  break;
+                } catch (error) {
+                  if (attempt >= 3) throw error;
+                }
+              }
+            }
+          }),
+        );
+      await logins(options.warmupLogins[mode]);
+      await run('/usr/bin/callgrind_control', ['--instr=on', pid]);
+      await logins(options.logins[mode]);
+      await run('/usr/bin/callgrind_control', ['--instr=off', pid]);
+      await run('/usr/bin/callgrind_control', [`--dump=${mode}`, pid]);
+      const totals = dumpTotals(directory, ++dump);
+      const counted = options.logins[mode] * options.concurrency;
+      counts[mode] = { all: totals.all / counted, mainThread: totals.mainThread / counted };
+    }
+    return counts as LoginInstructions;
+  } finally {
+    await system.stop();
+    if (process.env.BENCH_KEEP_CALLGRIND !== '1') rmSync(directory, { recursive: true, force: true });
+  }
+}
