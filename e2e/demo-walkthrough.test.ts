@@ -162,7 +162,7 @@ for (const framework of EXAMPLE_FRAMEWORKS) {
       }
       assert.equal(signedIn, false, 'the client session ended');
       assert.match((await page.textContent('body')) ?? '', /You are not logged in/);
-      await screenshot(page, '5-single-logout-client');
+      await screenshot(page, '6-single-logout-client');
       await page.context().close();
     });
 
@@ -173,7 +173,7 @@ for (const framework of EXAMPLE_FRAMEWORKS) {
       assert.ok(page.url().startsWith(`${demo.providerUrl}/sso/login/`));
       assert.ok(await page.$('input[name="password"]'), 'the form is shown again');
       assert.ok(((await page.textContent('[role="alert"]')) ?? '').length > 0, 'with an error message');
-      await screenshot(page, '6-wrong-password');
+      await screenshot(page, '5-wrong-password');
       await page.context().close();
     });
   });
