@@ -12,9 +12,6 @@ export class BodyReadError extends Error {
   }
 }
 
-/** Reads an adapter's request body, bounded to `limit` bytes; empty when there is none. */
-export type BodyReader = (limit: number) => Promise<Uint8Array>;
-
 function joined(chunks: Uint8Array[], total: number): Uint8Array {
   if (chunks.length === 1) return chunks[0] as Uint8Array;
   const out = new Uint8Array(total);

@@ -1,5 +1,6 @@
-import { SsoError } from '@ssokit/protocol';
+import { SsoError, wireErrorJson } from '@ssokit/protocol';
 import type { SsoClient } from '../create-sso-client.ts';
+import { describeError } from '../logging/sso-logger.ts';
 import type { SessionLookup } from '../session/session-flows.ts';
 import type { RegisteredExtras } from '../user/sso-user.ts';
 import {
@@ -144,30 +145,38 @@ export function createSsoHandler<Extras extends object>(
     }
   };
 
+  const noticeRefused = (status: number, text: string): SsoAnswer => ({
+    status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', connection: 'close' },
+    setCookies: [],
+    body: wireErrorJson(text),
+  });
+
   const logoutNotice = async (request: SsoHttpRequest, read: RequestBodyOf): Promise<SsoAnswer> => {
     let body: Uint8Array;
     try {
       body = await withDeadline(read(request, MAX_NOTICE_BODY_BYTES), NOTICE_BODY_DEADLINE_MS);
     } catch (error) {
+      // A body cut off or broken mid-way (the caller went away) is a bad request.
       const status = error instanceof BodyReadError ? error.status : 400;
       logger.warn({ event: 'logout_notice', outcome: 'refused', status }, 'logout notice body unread');
-      const text = status === 413 ? 'body too large' : status === 408 ? 'request timeout' : 'bad request';
-      return {
-        status,
-        headers: { 'content-type': 'application/json', 'cache-control': 'no-store', connection: 'close' },
-        setCookies: [],
-        body: JSON.stringify({ error: text }),
-      };
+      return noticeRefused(status, error instanceof BodyReadError ? error.message : 'bad request');
     }
     // The path as the routes matched it: with or without its trailing slash, it is the notice's.
-    const answer = await client.handleLogoutNotice({
-      method: request.method,
-      path: settings.logoutNoticePath,
-      rawQuery: rawQueryOf(request.url),
-      headers: request.headers,
-      ...(body.length === 0 ? {} : { body }),
-    });
-    return { status: answer.status, headers: answer.headers, setCookies: [], body: answer.body };
+    try {
+      const answer = await client.handleLogoutNotice({
+        method: request.method,
+        path: settings.logoutNoticePath,
+        rawQuery: rawQueryOf(request.url),
+        headers: request.headers,
+        ...(body.length === 0 ? {} : { body }),
+      });
+      return { status: answer.status, headers: answer.headers, setCookies: [], body: answer.body };
+    } catch (error) {
+      // handle() never rejects: whatever failed, the provider retries on a 503.
+      logger.error({ event: 'logout_notice', err: describeError(error) }, 'could not handle a logout notice');
+      return noticeRefused(503, 'service unavailable');
+    }
   };
 
   return {
