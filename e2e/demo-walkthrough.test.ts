@@ -139,6 +139,33 @@ for (const framework of EXAMPLE_FRAMEWORKS) {
       await page.context().close();
     });
 
+    it("single logout: signing out at the provider ends the client's session", async () => {
+      const page = await freshPage();
+      await page.goto(`${demo.providerUrl}/login/`);
+      await signInAtProvider(page, 'user1', '123');
+      await page.goto(`${demo.clientUrl}/accounts/login/`);
+      await page.getByRole('button', { name: 'continue', exact: true }).click();
+      assert.equal(await page.textContent('#username'), 'user1');
+
+      await page.goto(`${demo.providerUrl}/`);
+      await page.getByRole('link', { name: 'Log out', exact: true }).click();
+      await Promise.all([page.waitForLoadState('load'), page.click('form[action="/logout/"] button')]);
+      assert.match((await page.textContent('body')) ?? '', /You are not logged in/);
+
+      // The provider sends the notice from its outbox, just after the sign-out: reload until it
+      // has arrived (bounded; the test fails if it never does).
+      let signedIn = true;
+      for (let attempt = 0; attempt < 50 && signedIn; attempt++) {
+        await page.goto(`${demo.clientUrl}/`);
+        signedIn = (await page.$('#username')) !== null;
+        if (signedIn) await page.waitForTimeout(200);
+      }
+      assert.equal(signedIn, false, 'the client session ended');
+      assert.match((await page.textContent('body')) ?? '', /You are not logged in/);
+      await screenshot(page, '6-single-logout-client');
+      await page.context().close();
+    });
+
     it('wrong password: the provider shows the form again with an error', async () => {
       const page = await freshPage();
       await page.goto(`${demo.clientUrl}/accounts/login/`);

@@ -44,7 +44,8 @@ export interface RunningDemo {
 
 /**
  * Starts the provider (SQLite file, in-memory stores), seeds it idempotently with the two demo
- * accounts and a client registration bound to the client's `localhost:PORT`, then starts the
+ * accounts, the staff account and a client registration bound to the client's `localhost:PORT`
+ * with its logout URL (single logout), then starts the
  * example client app signed in against it.
  */
 export async function startDemo(options: StartDemoOptions = {}): Promise<RunningDemo> {
@@ -62,9 +63,14 @@ export async function startDemo(options: StartDemoOptions = {}): Promise<Running
     for (const account of [...demoAccounts, demoStaffAccount]) await ensureAccount(accounts, account);
     const clientHost = `localhost:${clientPort}`;
     if (clientStore === undefined) throw new Error('the demo provider has no client store');
-    const { client } = await ensureClient(clientStore, {
+    const clientUrl = `http://${clientHost}`;
+    // Where the client app takes the provider's logout notices (ssokit's `logoutNoticePath`):
+    // signing out at the provider ends the client's session too.
+    const logoutUrl = `${clientUrl}/myssoclient/logout/`;
+    const { client, created } = await ensureClient(clientStore, {
       apiKey: DEMO_API_KEY,
       host: clientHost,
+      logoutUrl,
       note: 'demo client',
     });
     if (client.host !== clientHost) {
@@ -72,8 +78,9 @@ export async function startDemo(options: StartDemoOptions = {}): Promise<Running
         `${dataDir} holds a demo key bound to ${client.host}; remove ${dataDir} to start afresh`,
       );
     }
+    // A data folder from before single logout has the registration without its logout URL.
+    if (!created) await clientStore.setLogoutUrl(DEMO_API_KEY, logoutUrl);
     const providerUrl = `http://localhost:${provider.port}`;
-    const clientUrl = `http://${clientHost}`;
     const example = await startExampleApp({
       framework: framework ?? 'express',
       port: clientPort,

@@ -1,7 +1,14 @@
-import { SsoError } from '@ssokit/protocol';
+import { SsoError, wireErrorJson } from '@ssokit/protocol';
 import type { SsoClient } from '../create-sso-client.ts';
+import { describeError } from '../logging/sso-logger.ts';
 import type { SessionLookup } from '../session/session-flows.ts';
 import type { RegisteredExtras } from '../user/sso-user.ts';
+import {
+  BodyReadError,
+  MAX_NOTICE_BODY_BYTES,
+  NOTICE_BODY_DEADLINE_MS,
+  withDeadline,
+} from './bounded-body.ts';
 import { type LoginRequirement, loginRequirement } from './login-requirement.ts';
 import { logoutConfirmationPage } from './logout-page.ts';
 import { signOutLocation } from './provider-sign-out.ts';
@@ -56,14 +63,30 @@ export interface SsoHandler<Extras extends object = RegisteredExtras> {
   ): LoginRequirement;
 }
 
-/** Builds the request core on a client; `loginPath` and `logoutPath` are validated here. */
+/**
+ * How an adapter reads a request's body, at most `limit` bytes (else a 413 `BodyReadError`).
+ * Called only for a POST to the logout notice path.
+ */
+export type RequestBodyOf = (request: SsoHttpRequest, limit: number) => Promise<Uint8Array>;
+
+/**
+ * Builds the request core on a client; `loginPath` and `logoutPath` are validated here.
+ * With `bodyOf`, a POST to `settings.logoutNoticePath` is the provider's logout notice.
+ */
 export function createSsoHandler<Extras extends object>(
   client: SsoClient<Extras>,
   options: SsoHandlerOptions = {},
+  bodyOf?: RequestBodyOf,
 ): SsoHandler<Extras> {
   const { loginPath = '/accounts/login/', logoutPath = '/accounts/logout/' } = options;
   const { logger, settings } = client;
-  const routes = new SsoRoutes({ loginPath, logoutPath, callbackPath: settings.callbackPath });
+  const routes = new SsoRoutes({
+    loginPath,
+    logoutPath,
+    callbackPath: settings.callbackPath,
+    // Without a body reader the notice path is left to the app.
+    ...(bodyOf === undefined ? {} : { logoutNoticePath: settings.logoutNoticePath }),
+  });
   const cookiesOf = (request: SsoHttpRequest) => client.readCookies(headerOf(request.headers, 'cookie'));
 
   const login = async (request: SsoHttpRequest): Promise<SsoAnswer> => {
@@ -125,6 +148,40 @@ export function createSsoHandler<Extras extends object>(
     }
   };
 
+  const noticeRefused = (status: number, text: string): SsoAnswer => ({
+    status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', connection: 'close' },
+    setCookies: [],
+    body: wireErrorJson(text),
+  });
+
+  const logoutNotice = async (request: SsoHttpRequest, read: RequestBodyOf): Promise<SsoAnswer> => {
+    let body: Uint8Array;
+    try {
+      body = await withDeadline(read(request, MAX_NOTICE_BODY_BYTES), NOTICE_BODY_DEADLINE_MS);
+    } catch (error) {
+      // A body cut off or broken mid-way (the caller went away) is a bad request.
+      const status = error instanceof BodyReadError ? error.status : 400;
+      logger.warn({ event: 'logout_notice', outcome: 'refused', status }, 'logout notice body unread');
+      return noticeRefused(status, error instanceof BodyReadError ? error.message : 'bad request');
+    }
+    // The path as the routes matched it: with or without its trailing slash, it is the notice's.
+    try {
+      const answer = await client.handleLogoutNotice({
+        method: request.method,
+        path: settings.logoutNoticePath,
+        rawQuery: rawQueryOf(request.url),
+        headers: request.headers,
+        ...(body.length === 0 ? {} : { body }),
+      });
+      return { status: answer.status, headers: answer.headers, setCookies: [], body: answer.body };
+    } catch (error) {
+      // handle() never rejects: whatever failed, the provider retries on a 503.
+      logger.error({ event: 'logout_notice', err: describeError(error) }, 'could not handle a logout notice');
+      return noticeRefused(503, 'service unavailable');
+    }
+  };
+
   return {
     client,
     loginPath,
@@ -134,7 +191,10 @@ export function createSsoHandler<Extras extends object>(
       if (method === 'GET' || method === 'HEAD' || method === 'POST') {
         const route = routes.match(request.url);
         if (route === 'logout') return method === 'POST' ? signOut(request) : confirmLogout(request);
-        if (route !== undefined && method !== 'POST')
+        if (route === 'logoutNotice') {
+          // Other methods reach the app, as before the notice path was mounted.
+          if (method === 'POST' && bodyOf !== undefined) return logoutNotice(request, bodyOf);
+        } else if (route !== undefined && method !== 'POST')
           return route === 'login' ? login(request) : callback(request);
       }
       // `request` is read for `secure` only when a cookie must be set.

@@ -1,6 +1,6 @@
 import { assertAbsolutePath } from '../config/absolute-path.ts';
 
-export type SsoRoute = 'login' | 'callback' | 'logout';
+export type SsoRoute = 'login' | 'callback' | 'logout' | 'logoutNotice';
 
 /**
  * Which requests are the client's own: exact paths that, like Express routes, also match
@@ -8,9 +8,15 @@ export type SsoRoute = 'login' | 'callback' | 'logout';
  * without slicing it, since every request of the app passes here.
  */
 export class SsoRoutes {
-  private readonly routes: readonly { route: SsoRoute; path: string; bare: string | undefined }[];
+  private readonly routes: { route: SsoRoute; path: string; bare: string | undefined }[];
 
-  constructor(paths: { loginPath: string; callbackPath: string; logoutPath: string }) {
+  constructor(paths: {
+    loginPath: string;
+    callbackPath: string;
+    logoutPath: string;
+    /** The provider's logout notices (POST), when the adapter mounts them. */
+    logoutNoticePath?: string | undefined;
+  }) {
     assertAbsolutePath('loginPath', paths.loginPath);
     assertAbsolutePath('logoutPath', paths.logoutPath);
     const entry = (route: SsoRoute, path: string) => ({
@@ -23,6 +29,7 @@ export class SsoRoutes {
       entry('callback', paths.callbackPath),
       entry('logout', paths.logoutPath),
     ];
+    if (paths.logoutNoticePath !== undefined) this.routes.push(entry('logoutNotice', paths.logoutNoticePath));
   }
 
   /** The route a request URL (path and query) is for, or undefined. */

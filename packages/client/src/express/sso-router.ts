@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { SsoClientConfig } from '../config/client-config.ts';
 import { adapterSetup } from '../core/adapter-setup.ts';
+import { readNodeBody } from '../core/bounded-body.ts';
 import { isAnswer, type SsoHandlerOptions, type SsoOutcome } from '../core/sso-handler.ts';
 import type { SsoClient } from '../create-sso-client.ts';
 import type { RegisteredExtras } from '../user/sso-user.ts';
@@ -30,7 +31,9 @@ export type SsoRouter<Extras extends object = RegisteredExtras> = RequestHandler
 export function ssoClient<Extras extends object = RegisteredExtras>(
   config: SsoExpressConfig<Extras> = {},
 ): SsoRouter<Extras> {
-  const { client, handler, contexts } = adapterSetup<Extras>(config);
+  const { client, handler, contexts } = adapterSetup<Extras>(config, (req, limit) =>
+    readNodeBody(req as Request, limit),
+  );
 
   const apply = (req: Request, res: Response, next: NextFunction, outcome: SsoOutcome<Extras>) => {
     if (isAnswer(outcome)) {

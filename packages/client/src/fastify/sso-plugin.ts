@@ -7,6 +7,7 @@ import type {
 } from 'fastify';
 import type { SsoClientConfig } from '../config/client-config.ts';
 import { adapterSetup } from '../core/adapter-setup.ts';
+import { readNodeBody } from '../core/bounded-body.ts';
 import { isAnswer, type SsoHandlerOptions, type SsoOutcome } from '../core/sso-handler.ts';
 import type { SsoAnswer, SsoHttpRequest } from '../core/sso-http.ts';
 import type { SsoRequestContext } from '../core/sso-request-context.ts';
@@ -42,8 +43,9 @@ export function sendAnswer(reply: FastifyReply, answer: SsoAnswer): FastifyReply
 }
 
 /** The core's view of a Fastify request (`request.protocol` honours `trustProxy`). */
-function coreRequest(request: FastifyRequest): SsoHttpRequest {
+function coreRequest(request: FastifyRequest): SsoHttpRequest & { raw: FastifyRequest['raw'] } {
   return {
+    raw: request.raw,
     method: request.method,
     url: request.url,
     headers: request.headers,
@@ -54,7 +56,12 @@ function coreRequest(request: FastifyRequest): SsoHttpRequest {
 }
 
 const plugin: FastifyPluginCallback<SsoFastifyOptions> = (fastify: FastifyInstance, options, done) => {
-  const { client, ownsClient, handler, contexts } = adapterSetup<RegisteredExtras>(options);
+  const { client, ownsClient, handler, contexts } = adapterSetup<RegisteredExtras>(
+    options,
+    (request, limit) =>
+      // The hook runs before Fastify reads the body: the stream is still unread.
+      readNodeBody((request as ReturnType<typeof coreRequest>).raw, limit),
+  );
   if (ownsClient) fastify.addHook('onClose', () => client.close());
   fastify.decorate('ssoClient', client);
   fastify.decorateRequest('user', undefined);

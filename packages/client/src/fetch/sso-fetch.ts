@@ -1,5 +1,6 @@
 import type { SsoClientConfig } from '../config/client-config.ts';
 import { adapterSetup } from '../core/adapter-setup.ts';
+import { readWebBody } from '../core/bounded-body.ts';
 import { isAnswer, type SsoHandlerOptions } from '../core/sso-handler.ts';
 import type { SsoRequestContext } from '../core/sso-request-context.ts';
 import type { SsoClient } from '../create-sso-client.ts';
@@ -46,7 +47,9 @@ export interface SsoFetch {
 
 /** The fetch adapter: web `Request` in, web `Response` out. */
 export function ssoFetch(options: SsoFetchOptions = {}): SsoFetch {
-  const { client, handler, contexts } = adapterSetup<RegisteredExtras>(options);
+  const { client, handler, contexts } = adapterSetup<RegisteredExtras>(options, (view, limit) =>
+    readWebBody((view as WebRequestView).request, limit),
+  );
 
   const contextOf = async (request: Request): Promise<SsoFetchContext> => {
     const lookup = await client.lookupSession(request.headers.get('cookie') ?? undefined, {

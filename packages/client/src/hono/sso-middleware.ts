@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { SsoClientConfig } from '../config/client-config.ts';
 import { adapterSetup } from '../core/adapter-setup.ts';
+import { readWebBody } from '../core/bounded-body.ts';
 import { isAnswer, type SsoHandlerOptions } from '../core/sso-handler.ts';
 import type { SsoRequestContext } from '../core/sso-request-context.ts';
 import type { SsoClient } from '../create-sso-client.ts';
@@ -39,7 +40,9 @@ export type SsoHonoMiddleware = MiddlewareHandler<SsoEnv> & { readonly client: S
  * `c.get('user')` on every request. `app.use(ssoClient({ providerUrl, apiKey, secretKey }))`.
  */
 export function ssoClient(options: SsoHonoOptions = {}): SsoHonoMiddleware {
-  const { client, handler, contexts } = adapterSetup<RegisteredExtras>(options);
+  const { client, handler, contexts } = adapterSetup<RegisteredExtras>(options, (view, limit) =>
+    readWebBody((view as WebRequestView).request, limit),
+  );
 
   const middleware: MiddlewareHandler<SsoEnv> = async (c, next) => {
     const found = handler.handle(new WebRequestView(c.req.raw));

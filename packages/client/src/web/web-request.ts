@@ -22,6 +22,12 @@ class WebHeaderView {
   get origin() {
     return this.headers.get('origin') ?? undefined;
   }
+  get ['content-length']() {
+    return this.headers.get('content-length') ?? undefined;
+  }
+  get ['transfer-encoding']() {
+    return this.headers.get('transfer-encoding') ?? undefined;
+  }
   get ['sec-fetch-site']() {
     return this.headers.get('sec-fetch-site') ?? undefined;
   }
@@ -34,7 +40,8 @@ export class WebRequestView implements SsoHttpRequest {
   readonly headers: SsoHeaders;
   readonly secure: boolean;
 
-  constructor(request: Request) {
+  /** The request itself, for the logout notice's body. */
+  constructor(readonly request: Request) {
     const absolute = request.url;
     const pathStart = absolute.indexOf('/', absolute.indexOf('//') + 2);
     this.method = request.method;
