@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { openSqlDatabase, type SqlDatabase } from '@ssokit/stores';
 import { type AccountStore, sqlAccountStore } from '../src/accounts/account-store.ts';
 import { argon2PasswordHasher } from '../src/accounts/password-hashing.ts';
+import { ensureAccount } from '../src/seeding.ts';
 import { TestBrowser } from './support/browser.ts';
 import { CALLBACK, type ProviderFixture, startProviderFixture } from './support/provider-fixture.ts';
 import { loginPath, requestTokenPath } from './support/python2-sso-client.ts';
@@ -88,6 +89,23 @@ describe('a password changed outside the provider process', () => {
     assert.equal(changed.status, 303);
     assert.match((await me.get('/')).body, /Signed in as/);
     assert.match(await ssoLoginPage(fixture, me), /Continue with current user\? user2/);
+    assert.doesNotMatch((await other.get('/')).body, /Signed in as/);
+  });
+
+  it('keeps the admin who reset their own password signed in', async () => {
+    const { provider } = fixture.running;
+    const { account: boss } = await ensureAccount(provider.accounts, {
+      username: 'boss',
+      password: 'b',
+      isStaff: true,
+    });
+    const other = await signIn(fixture, 'boss', 'b');
+    const admin = await signIn(fixture, 'boss', 'b');
+    const page = `/admin/accounts/${boss.id}/`;
+    const csrf = TestBrowser.csrfField((await admin.get(page)).body);
+    const reset = await admin.post(`${page}password`, { csrf_token: csrf, password: 'b2' });
+    assert.equal(reset.status, 303);
+    assert.equal((await admin.get(page)).status, 200);
     assert.doesNotMatch((await other.get('/')).body, /Signed in as/);
   });
 
