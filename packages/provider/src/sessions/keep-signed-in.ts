@@ -1,5 +1,4 @@
-import type { AccountStore } from '../accounts/account-store.ts';
-import type { ProviderSessions } from './provider-sessions.ts';
+import type { SessionsAndAccounts } from './signed-in-account.ts';
 
 /**
  * After a password change made from this browser's session (the user's own change, an admin
@@ -7,7 +6,7 @@ import type { ProviderSessions } from './provider-sessions.ts';
  * it stays signed in while every other session of the account no longer matches.
  */
 export async function keepSignedIn(
-  provider: { readonly sessions: ProviderSessions; readonly accounts: Pick<AccountStore, 'findById'> },
+  provider: SessionsAndAccounts,
   userId: number,
   sessionId: string,
 ): Promise<void> {

@@ -5,6 +5,12 @@ import { readCookie, SESSION_COOKIE } from '../http/cookies.ts';
 import { constantTimeEqual } from '../tokens/random-token.ts';
 import type { ProviderSessions } from './provider-sessions.ts';
 
+/** What the session check needs of a provider. */
+export interface SessionsAndAccounts {
+  readonly sessions: ProviderSessions;
+  readonly accounts: Pick<AccountStore, 'findById'>;
+}
+
 export interface SignedIn {
   account: Account;
   /** The id of this browser's provider session (to keep it when ending the others). */
@@ -19,7 +25,7 @@ export interface SignedIn {
  * that fails this is destroyed.
  */
 export async function signedInAccount(
-  provider: { readonly sessions: ProviderSessions; readonly accounts: Pick<AccountStore, 'findById'> },
+  provider: SessionsAndAccounts,
   req: IncomingMessage,
 ): Promise<SignedIn | undefined> {
   const { sessions } = provider;
