@@ -51,3 +51,4 @@ export {
 } from './sessions/end-user-sessions.ts';
 export type { ProviderSession, ProviderSessions } from './sessions/provider-sessions.ts';
 export type { IndexedSession, SessionDetails } from './sessions/session-index.ts';
+export { type SignedIn, signedInAccount } from './sessions/signed-in-account.ts';

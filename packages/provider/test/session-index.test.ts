@@ -35,10 +35,10 @@ function sessionIndexSuite(dialect: Dialect, skip: string | false) {
       const bob = await provider.accounts.add({ username: 'bob', password: 'pw' });
       const tokens = await Promise.all(
         [1, 2, 3].map(() =>
-          provider.sessions.create(alice.id, { address: '192.0.2.1', userAgent: 'x'.repeat(500) }),
+          provider.sessions.create(alice, { address: '192.0.2.1', userAgent: 'x'.repeat(500) }),
         ),
       );
-      const bobToken = await provider.sessions.create(bob.id);
+      const bobToken = await provider.sessions.create(bob);
       const listed = await provider.sessions.listForUser(alice.id);
       assert.equal(listed.length, 3);
       assert.equal(listed[0]?.userAgent.length, 200);
@@ -106,10 +106,10 @@ describe('endUserSessions()', () => {
         },
       });
       const account = await provider.accounts.add({ username: 'zed', password: 'pw' });
-      await provider.sessions.create(account.id);
+      await provider.sessions.create(account);
       assert.equal(await endUserSessions(provider, account, { reason: 'password-changed' }), 1);
       assert.deepEqual(calls, []);
-      await provider.sessions.create(account.id);
+      await provider.sessions.create(account);
       assert.equal(await endUserSessions(provider, account, { reason: 'admin-logout' }), 1);
       assert.deepEqual(calls, [[account.id, 'admin-logout']]);
     } finally {

@@ -196,8 +196,11 @@ describe('ssokit provider user …', () => {
       await provider.migrate();
       for (const name of ['dave', 'erin', 'fred', 'gina'])
         assert.equal((await run('provider', 'user', 'add', name, '--password', 'pw', ...db)).code, 0);
-      const signIn = async (name: string) =>
-        provider.sessions.create((await provider.accounts.findByUsername(name))?.id ?? -1);
+      const signIn = async (name: string) => {
+        const account = await provider.accounts.findByUsername(name);
+        assert.ok(account);
+        return provider.sessions.create(account);
+      };
       const live = async (token: string) => (await provider.sessions.read(token)) !== undefined;
       const [dave, erin, fred, gina] = await Promise.all(['dave', 'erin', 'fred', 'gina'].map(signIn));
       assert.ok(dave && erin && fred && gina && (await live(dave)));

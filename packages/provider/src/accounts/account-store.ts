@@ -18,6 +18,7 @@ import {
   type UserRow,
 } from './account-schema.ts';
 import { argon2PasswordHasher, type PasswordHasher } from './password-hashing.ts';
+import { sessionAuthHash } from './session-auth-hash.ts';
 
 /** The accounts of a provider, in SQL. */
 export interface AccountStore {
@@ -102,6 +103,7 @@ function toAccount(row: UserRow): Account {
     lastLogin: row.last_login === null ? null : new Date(row.last_login),
     dateJoined: new Date(row.date_joined),
     groups,
+    sessionAuthHash: sessionAuthHash(row.password_hash),
   };
 }
 
@@ -117,6 +119,8 @@ const ACCOUNT_COLUMNS = [
   'last_login',
   'date_joined',
   'groups_json',
+  // Read only for `sessionAuthHash`; the hash itself never leaves `toAccount`.
+  'password_hash',
 ] as const;
 
 // SQLite binds neither booleans nor dates; 1/0 are read as booleans by every dialect.

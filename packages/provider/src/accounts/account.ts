@@ -13,6 +13,11 @@ export interface Account {
   dateJoined: Date;
   /** Group ids (or names), sent to clients as the original's `groups` list. */
   groups: ReadonlyArray<number | string>;
+  /**
+   * A digest of the current password hash (never the hash itself): the provider's sessions
+   * carry it and end when it changes (Django's session auth hash).
+   */
+  sessionAuthHash: string;
 }
 
 /** What `addAccount` takes; everything but the username and password has a default. */

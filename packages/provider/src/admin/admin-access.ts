@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Provider } from '../create-provider.ts';
 import { sendPage } from '../http/page-response.ts';
 import { messagePage } from '../pages/pages.ts';
-import { type SignedIn, signedInAccount } from './signed-in-account.ts';
+import { type SignedIn, signedInAccount } from '../sessions/signed-in-account.ts';
 
 declare global {
   namespace Express {

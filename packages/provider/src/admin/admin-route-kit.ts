@@ -5,8 +5,8 @@ import { cookiesSecure, sendFormExpired, sendMethodNotAllowed, sendPage } from '
 import { singleParameters, splitUrl } from '../http/request-parameters.ts';
 import { html, type SafeHtml } from '../pages/html.ts';
 import { messagePage } from '../pages/pages.ts';
+import type { SignedIn } from '../sessions/signed-in-account.ts';
 import { adminNav, type NoticeCode, noticeOf } from './admin-html.ts';
-import type { SignedIn } from './signed-in-account.ts';
 
 /** One log line per admin change, naming the staff account and the address. */
 export type AdminLog = (

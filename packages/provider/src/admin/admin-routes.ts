@@ -6,12 +6,13 @@ import { expressRequestContext } from '../http/request-context.ts';
 import { html } from '../pages/html.ts';
 import { messagePage } from '../pages/pages.ts';
 import { endUserSessions } from '../sessions/end-user-sessions.ts';
+import { keepSignedIn } from '../sessions/keep-signed-in.ts';
+import type { SignedIn } from '../sessions/signed-in-account.ts';
 import { accountPage, accountsPage, sessionRows } from './account-admin-pages.ts';
 import { adminAccess } from './admin-access.ts';
 import { type AdminLog, adminRouteKit, BadFormInput, param, text } from './admin-route-kit.ts';
 import { clientAdminRoutes } from './client-admin-routes.ts';
 import { auditPage, auditReaderOf, overviewPage } from './overview-admin-pages.ts';
-import type { SignedIn } from './signed-in-account.ts';
 
 /** Accounts a search shows at most (the list is read whole and filtered here). */
 const SHOWN = 200;
@@ -138,6 +139,7 @@ export function adminRoutes(provider: Provider): Router {
     const password = form.get('password') ?? '';
     if (password === '') throw new BadFormInput('Enter the new password.');
     await accounts.setPassword(account.username, password);
+    if (account.id === admin.account.id) await keepSignedIn(provider, account.id, admin.sessionId);
     const ended = await endUserSessions(provider, account, {
       reason: 'password-changed',
       ...(account.id === admin.account.id ? { except: admin.sessionId } : {}),

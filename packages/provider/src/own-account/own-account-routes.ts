@@ -1,5 +1,4 @@
 import { type Request, type RequestHandler, type Response, Router } from 'express';
-import { signedInAccount } from '../admin/signed-in-account.ts';
 import type { Provider } from '../create-provider.ts';
 import { clearCookie, SESSION_COOKIE } from '../http/cookies.ts';
 import { formBody } from '../http/form-body.ts';
@@ -8,6 +7,8 @@ import { expressRequestContext } from '../http/request-context.ts';
 import { singleParameters, splitUrl } from '../http/request-parameters.ts';
 import { homePage, messagePage } from '../pages/pages.ts';
 import { endUserSessions } from '../sessions/end-user-sessions.ts';
+import { keepSignedIn } from '../sessions/keep-signed-in.ts';
+import { signedInAccount } from '../sessions/signed-in-account.ts';
 import { checkSignIn } from '../sign-in/check-sign-in.ts';
 import { appSignInsOf, ownAccountPage } from './own-account-page.ts';
 
@@ -134,6 +135,7 @@ export function ownAccountRoutes(provider: Provider): Router {
         refuse(res, 400, error.message);
         return;
       }
+      await keepSignedIn(provider, account.id, signedIn.sessionId);
       const ended = await endUserSessions(provider, account, {
         reason: 'password-changed',
         except: signedIn.sessionId,

@@ -1,4 +1,5 @@
 import type { KeyValueStore } from '@ssokit/stores';
+import type { Account } from '../accounts/account.ts';
 import { looksLikeHexToken, randomHexToken, tokenDigest } from '../tokens/random-token.ts';
 import type { IndexedSession, SessionDetails, SessionIndex } from './session-index.ts';
 
@@ -8,6 +9,11 @@ export interface ProviderSession {
   userId: number;
   /** Epoch milliseconds. */
   createdAt: number;
+  /**
+   * The account's `sessionAuthHash` when the session started; absent in sessions written
+   * before it existed (they count as signed out).
+   */
+  authHash?: string;
 }
 
 /**
@@ -16,8 +22,8 @@ export interface ProviderSession {
  * replayed as cookies.
  */
 export interface ProviderSessions {
-  /** Starts a session and returns the token for the cookie. */
-  create(userId: number, details?: SessionDetails): Promise<string>;
+  /** Starts a session of the account (as its password is now) and returns the token for the cookie. */
+  create(account: Pick<Account, 'id' | 'sessionAuthHash'>, details?: SessionDetails): Promise<string>;
   /** The session for a cookie token, or undefined. */
   read(token: string | undefined): Promise<ProviderSession | undefined>;
   destroy(token: string | undefined): Promise<void>;
@@ -32,6 +38,11 @@ export interface ProviderSessions {
    * another user's session ends nothing).
    */
   endById(userId: number, id: string): Promise<boolean>;
+  /**
+   * Gives the session with this id the account's new `sessionAuthHash`, keeping its expiry:
+   * the browser that changed its own password stays signed in. False when it has ended.
+   */
+  renewAuthHash(id: string, authHash: string): Promise<boolean>;
 }
 
 export interface ProviderSessionsOptions {
@@ -56,11 +67,24 @@ export function providerSessions(options: ProviderSessionsOptions): ProviderSess
   const key = (token: string) => keyOfDigest(tokenDigest(token));
   const valid = (token: string | undefined): token is string =>
     token !== undefined && looksLikeHexToken(token, SESSION_TOKEN_BYTES);
+  const readKey = async (storeKey: string): Promise<ProviderSession | undefined> => {
+    const text = await store.get(storeKey);
+    if (text === undefined) return undefined;
+    try {
+      const session = JSON.parse(text) as ProviderSession;
+      if (!Number.isSafeInteger(session.userId)) return undefined;
+      // The store's TTL runs on its own clock; the provider's clock decides.
+      return session.createdAt + ttlSeconds * 1000 > now() ? session : undefined;
+    } catch {
+      return undefined;
+    }
+  };
 
   return {
-    async create(userId, details = {}) {
+    async create(account, details = {}) {
       const token = randomHexToken(SESSION_TOKEN_BYTES);
-      const session: ProviderSession = { userId, createdAt: now() };
+      const userId = account.id;
+      const session: ProviderSession = { userId, createdAt: now(), authHash: account.sessionAuthHash };
       // The index row first: a session that exists is always listed, so it can be ended.
       await index?.record(
         tokenDigest(token),
@@ -73,17 +97,16 @@ export function providerSessions(options: ProviderSessionsOptions): ProviderSess
       return token;
     },
     async read(token) {
-      if (!valid(token)) return undefined;
-      const text = await store.get(key(token));
-      if (text === undefined) return undefined;
-      try {
-        const session = JSON.parse(text) as ProviderSession;
-        if (!Number.isSafeInteger(session.userId)) return undefined;
-        // The store's TTL runs on its own clock; the provider's clock decides.
-        return session.createdAt + ttlSeconds * 1000 > now() ? session : undefined;
-      } catch {
-        return undefined;
-      }
+      return valid(token) ? await readKey(key(token)) : undefined;
+    },
+    async renewAuthHash(id, authHash) {
+      if (!/^[0-9a-f]{64}$/.test(id)) return false;
+      const session = await readKey(keyOfDigest(id));
+      if (session === undefined) return false;
+      const secondsLeft = Math.ceil((session.createdAt + ttlSeconds * 1000 - now()) / 1000);
+      if (secondsLeft <= 0) return false;
+      await store.set(keyOfDigest(id), JSON.stringify({ ...session, authHash }), secondsLeft);
+      return true;
     },
     async destroy(token) {
       if (!valid(token)) return;

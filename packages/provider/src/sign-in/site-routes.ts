@@ -9,6 +9,7 @@ import { singleParameters, splitUrl } from '../http/request-parameters.ts';
 import { contentSecurityPolicy } from '../http/security-headers.ts';
 import { logoutReturnOf } from '../logout/logout-return.ts';
 import { homePage, loginFormPage, logoutPage, messagePage } from '../pages/pages.ts';
+import { signedInAccount } from '../sessions/signed-in-account.ts';
 import { checkSignIn } from './check-sign-in.ts';
 
 /** A path on this site to return to after login; anything else (other hosts, `//x`, `/\x`) is `/`. */
@@ -23,16 +24,12 @@ export function sameSiteNext(next: string | undefined): string {
  * which the SSO page then offers as "Continue with current user?") and `/logout/`.
  */
 export function siteRoutes(provider: Provider): Router {
-  const { options, sessions, accounts } = provider;
+  const { options, sessions } = provider;
   const router = Router();
   const limitForms = formBody(options.formBodyLimitBytes);
 
-  const currentAccount = async (req: Request): Promise<Account | undefined> => {
-    const session = await sessions.read(readCookie(req, SESSION_COOKIE));
-    if (session === undefined) return undefined;
-    const account = await accounts.findById(session.userId);
-    return account?.isActive ? account : undefined;
-  };
+  const currentAccount = async (req: Request): Promise<Account | undefined> =>
+    (await signedInAccount(provider, req))?.account;
   const formExpired = (res: Response) => sendFormExpired(res, options.siteName, 'try');
 
   router.get('/', async (req, res) => {
@@ -67,7 +64,7 @@ export function siteRoutes(provider: Provider): Router {
     if (result.outcome === 'success') {
       // A new token on every login, so a session id planted before login is worthless after it.
       await sessions.destroy(readCookie(req, SESSION_COOKIE));
-      const token = await sessions.create(result.account.id, {
+      const token = await sessions.create(result.account, {
         address: expressRequestContext(req).address,
         userAgent: req.get('user-agent') ?? '',
       });

@@ -15,6 +15,7 @@ import type { RequestContext } from '../http/request-context.ts';
 import { malformedRequest, singleParameters, splitUrl } from '../http/request-parameters.ts';
 import { contentSecurityPolicy } from '../http/security-headers.ts';
 import { continueAsPage, loginFormPage, wrongCallbackPage } from '../pages/pages.ts';
+import { signedInAccount } from '../sessions/signed-in-account.ts';
 import { checkSignIn } from './check-sign-in.ts';
 
 /** The client's callback: `next` with `request_token` and `auth_token` added to its query. */
@@ -52,14 +53,10 @@ export type SsoLoginPage = (
  * by the Express route and by the fast path in front of Express alike.
  */
 export function ssoLoginPage(provider: Provider): SsoLoginPage {
-  const { options, requestTokens, clients, accounts, sessions } = provider;
+  const { options, requestTokens, clients } = provider;
 
-  const currentAccount = async (req: IncomingMessage): Promise<Account | undefined> => {
-    const session = await sessions.read(readCookie(req, SESSION_COOKIE));
-    if (session === undefined) return undefined;
-    const account = await accounts.findById(session.userId);
-    return account?.isActive ? account : undefined;
-  };
+  const currentAccount = async (req: IncomingMessage): Promise<Account | undefined> =>
+    (await signedInAccount(provider, req))?.account;
 
   return async (req, res, context, formFields) => {
     const { rawQuery } = splitUrl(context.url);
