@@ -3,8 +3,9 @@ import { nextMessage, spawnPinned, stopChild } from '../lib/child-process.ts';
 import type { ClientStoreKind, ClientStoreNames } from '../ssokit/client-stores.ts';
 import { dropClientStores } from '../ssokit/drop-client-stores.ts';
 import { assertSignedInAtClient, loginAtClient, signInAtProvider } from '../ssokit/ssokit-browser-flows.ts';
+import type { BenchFramework } from '../ssokit/ssokit-framework-apps.ts';
 import { uniqueStoreNames } from '../ssokit/unique-names.ts';
-import type { RunningLoginSystem } from './login-flow.ts';
+import type { ProcessWrapper, RunningLoginSystem } from './login-flow.ts';
 import type { SsokitClientServerConfig } from './ssokit-client-server.ts';
 import type { SsokitProviderServerConfig } from './ssokit-provider-server.ts';
 
@@ -21,6 +22,10 @@ export interface SsokitLoginSystemOptions {
   keepStores?: boolean;
   /** The cores the two processes are pinned to. @default client 0, provider 1 */
   cores?: { client: number; provider: number };
+  /** The client app's adapter. @default 'express' */
+  framework?: BenchFramework;
+  /** What each process runs under (callgrind). @default nothing */
+  wrap?: ProcessWrapper;
 }
 
 /** ssokit: the provider and a client app, each in its own process pinned to a core of its own. */
@@ -29,30 +34,42 @@ export async function startSsokitLoginSystem(
 ): Promise<RunningLoginSystem> {
   const kind = options.clientStores ?? 'memory';
   const names = options.names ?? uniqueStoreNames(`login_${kind}`);
-  const clientConfig: SsokitClientServerConfig = { kind, names };
+  const framework = options.framework ?? 'express';
+  const clientConfig: SsokitClientServerConfig = { kind, names, framework };
+  const wrap = options.wrap ?? (() => []);
+  // Under valgrind start-up takes minutes.
+  const startTimeoutMs = options.wrap === undefined ? undefined : 600_000;
   // Both start at once; the provider registers the client app once the app listens.
   const cores = options.cores ?? { client: 0, provider: 1 };
-  const client = spawnPinned(here('./ssokit-client-server.ts'), [JSON.stringify(clientConfig)], cores.client);
+  const client = spawnPinned(
+    here('./ssokit-client-server.ts'),
+    [JSON.stringify(clientConfig)],
+    cores.client,
+    [],
+    wrap('client'),
+  );
   const providerConfig: SsokitProviderServerConfig = options.provider ?? {};
   const provider = spawnPinned(
     here('./ssokit-provider-server.ts'),
     [JSON.stringify(providerConfig)],
     cores.provider,
+    [],
+    wrap('provider'),
   );
   const stopBoth = () => Promise.all([stopChild(provider), stopChild(client)]);
   try {
     const [{ url: clientBase }, { url: providerBase }] = await Promise.all([
-      nextMessage<{ type: 'listening'; url: string }>(client, 'listening'),
-      nextMessage<{ type: 'ready'; url: string }>(provider, 'ready'),
+      nextMessage<{ type: 'listening'; url: string }>(client, 'listening', startTimeoutMs),
+      nextMessage<{ type: 'ready'; url: string }>(provider, 'ready', startTimeoutMs),
     ]);
     const clientUrl = new URL(clientBase);
     provider.send({ type: 'register-client', host: clientUrl.host });
-    await nextMessage(provider, 'client-registered');
+    await nextMessage(provider, 'client-registered', startTimeoutMs);
     client.send({ type: 'configure', providerUrl: providerBase });
-    await nextMessage(client, 'ready');
+    await nextMessage(client, 'ready', startTimeoutMs);
     const providerUrl = new URL(providerBase);
     return {
-      name: 'ssokit',
+      name: `ssokit (${framework})`,
       processes: { provider, client },
       clientOrigin: clientUrl,
       async signIn(browser, account) {
