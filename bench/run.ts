@@ -105,8 +105,10 @@ await run('login', async () =>
     warmupLogins: quick ? 0 : 10,
     rounds: quick ? 1 : 2,
     concurrency: 16,
-    startSsokit: () => startSsokitLoginSystem(),
+    startSsokit: (framework, wrap) => startSsokitLoginSystem({ framework, ...(wrap ? { wrap } : {}) }),
+    frameworks: ['express', 'fastify', 'hono', 'fetch'],
     profile: !quick,
+    ...(quick ? {} : { instructions: { warmupLogins: 40, logins: 60 } }),
   }),
 );
 await run('observability', () =>

@@ -21,6 +21,8 @@ export function spawnPinned(
   args: string[],
   core: number | undefined,
   nodeOptions: string[] = [],
+  /** A command the process runs under, e.g. valgrind and its options. */
+  wrapper: string[] = [],
 ): ChildProcess {
   const bundled = bundledEntries.get(entry);
   const nodeArgs =
@@ -28,8 +30,9 @@ export function spawnPinned(
       ? [...nodeOptions, '--import', 'tsx', entry, ...args]
       : [...nodeOptions, '--enable-source-maps', bundled, ...args];
   const pin = core !== undefined && existsSync('/usr/bin/taskset');
-  const command = pin ? '/usr/bin/taskset' : process.execPath;
-  const commandArgs = pin ? ['-c', String(core), process.execPath, ...nodeArgs] : nodeArgs;
+  const program = [...wrapper, process.execPath, ...nodeArgs];
+  const command = pin ? '/usr/bin/taskset' : (program[0] as string);
+  const commandArgs = pin ? ['-c', String(core), ...program] : program.slice(1);
   // The child's stdout goes to our stderr: `--json` keeps stdout for the one JSON object.
   return spawn(command, commandArgs, { stdio: ['ignore', 2, 2, 'ipc'] });
 }

@@ -28,3 +28,6 @@ export interface RunningLoginSystem {
   clientOrigin: URL;
   stop(): Promise<void>;
 }
+
+/** The command (e.g. valgrind and its options) each process of a login system runs under. */
+export type ProcessWrapper = (side: 'provider' | 'client') => string[];

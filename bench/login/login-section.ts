@@ -2,7 +2,14 @@ import { fileURLToPath } from 'node:url';
 import { nextMessage, spawnPinned, stopChild } from '../lib/child-process.ts';
 import { checkGoals, type SectionResult } from '../lib/report.ts';
 import { fmt, median, ratio } from '../lib/stats.ts';
-import type { RunningLoginSystem } from './login-flow.ts';
+import { canCountInstructions } from '../route/count-instructions.ts';
+import type { BenchFramework } from '../ssokit/ssokit-framework-apps.ts';
+import {
+  type CountFlowInstructionsOptions,
+  countFlowInstructions,
+  type FlowInstructionCount,
+} from './count-flow-instructions.ts';
+import type { ProcessWrapper, RunningLoginSystem } from './login-flow.ts';
 import { type LoginMeasurement, type LoginMode, measureLogins } from './measure-logins.ts';
 import { startOidcLoginSystem } from './oidc-login-system.ts';
 import { profileLogins } from './profile-logins.ts';
@@ -14,10 +21,16 @@ export interface LoginSectionOptions {
   warmupLogins: number;
   rounds: number;
   concurrency: number;
-  /** Starts ssokit's provider and client app; undefined while they are not available. */
-  startSsokit: (() => Promise<RunningLoginSystem>) | undefined;
+  /** Starts ssokit's provider and client app through an adapter; undefined while not available. */
+  startSsokit:
+    | ((framework: BenchFramework, wrap?: ProcessWrapper) => Promise<RunningLoginSystem>)
+    | undefined;
+  /** The client adapters measured, each against the same OIDC baseline. */
+  frameworks: BenchFramework[];
   /** Profile both systems when a goal is missed. */
   profile: boolean;
+  /** Also count instructions per "continue as" login under callgrind (minutes). */
+  instructions?: CountFlowInstructionsOptions;
 }
 
 const MODES: LoginMode[] = ['continue-as', 'password'];
@@ -57,8 +70,18 @@ type Key = `${string}/${LoginMode}/${number}`;
  * two processes pinned to the two cores), rounds alternating between the systems.
  */
 export async function loginSection(options: LoginSectionOptions): Promise<SectionResult> {
-  const starters: Array<[string, () => Promise<RunningLoginSystem>]> = [['oidc', startOidcLoginSystem]];
-  if (options.startSsokit) starters.unshift(['ssokit', options.startSsokit]);
+  const { startSsokit } = options;
+  const frameworks = startSsokit === undefined ? [] : options.frameworks;
+  // Called for the frameworks only, which are none without startSsokit.
+  const startAdapter = (framework: BenchFramework, wrap?: ProcessWrapper) =>
+    (startSsokit as NonNullable<typeof startSsokit>)(framework, wrap);
+  const starters: Array<[string, () => Promise<RunningLoginSystem>]> = [
+    ...frameworks.map(
+      (framework) =>
+        [framework, () => startAdapter(framework)] as [string, () => Promise<RunningLoginSystem>],
+    ),
+    ['oidc', () => startOidcLoginSystem()],
+  ];
   const samples = new Map<Key, LoginMeasurement[]>();
   const argon2Timing = startArgon2Timing(options.durationSeconds < 3);
   // Each system stops while the next one starts, and the argon2 timing process starts with
@@ -114,37 +137,45 @@ export async function loginSection(options: LoginSectionOptions): Promise<Sectio
   for (const mode of MODES) {
     for (const concurrency of [1, options.concurrency]) {
       const oidc = pick(`oidc/${mode}/${concurrency}`);
-      const ssokit = pick(`ssokit/${mode}/${concurrency}`);
       if (oidc === undefined) continue;
       const label = `${mode}, ${concurrency === 1 ? 'sequential' : `${concurrency} at once`}`;
-      for (const [system, m] of [
-        ['ssokit', ssokit],
-        ['OIDC', oidc],
-      ] as const) {
-        if (m !== undefined && m.failures > 0) {
-          notes.push(
-            `${system}, ${label}: ${m.failures} of ${m.failures + m.logins} logins failed; first: ${m.firstFailure}`,
-          );
-        }
-      }
-      const r = ssokit === undefined ? undefined : ratio(ssokit.loginsPerSecond, oidc.loginsPerSecond);
-      if (r !== undefined) ratios[`login.${mode}.${concurrency === 1 ? 'sequential' : 'concurrent'}`] = r;
       const cpu = (m: typeof oidc) =>
         `${fmt(m.providerCpuMicros / 1000, 2)} + ${fmt(m.clientCpuMicros / 1000, 2)}`;
-      rows.push([
-        label,
-        ssokit === undefined ? 'n/a' : fmt(ssokit.loginsPerSecond, 1),
-        fmt(oidc.loginsPerSecond, 1),
-        r === undefined ? 'n/a' : fmt(r, 2),
-        ssokit === undefined ? 'n/a' : `${fmt(ssokit.p50Ms, 1)} / ${fmt(ssokit.p99Ms, 1)}`,
-        `${fmt(oidc.p50Ms, 1)} / ${fmt(oidc.p99Ms, 1)}`,
-        ssokit === undefined ? 'n/a' : cpu(ssokit),
-        cpu(oidc),
-      ]);
+      const ratioName = `${mode}.${concurrency === 1 ? 'sequential' : 'concurrent'}`;
+      if (oidc.failures > 0) {
+        notes.push(
+          `OIDC, ${label}: ${oidc.failures} of ${oidc.failures + oidc.logins} logins failed; first: ${oidc.firstFailure}`,
+        );
+      }
+      for (const framework of frameworks) {
+        const ssokit = pick(`${framework}/${mode}/${concurrency}`);
+        if (ssokit === undefined) continue;
+        if (ssokit.failures > 0) {
+          notes.push(
+            `ssokit (${framework}), ${label}: ${ssokit.failures} of ${ssokit.failures + ssokit.logins} logins failed; first: ${ssokit.firstFailure}`,
+          );
+        }
+        const r = ratio(ssokit.loginsPerSecond, oidc.loginsPerSecond);
+        ratios[`login.${framework}.${ratioName}`] = r;
+        // The goal is for the fastest adapter.
+        ratios[`login.${ratioName}`] = Math.max(ratios[`login.${ratioName}`] ?? 0, r);
+        rows.push([
+          label,
+          framework,
+          fmt(ssokit.loginsPerSecond, 1),
+          fmt(oidc.loginsPerSecond, 1),
+          fmt(r, 2),
+          `${fmt(ssokit.p50Ms, 1)} / ${fmt(ssokit.p99Ms, 1)}`,
+          `${fmt(oidc.p50Ms, 1)} / ${fmt(oidc.p99Ms, 1)}`,
+          cpu(ssokit),
+          cpu(oidc),
+        ]);
+      }
     }
   }
-  const ssokitPasswordSeq = pick('ssokit/password/1');
-  const ssokitPasswordConc = pick(`ssokit/password/${options.concurrency}`);
+  const primary = frameworks[0] ?? 'express';
+  const ssokitPasswordSeq = pick(`${primary}/password/1`);
+  const ssokitPasswordConc = pick(`${primary}/password/${options.concurrency}`);
   notes.push(
     `argon2id verify alone (19 MiB, 2 passes, on the provider's core): ${fmt(argon2.sequentialMs, 1)} ms one at a time, ` +
       `${fmt(argon2.concurrentPerSecond, 1)}/s at most with ${options.concurrency} at once.`,
@@ -163,9 +194,37 @@ export async function loginSection(options: LoginSectionOptions): Promise<Sectio
       );
     }
     notes.push(
-      `The hash's share of an ssokit password login: ${fmt(seqShare * 100)} % of a sequential login's median time; ` +
+      `The hash's share of an ssokit (${primary}) password login: ${fmt(seqShare * 100)} % of a sequential login's median time; ` +
         `at ${options.concurrency} at once the logins reach ${fmt(concShare * 100)} % of what the hash alone allows.`,
     );
+  }
+  if (options.instructions !== undefined && canCountInstructions()) {
+    // A failed count (valgrind) must not lose the timed figures above.
+    try {
+      const counting = options.instructions;
+      const oidc = await countFlowInstructions((wrap) => startOidcLoginSystem({ wrap }), counting);
+      const counts: FlowInstructionCount[] = [oidc];
+      for (const framework of frameworks) {
+        const ssokit = await countFlowInstructions((wrap) => startAdapter(framework, wrap), counting);
+        counts.push(ssokit);
+        const r = ratio(oidc.total, ssokit.total);
+        ratios[`login.${framework}.continue-as.instructions`] = r;
+        ratios['login.continue-as.instructions'] = Math.max(ratios['login.continue-as.instructions'] ?? 0, r);
+      }
+      const kilo = (n: number) => `${fmt(n / 1000, 0)}k`;
+      notes.push(
+        `Instructions per sequential continue-as login (provider + client app, both under callgrind, ${counting.logins} logins after ${counting.warmupLogins} of warm-up): ` +
+          counts
+            .map(
+              (c) =>
+                `${c.system} ${kilo(c.provider)} + ${kilo(c.client)} = ${kilo(c.total)} (ratio ${fmt(oidc.total / c.total, 2)})`,
+            )
+            .join('; ') +
+          '.',
+      );
+    } catch (error) {
+      notes.push(`Instructions per login: not counted (${(error as Error).message})`);
+    }
   }
   if (options.startSsokit === undefined)
     notes.push('ssokit: not measured (provider or client app not available yet)');
@@ -182,6 +241,7 @@ export async function loginSection(options: LoginSectionOptions): Promise<Sectio
       'CPU ms per login: provider + client app.',
     columns: [
       'mode',
+      'ssokit adapter',
       'ssokit logins/s',
       'OIDC logins/s',
       'ratio',
@@ -204,6 +264,11 @@ export async function loginSection(options: LoginSectionOptions): Promise<Sectio
         atLeast: 3,
       },
       {
+        ratio: 'login.continue-as.instructions',
+        description: 'continue-as, instructions per login (callgrind): ssokit >= 3x fewer than OIDC',
+        atLeast: 3,
+      },
+      {
         ratio: 'login.password.sequential.without-hash',
         description: 'password, sequential, hash time taken out of both: ssokit >= 3x OIDC',
         atLeast: 3,
@@ -213,10 +278,10 @@ export async function loginSection(options: LoginSectionOptions): Promise<Sectio
   };
   if (
     options.profile &&
-    options.startSsokit !== undefined &&
+    startSsokit !== undefined &&
     checkGoals(section).some((goal) => goal.met === false)
   ) {
-    section.notes.push(await profileLogins('ssokit', options.startSsokit, 5));
+    section.notes.push(await profileLogins('ssokit', () => startAdapter(primary), 5));
     section.notes.push(await profileLogins('oidc', startOidcLoginSystem, 5));
   }
   return section;

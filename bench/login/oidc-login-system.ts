@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { nextMessage, spawnPinned, stopChild } from '../lib/child-process.ts';
 import { type BrowserResponse, expectStatus, type HttpBrowser } from '../lib/http-browser.ts';
 import type { BenchAccount } from './bench-account.ts';
-import type { RunningLoginSystem } from './login-flow.ts';
+import type { ProcessWrapper, RunningLoginSystem } from './login-flow.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
@@ -20,20 +20,34 @@ function expectSignedInRedirect(step: string, response: BrowserResponse): void {
  * The baseline: oidc-provider (OP, core 1) and an openid-client Express RP (core 0), code
  * flow with PKCE, claims in the ID token.
  */
-export async function startOidcLoginSystem(): Promise<RunningLoginSystem> {
+export async function startOidcLoginSystem(
+  options: { wrap?: ProcessWrapper } = {},
+): Promise<RunningLoginSystem> {
+  const wrap = options.wrap ?? (() => []);
+  // Under valgrind start-up takes minutes.
+  const startTimeoutMs = options.wrap === undefined ? undefined : 600_000;
   // Both start at once and listen; then the OP learns the RP's callback URL, the RP the issuer.
-  const client = spawnPinned(here('./oidc-relying-party-server.ts'), [CLIENT_ID, CLIENT_SECRET], 0);
-  const provider = spawnPinned(here('./oidc-provider-server.ts'), [CLIENT_ID, CLIENT_SECRET], 1);
+  const args = [CLIENT_ID, CLIENT_SECRET];
+  const client = spawnPinned(here('./oidc-relying-party-server.ts'), args, 0, [], wrap('client'));
+  const provider = spawnPinned(here('./oidc-provider-server.ts'), args, 1, [], wrap('provider'));
   let clientUrl: URL;
   try {
     const [listening] = await Promise.all([
-      nextMessage<{ type: 'listening'; url: string; redirectUri: string }>(client, 'listening'),
-      nextMessage(provider, 'listening'),
+      nextMessage<{ type: 'listening'; url: string; redirectUri: string }>(
+        client,
+        'listening',
+        startTimeoutMs,
+      ),
+      nextMessage(provider, 'listening', startTimeoutMs),
     ]);
     provider.send({ type: 'configure', redirectUri: listening.redirectUri });
-    const { url: issuer } = await nextMessage<{ type: 'ready'; url: string }>(provider, 'ready');
+    const { url: issuer } = await nextMessage<{ type: 'ready'; url: string }>(
+      provider,
+      'ready',
+      startTimeoutMs,
+    );
     client.send({ type: 'configure', issuer });
-    await nextMessage(client, 'ready');
+    await nextMessage(client, 'ready', startTimeoutMs);
     clientUrl = new URL(listening.url);
   } catch (error) {
     await Promise.all([stopChild(provider), stopChild(client)]);

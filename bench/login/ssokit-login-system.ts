@@ -3,8 +3,9 @@ import { nextMessage, spawnPinned, spawnUnderCallgrind, stopChild } from '../lib
 import type { ClientStoreKind, ClientStoreNames } from '../ssokit/client-stores.ts';
 import { dropClientStores } from '../ssokit/drop-client-stores.ts';
 import { assertSignedInAtClient, loginAtClient, signInAtProvider } from '../ssokit/ssokit-browser-flows.ts';
+import type { BenchFramework } from '../ssokit/ssokit-framework-apps.ts';
 import { uniqueStoreNames } from '../ssokit/unique-names.ts';
-import type { RunningLoginSystem } from './login-flow.ts';
+import type { ProcessWrapper, RunningLoginSystem } from './login-flow.ts';
 import type { SsokitClientServerConfig } from './ssokit-client-server.ts';
 import type { SsokitProviderServerConfig } from './ssokit-provider-server.ts';
 
@@ -26,6 +27,10 @@ export interface SsokitLoginSystemOptions {
    * (`callgrind_control --instr=on`), its dumps and log in this directory (unpinned).
    */
   providerUnderCallgrind?: string;
+  /** The client app's adapter. @default 'express' */
+  framework?: BenchFramework;
+  /** What each process runs under (callgrind). @default nothing */
+  wrap?: ProcessWrapper;
 }
 
 /** ssokit: the provider and a client app, each in its own process pinned to a core of its own. */
@@ -34,40 +39,58 @@ export async function startSsokitLoginSystem(
 ): Promise<RunningLoginSystem> {
   const kind = options.clientStores ?? 'memory';
   const names = options.names ?? uniqueStoreNames(`login_${kind}`);
+  const framework = options.framework ?? 'express';
   const clientConfig: SsokitClientServerConfig = {
     kind,
     names,
+    framework,
     // Under valgrind the provider is about 50x slower: a call may take seconds.
-    ...(options.providerUnderCallgrind === undefined ? {} : { timeoutMs: 60_000 }),
+    ...(options.providerUnderCallgrind === undefined && options.wrap === undefined
+      ? {}
+      : { timeoutMs: 60_000 }),
   };
+  const wrap = options.wrap ?? (() => []);
+  // Under valgrind start-up (tsx compiling the sources) takes minutes on a busy machine.
+  const startTimeoutMs =
+    options.wrap === undefined && options.providerUnderCallgrind === undefined ? 60_000 : 600_000;
   // Both start at once; the provider registers the client app once the app listens.
   const cores = options.cores ?? { client: 0, provider: 1 };
-  const client = spawnPinned(here('./ssokit-client-server.ts'), [JSON.stringify(clientConfig)], cores.client);
+  const client = spawnPinned(
+    here('./ssokit-client-server.ts'),
+    [JSON.stringify(clientConfig)],
+    cores.client,
+    [],
+    wrap('client'),
+  );
   const providerConfig: SsokitProviderServerConfig = options.provider ?? {};
   const provider =
     options.providerUnderCallgrind === undefined
-      ? spawnPinned(here('./ssokit-provider-server.ts'), [JSON.stringify(providerConfig)], cores.provider)
+      ? spawnPinned(
+          here('./ssokit-provider-server.ts'),
+          [JSON.stringify(providerConfig)],
+          cores.provider,
+          [],
+          wrap('provider'),
+        )
       : spawnUnderCallgrind(
           here('./ssokit-provider-server.ts'),
           [JSON.stringify(providerConfig)],
           options.providerUnderCallgrind,
         );
-  const startTimeoutMs = options.providerUnderCallgrind === undefined ? 60_000 : 600_000;
   const stopBoth = () => Promise.all([stopChild(provider), stopChild(client)]);
   try {
     const [{ url: clientBase }, { url: providerBase }] = await Promise.all([
-      nextMessage<{ type: 'listening'; url: string }>(client, 'listening'),
-      // Under valgrind the start-up (tsx compiling the sources) takes minutes on a busy machine.
+      nextMessage<{ type: 'listening'; url: string }>(client, 'listening', startTimeoutMs),
       nextMessage<{ type: 'ready'; url: string }>(provider, 'ready', startTimeoutMs),
     ]);
     const clientUrl = new URL(clientBase);
     provider.send({ type: 'register-client', host: clientUrl.host });
     await nextMessage(provider, 'client-registered', startTimeoutMs);
     client.send({ type: 'configure', providerUrl: providerBase });
-    await nextMessage(client, 'ready');
+    await nextMessage(client, 'ready', startTimeoutMs);
     const providerUrl = new URL(providerBase);
     return {
-      name: 'ssokit',
+      name: `ssokit (${framework})`,
       processes: { provider, client },
       clientOrigin: clientUrl,
       async signIn(browser, account) {

@@ -21,9 +21,11 @@ export async function createBenchClientListener(
   framework: BenchFramework,
   providerUrl: string,
   stores: ClientStores,
+  /** The deadline of the calls to the provider. @default the client's (5 s) */
+  timeoutMs?: number,
 ): Promise<{ listener: RequestListener; close(): Promise<void> }> {
   if (framework === 'express')
-    return { listener: createBenchClientApp(providerUrl, stores), close: async () => {} };
+    return { listener: createBenchClientApp(providerUrl, stores, timeoutMs), close: async () => {} };
   const config: SsoClientConfig & { loginPath: string } = {
     providerUrl,
     apiKey: BENCH_API_KEY,
@@ -32,6 +34,7 @@ export async function createBenchClientListener(
     userStore: stores.userStore,
     logger: benchLogger('ssokit-client'),
     loginPath: CLIENT_LOGIN_PATH,
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
   };
   const me = (user: { username: string; email?: unknown } | undefined) => ({
     username: user?.username,

@@ -147,7 +147,7 @@ export function providerMetrics(options: ProviderMetricsOptions = {}): ProviderM
     labelNames: ['why'] as const,
     registers,
   });
-  const logoutNoticeDuration = new Histogram({
+  const logoutNoticeDuration = new BucketHistogram({
     name: 'ssokit_provider_logout_notice_delivery_duration_seconds',
     help: 'Deliveries of logout notices to client apps, by result (delivered or failed)',
     labelNames: ['result'] as const,
@@ -191,12 +191,12 @@ export function providerMetrics(options: ProviderMetricsOptions = {}): ProviderM
           return;
         case 'logout_notice_delivered':
           logoutNotices.inc({ outcome: 'delivered' });
-          logoutNoticeDuration.observe({ result: 'delivered' }, event.seconds);
+          logoutNoticeDuration.labels('delivered').observe(event.seconds);
           return;
         case 'logout_notice_failed':
           logoutNotices.inc({ outcome: 'failed' });
           logoutNoticeFailures.inc({ why: event.outcome });
-          logoutNoticeDuration.observe({ result: 'failed' }, event.seconds);
+          logoutNoticeDuration.labels('failed').observe(event.seconds);
           return;
         case 'logout_notice_given_up':
           logoutNotices.inc({ outcome: event.outcome === 'no_logout_url' ? 'no_logout_url' : 'given_up' });

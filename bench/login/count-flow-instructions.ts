@@ -1,0 +1,103 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { HttpBrowser } from '../lib/http-browser.ts';
+import { benchAccount } from './bench-account.ts';
+import type { ProcessWrapper, RunningLoginSystem } from './login-flow.ts';
+
+const run = promisify(execFile);
+
+export interface FlowInstructionCount {
+  system: string;
+  /** User-space instructions per login: provider, client app, and both. */
+  provider: number;
+  client: number;
+  total: number;
+  logins: number;
+}
+
+export interface CountFlowInstructionsOptions {
+  /** Logins before counting starts (JIT warm-up, start-up garbage collected). */
+  warmupLogins: number;
+  logins: number;
+}
+
+/**
+ * The instructions callgrind counted for one process: the sum over its dumps (the one asked
+ * for once counting is off, and the one at exit, if it got that far, which adds nothing).
+ */
+function collected(directory: string, side: string): number {
+  const files = readdirSync(directory).filter((name) => name.startsWith(`${side}.out`));
+  let sum = 0;
+  for (const name of files) {
+    const total = /^totals: (\d+)/m.exec(readFileSync(join(directory, name), 'utf8'))?.[1];
+    if (total !== undefined) sum += Number(total);
+  }
+  if (sum === 0) throw new Error(`${side}: callgrind wrote no count (${files.join(', ') || 'no file'})`);
+  return sum;
+}
+
+/**
+ * Instructions a login system's provider and client app execute per sequential "continue as"
+ * login, both processes under valgrind's callgrind (counting switched on after the warm-up):
+ * unlike logins per second, the count repeats within about 1 % whatever else the machine
+ * does. Kernel work (sockets) is not counted. `start` gets the wrapper to run its processes
+ * under; it must allow for valgrind's start-up (minutes) and its ~50x slowdown.
+ */
+export async function countFlowInstructions(
+  start: (wrap: ProcessWrapper) => Promise<RunningLoginSystem>,
+  options: CountFlowInstructionsOptions,
+): Promise<FlowInstructionCount> {
+  const directory = mkdtempSync(join(tmpdir(), 'ssokit-bench-login-callgrind-'));
+  const outFile = (side: string) => join(directory, `${side}.out`);
+  const wrap: ProcessWrapper = (side) => [
+    '/usr/bin/valgrind',
+    '--tool=callgrind',
+    // V8 writes and rewrites machine code at run time.
+    '--smc-check=all-non-file',
+    '--instr-atstart=no',
+    `--callgrind-out-file=${outFile(side)}`,
+  ];
+  try {
+    const system = await start(wrap);
+    const { provider, client } = system.processes;
+    const account = benchAccount(0);
+    const browser = new HttpBrowser();
+    const login = async () => {
+      browser.forget(system.clientOrigin);
+      await system.continueAs(browser, account);
+    };
+    const control = (...args: string[]) =>
+      Promise.all(
+        [provider, client].map((child) => run('/usr/bin/callgrind_control', [...args, String(child.pid)])),
+      );
+    try {
+      // Under valgrind the first logins, not yet compiled, can outlast a deadline: retried.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await system.signIn(browser, account);
+          break;
+        } catch (error) {
+          if (attempt >= 5) throw error;
+        }
+      }
+      for (let i = 0; i < options.warmupLogins; i++) await login().catch(() => undefined);
+      await login();
+      await system.assertSignedIn(browser, account);
+      await control('--instr=on');
+      for (let i = 0; i < options.logins; i++) await login();
+      await control('--instr=off');
+      // Written now: a process killed at stop (slow under valgrind) writes nothing at exit.
+      await control('--dump');
+    } finally {
+      await system.stop();
+    }
+    const perLogin = (side: string) => collected(directory, side) / options.logins;
+    const counts = { provider: perLogin('provider'), client: perLogin('client') };
+    return { system: system.name, ...counts, total: counts.provider + counts.client, logins: options.logins };
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
