@@ -34,22 +34,11 @@ after(() => rmSync(folder, { recursive: true, force: true }));
 const silent = () => pino({ level: 'info' }, new Writable({ write: (_chunk, _encoding, done) => done() }));
 const ANN = { username: 'ann', password: 'pass-123' };
 
-/** An Express app with `/me`, and the logout notice route mounted by hand (POST, raw body). */
+/** An Express app with `/me`; the adapter serves the logout notice route. */
 async function startApp(config: SsoClientConfig): Promise<TestApp> {
   const router = ssoClient({ userStorage: 'cache', logger: memoryLogger(), ...config });
   const { client } = router;
   const app = express();
-  app.post(client.settings.logoutNoticePath, express.raw({ type: () => true }), async (req, res) => {
-    const queryStart = req.originalUrl.indexOf('?');
-    const answer = await client.handleLogoutNotice({
-      method: 'POST',
-      path: req.path,
-      rawQuery: queryStart === -1 ? '' : req.originalUrl.slice(queryStart + 1),
-      headers: req.headers,
-      body: req.body as Buffer,
-    });
-    res.writeHead(answer.status, answer.headers).end(answer.body);
-  });
   app.use(router);
   app.get('/me', (req, res) => {
     res.json(req.user?.username ?? null);
