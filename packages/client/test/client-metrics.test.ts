@@ -9,21 +9,11 @@ import {
 } from '@ssokit/provider';
 import { keyValueStoreFromUrl } from '@ssokit/stores';
 import { Registry } from 'prom-client';
+import { metricValue } from '../../provider/test/support/metric-value.ts';
 import { ssoClientMetrics } from '../src/metrics/index.ts';
 import { API_KEY, SECRET_KEY } from './fixtures.ts';
 import { signIn, signInAtProvider, startTestApp, type TestApp } from './test-app.ts';
 import { TestBrowser } from './test-browser.ts';
-
-async function value(registry: Registry, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const metric = registry.getSingleMetric(name);
-  assert.ok(metric, `no metric ${name}`);
-  const { values } = await metric.get();
-  return values
-    .filter((entry) =>
-      Object.entries(labels).every(([key, expected]) => String(entry.labels[key]) === expected),
-    )
-    .reduce((sum, entry) => sum + entry.value, 0);
-}
 
 describe('client metrics through the events option and ssoClientMetrics', () => {
   let provider: RunningProvider;
@@ -57,8 +47,8 @@ describe('client metrics through the events option and ssoClientMetrics', () => 
   it('counts a login started and completed, and times both provider calls', async () => {
     const answer = await signIn(new TestBrowser(), app, { username: 'user1', password: '123' });
     assert.equal(answer.status, 302);
-    assert.equal(await value(registry, 'ssokit_client_logins_started_total'), 1);
-    assert.equal(await value(registry, 'ssokit_client_logins_completed_total'), 1);
+    assert.equal(await metricValue(registry, 'ssokit_client_logins_started_total'), 1);
+    assert.equal(await metricValue(registry, 'ssokit_client_logins_completed_total'), 1);
     const calls = await registry.getSingleMetricAsString('ssokit_client_provider_call_duration_seconds');
     assert.match(calls, /_count\{endpoint="reqeusttoken",outcome="ok"\} 1/);
     assert.match(calls, /_count\{endpoint="authtoken",outcome="ok"\} 1/);
@@ -81,10 +71,10 @@ describe('client metrics through the events option and ssoClientMetrics', () => 
     const start = await new TestBrowser().request(`${app.url}/accounts/login/`);
     assert.ok(start.status >= 500);
     assert.equal(
-      await value(registry, 'ssokit_client_provider_call_errors_total', { endpoint: 'reqeusttoken' }),
+      await metricValue(registry, 'ssokit_client_provider_call_errors_total', { endpoint: 'reqeusttoken' }),
       1,
     );
-    assert.equal(await value(registry, 'ssokit_client_logins_refused_total', { stage: 'begin' }), 1);
+    assert.equal(await metricValue(registry, 'ssokit_client_logins_refused_total', { stage: 'begin' }), 1);
   });
 });
 
@@ -105,7 +95,7 @@ describe('client session store errors', () => {
       });
       assert.equal(page.status, 503);
       assert.ok(
-        (await value(registry, 'ssokit_client_session_store_errors_total', { operation: 'get' })) >= 1,
+        (await metricValue(registry, 'ssokit_client_session_store_errors_total', { operation: 'get' })) >= 1,
       );
     } finally {
       await app.close();

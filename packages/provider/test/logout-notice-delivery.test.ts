@@ -9,22 +9,11 @@ import type { Registry } from 'prom-client';
 import type { ProviderSchema } from '../src/accounts/account-schema.ts';
 import type { SqlClientStore } from '../src/clients/sql-client-store.ts';
 import { CLIENT_SIGN_INS_TABLE } from '../src/logout/logout-schema.ts';
+import { metricValue } from './support/metric-value.ts';
 import { type ProviderFixture, startProviderFixture } from './support/provider-fixture.ts';
 import { type Dialect, type TemporaryDatabase, temporaryDatabase } from './support/temporary-database.ts';
 
 const DAY = 86_400_000;
-
-/** The value of one series (0 when it has not been counted yet). */
-async function value(registry: Registry, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const metric = registry.getSingleMetric(name);
-  assert.ok(metric, `no metric ${name}`);
-  const { values } = await metric.get();
-  return values
-    .filter((entry) =>
-      Object.entries(labels).every(([key, expected]) => String(entry.labels[key]) === expected),
-    )
-    .reduce((sum, entry) => sum + entry.value, 0);
-}
 
 function deliverySuite(dialect: Dialect, skip: string | false) {
   describe(`logout notice delivery on ${dialect}: metrics, audit, pruning`, { skip }, () => {
@@ -83,16 +72,19 @@ function deliverySuite(dialect: Dialect, skip: string | false) {
         userId: user1.id,
       });
       await provider.accounts.setActive('user1', false);
-      assert.equal(await value(registry, 'ssokit_provider_logout_notices_pending'), 1);
+      assert.equal(await metricValue(registry, 'ssokit_provider_logout_notices_pending'), 1);
 
       const round = await provider.logoutNotices.runOnce();
       assert.deepEqual(round, { sent: 1, failed: 0, gaveUp: 0 });
       assert.equal(received, 1);
       assert.equal(
-        await value(registry, 'ssokit_provider_logout_notices_total', { outcome: 'delivered' }),
+        await metricValue(registry, 'ssokit_provider_logout_notices_total', { outcome: 'delivered' }),
         1,
       );
-      assert.equal(await value(registry, 'ssokit_provider_logout_notices_total', { outcome: 'failed' }), 0);
+      assert.equal(
+        await metricValue(registry, 'ssokit_provider_logout_notices_total', { outcome: 'failed' }),
+        0,
+      );
       const timed = await registry
         .getSingleMetric('ssokit_provider_logout_notice_delivery_duration_seconds')
         ?.get();
@@ -102,7 +94,7 @@ function deliverySuite(dialect: Dialect, skip: string | false) {
           entry.labels.result === 'delivered',
       );
       assert.equal(count?.value, 1);
-      assert.equal(await value(registry, 'ssokit_provider_logout_notices_pending'), 0);
+      assert.equal(await metricValue(registry, 'ssokit_provider_logout_notices_pending'), 0);
       const [delivered, ...more] = await auditOf('logout_notice_delivered');
       assert.equal(more.length, 0);
       assert.equal(delivered?.apiKey, apiKey);
@@ -123,12 +115,15 @@ function deliverySuite(dialect: Dialect, skip: string | false) {
       try {
         assert.equal(await provider.singleLogout.endAccountSessions(user2.id), 1);
         assert.deepEqual(await provider.logoutNotices.runOnce(), { sent: 0, failed: 1, gaveUp: 0 });
-        assert.equal(await value(registry, 'ssokit_provider_logout_notices_total', { outcome: 'failed' }), 1);
         assert.equal(
-          await value(registry, 'ssokit_provider_logout_notice_failures_total', { why: 'refused' }),
+          await metricValue(registry, 'ssokit_provider_logout_notices_total', { outcome: 'failed' }),
           1,
         );
-        assert.equal(await value(registry, 'ssokit_provider_logout_notices_pending'), 1);
+        assert.equal(
+          await metricValue(registry, 'ssokit_provider_logout_notice_failures_total', { why: 'refused' }),
+          1,
+        );
+        assert.equal(await metricValue(registry, 'ssokit_provider_logout_notices_pending'), 1);
         assert.equal((await auditOf('logout_notice_given_up')).length, 0);
 
         fixture.clock.offsetMs = DAY + 60_000;
@@ -137,9 +132,15 @@ function deliverySuite(dialect: Dialect, skip: string | false) {
         fixture.clock.offsetMs = 0;
         answer = 200;
       }
-      assert.equal(await value(registry, 'ssokit_provider_logout_notices_total', { outcome: 'given_up' }), 1);
-      assert.equal(await value(registry, 'ssokit_provider_logout_notices_total', { outcome: 'failed' }), 2);
-      assert.equal(await value(registry, 'ssokit_provider_logout_notices_pending'), 0);
+      assert.equal(
+        await metricValue(registry, 'ssokit_provider_logout_notices_total', { outcome: 'given_up' }),
+        1,
+      );
+      assert.equal(
+        await metricValue(registry, 'ssokit_provider_logout_notices_total', { outcome: 'failed' }),
+        2,
+      );
+      assert.equal(await metricValue(registry, 'ssokit_provider_logout_notices_pending'), 0);
       const [givenUp] = await auditOf('logout_notice_given_up');
       assert.equal(givenUp?.apiKey, apiKey);
       assert.equal(givenUp?.username, 'user2');

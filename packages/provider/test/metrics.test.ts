@@ -8,19 +8,9 @@ import { silentLogger } from '../src/logging/provider-logger.ts';
 import type { ProviderEvent } from '../src/observability/provider-events.ts';
 import { serveProvider } from '../src/serve-provider.ts';
 import { TestBrowser } from './support/browser.ts';
+import { metricValue } from './support/metric-value.ts';
 import { type ProviderFixture, startProviderFixture } from './support/provider-fixture.ts';
 import { ownSignIn, ssoLogin } from './support/sso-login.ts';
-
-/** The value of one series (0 when it has not been counted yet). */
-async function value(registry: Registry, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const metric = registry.getSingleMetric(name);
-  assert.ok(metric, `no metric ${name}`);
-  const { values } = await metric.get();
-  const matching = values.filter((entry) =>
-    Object.entries(labels).every(([key, expected]) => String(entry.labels[key]) === expected),
-  );
-  return matching.reduce((sum, entry) => sum + entry.value, 0);
-}
 
 describe('provider metrics', () => {
   let fixture: ProviderFixture;
@@ -38,26 +28,26 @@ describe('provider metrics', () => {
     const login = await ssoLogin(fixture, 'user1', '123');
     assert.equal(login.status, 200);
     assert.equal(
-      await value(registry, 'ssokit_provider_sign_ins_total', { outcome: 'success', via: 'sso' }),
+      await metricValue(registry, 'ssokit_provider_sign_ins_total', { outcome: 'success', via: 'sso' }),
       1,
     );
-    assert.equal(await value(registry, 'ssokit_provider_tokens_issued_total'), 1);
-    assert.equal(await value(registry, 'ssokit_provider_tokens_redeemed_total'), 1);
+    assert.equal(await metricValue(registry, 'ssokit_provider_tokens_issued_total'), 1);
+    assert.equal(await metricValue(registry, 'ssokit_provider_tokens_redeemed_total'), 1);
     for (const endpoint of ['reqeusttoken', 'authtoken']) {
       assert.equal(
-        await value(registry, 'ssokit_provider_signed_calls_total', { endpoint, outcome: 'ok' }),
+        await metricValue(registry, 'ssokit_provider_signed_calls_total', { endpoint, outcome: 'ok' }),
         1,
       );
     }
     // The fixture's key-value store is in memory (no I/O, not timed); its SQL accounts are.
     assert.ok(
-      (await value(registry, 'ssokit_provider_store_operation_duration_seconds', {
+      (await metricValue(registry, 'ssokit_provider_store_operation_duration_seconds', {
         store: 'accounts',
         operation: 'findById',
       })) > 0,
     );
     assert.equal(
-      await value(registry, 'ssokit_provider_store_operation_duration_seconds', { store: 'key_value' }),
+      await metricValue(registry, 'ssokit_provider_store_operation_duration_seconds', { store: 'key_value' }),
       0,
     );
     const route = async (r: string) => {
@@ -84,14 +74,16 @@ describe('provider metrics', () => {
     await ownSignIn(browser, 'user2', 'Guess-Qz9');
     assert.equal((await ownSignIn(browser, 'user2', '456')).status, 429);
     const signIns = (outcome: string) =>
-      value(registry, 'ssokit_provider_sign_ins_total', { outcome, via: 'provider' });
+      metricValue(registry, 'ssokit_provider_sign_ins_total', { outcome, via: 'provider' });
     assert.equal(await signIns('wrong_password'), 3);
     assert.equal(await signIns('unknown_user'), 1);
     assert.equal(await signIns('rate_limited'), 1);
-    assert.equal(await value(registry, 'ssokit_provider_rate_limit_refusals_total'), 1);
+    assert.equal(await metricValue(registry, 'ssokit_provider_rate_limit_refusals_total'), 1);
     const refused = await fetch(`${fixture.url}/sso/authtoken/?api_key=nope`);
     assert.equal(refused.status, 403);
-    assert.ok((await value(registry, 'ssokit_provider_signed_calls_total', { endpoint: 'authtoken' })) >= 2);
+    assert.ok(
+      (await metricValue(registry, 'ssokit_provider_signed_calls_total', { endpoint: 'authtoken' })) >= 2,
+    );
   });
 
   it('serves Prometheus text on its own port, with process metrics, and no name or token in any label', async () => {
@@ -118,8 +110,11 @@ describe('provider metrics', () => {
       await ssoLogin(other, 'user1', '123');
       const otherRegistry = other.running.provider.metrics?.registry as Registry;
       assert.notEqual(otherRegistry, registry);
-      assert.equal(await value(otherRegistry, 'ssokit_provider_sign_ins_total', { outcome: 'success' }), 1);
-      assert.equal(await value(registry, 'ssokit_provider_sign_ins_total', { outcome: 'success' }), 1);
+      assert.equal(
+        await metricValue(otherRegistry, 'ssokit_provider_sign_ins_total', { outcome: 'success' }),
+        1,
+      );
+      assert.equal(await metricValue(registry, 'ssokit_provider_sign_ins_total', { outcome: 'success' }), 1);
     } finally {
       await other.close();
     }
@@ -157,11 +152,16 @@ describe('metrics of a sign-in while the store is down', {
       });
       assert.equal(answer.status, 503);
       const registry = running.provider.metrics?.registry as Registry;
-      assert.equal(await value(registry, 'ssokit_provider_sign_ins_total', { outcome: 'unavailable' }), 1);
-      assert.ok(
-        (await value(registry, 'ssokit_provider_store_operation_errors_total', { store: 'key_value' })) >= 1,
+      assert.equal(
+        await metricValue(registry, 'ssokit_provider_sign_ins_total', { outcome: 'unavailable' }),
+        1,
       );
-      assert.equal(await value(registry, 'ssokit_provider_ready'), 1);
+      assert.ok(
+        (await metricValue(registry, 'ssokit_provider_store_operation_errors_total', {
+          store: 'key_value',
+        })) >= 1,
+      );
+      assert.equal(await metricValue(registry, 'ssokit_provider_ready'), 1);
     } finally {
       await running.close();
       await keyValueStore.close();
