@@ -11,10 +11,12 @@ const run = promisify(execFile);
 
 export interface FlowInstructionCount {
   system: string;
-  /** User-space instructions per login: provider, client app, and both. */
+  /** User-space instructions per login, all threads: provider, client app, and both. */
   provider: number;
   client: number;
   total: number;
+  /** The same for the main threads alone (no V8 compiler or GC helper threads). */
+  mainThread: { provider: number; client: number; total: number };
   logins: number;
 }
 
@@ -28,15 +30,19 @@ export interface CountFlowInstructionsOptions {
  * The instructions callgrind counted for one process: the sum over its dumps (the one asked
  * for once counting is off, and the one at exit, if it got that far, which adds nothing).
  */
-function collected(directory: string, side: string): number {
+function collected(directory: string, side: string): { all: number; mainThread: number } {
   const files = readdirSync(directory).filter((name) => name.startsWith(`${side}.out`));
-  let sum = 0;
+  let all = 0;
+  let mainThread = 0;
   for (const name of files) {
     const total = /^totals: (\d+)/m.exec(readFileSync(join(directory, name), 'utf8'))?.[1];
-    if (total !== undefined) sum += Number(total);
+    if (total === undefined) continue;
+    all += Number(total);
+    // `--separate-threads=yes`: one file per thread, the main thread's ending in -01.
+    if (name.endsWith('-01')) mainThread += Number(total);
   }
-  if (sum === 0) throw new Error(`${side}: callgrind wrote no count (${files.join(', ') || 'no file'})`);
-  return sum;
+  if (all === 0) throw new Error(`${side}: callgrind wrote no count (${files.join(', ') || 'no file'})`);
+  return { all, mainThread };
 }
 
 /**
@@ -58,6 +64,7 @@ export async function countFlowInstructions(
     // V8 writes and rewrites machine code at run time.
     '--smc-check=all-non-file',
     '--instr-atstart=no',
+    '--separate-threads=yes',
     `--callgrind-out-file=${outFile(side)}`,
   ];
   try {
@@ -94,10 +101,24 @@ export async function countFlowInstructions(
     } finally {
       await system.stop();
     }
-    const perLogin = (side: string) => collected(directory, side) / options.logins;
-    const counts = { provider: perLogin('provider'), client: perLogin('client') };
-    return { system: system.name, ...counts, total: counts.provider + counts.client, logins: options.logins };
+    const providerCount = collected(directory, 'provider');
+    const clientCount = collected(directory, 'client');
+    const per = (count: number) => count / options.logins;
+    return {
+      system: system.name,
+      provider: per(providerCount.all),
+      client: per(clientCount.all),
+      total: per(providerCount.all + clientCount.all),
+      mainThread: {
+        provider: per(providerCount.mainThread),
+        client: per(clientCount.mainThread),
+        total: per(providerCount.mainThread + clientCount.mainThread),
+      },
+      logins: options.logins,
+    };
   } finally {
-    rmSync(directory, { recursive: true, force: true });
+    // BENCH_KEEP_CALLGRIND=1 keeps the dumps, for callgrind_annotate.
+    if (process.env.BENCH_KEEP_CALLGRIND === '1') console.error(`callgrind dumps kept in ${directory}`);
+    else rmSync(directory, { recursive: true, force: true });
   }
 }

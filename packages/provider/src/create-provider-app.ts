@@ -87,6 +87,7 @@ export function createProviderApp(providerOrOptions: ProviderOptions | Provider 
     api,
     loginPath,
     loginPage,
+    formBodyLimitBytes: options.formBodyLimitBytes,
     trustProxy,
     onRequest: warnIfInsecure,
     onError: failureAnswerer(failureOptions),

@@ -65,6 +65,34 @@ async function loginScenario(fixture: ProviderFixture) {
   });
   const question = await step('continue as', browser.get(page));
   await step('continue as, linked', browser.get(`${page}&cwca=yes`));
+  const csrf = TestBrowser.csrfField(question.body);
+  const formType = { 'content-type': 'application/x-www-form-urlencoded' };
+  await step(
+    'form over the limit',
+    browser.request('POST', page, { headers: formType, body: 'a'.repeat(17_000) }),
+  );
+  await step(
+    'form as JSON',
+    browser.request('POST', page, { headers: { 'content-type': 'application/json' }, body: '{}' }),
+  );
+  await step(
+    'compressed form',
+    browser.request('POST', page, { headers: { ...formType, 'content-encoding': 'gzip' }, body: 'x' }),
+  );
+  await step(
+    'form not UTF-8',
+    browser.request('POST', page, { headers: formType, body: Buffer.from([0x63, 0x3d, 0xff]) }),
+  );
+  await step(
+    'form with a bad escape',
+    browser.request('POST', page, { headers: formType, body: 'cwca=%ZZ' }),
+  );
+  await step(
+    'form with a repeated field',
+    browser.request('POST', page, { headers: formType, body: `csrf_token=${csrf}&cwca=yes&cwca=no` }),
+  );
+  await step('form without a body', browser.request('POST', page, { headers: formType }));
+  await step('form without its CSRF token', browser.post(page, { cwca: 'yes' }));
   const continued = await step(
     'continued',
     browser.post(page, { csrf_token: TestBrowser.csrfField(question.body), cwca: 'yes' }),
@@ -112,6 +140,22 @@ describe('the SSO fast path in front of Express', () => {
     const [, user] = fastSteps.at(-2) as [string, ReturnType<typeof comparable>];
     assert.equal(user.status, 200);
     assert.match(user.body, /"username": "user1"/);
+    const statusOf = new Map(
+      fastSteps.map(([name, answer]) => [name, (answer as { status: number }).status]),
+    );
+    assert.deepEqual(
+      [
+        'form over the limit',
+        'form as JSON',
+        'compressed form',
+        'form not UTF-8',
+        'form with a bad escape',
+        'form with a repeated field',
+        'form without a body',
+        'form without its CSRF token',
+      ].map((name) => statusOf.get(name)),
+      [413, 415, 415, 400, 400, 400, 403, 403],
+    );
   });
 
   it('leaves the requests of a provider mounted in another Express app to Express', async () => {
