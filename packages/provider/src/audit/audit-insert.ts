@@ -3,8 +3,6 @@ import { AUDIT_TABLE, type AuditRow, type AuditSchema } from './audit-schema.ts'
 
 export type NewAuditRow = Omit<AuditRow, 'id'>;
 
-/** The columns in the order of the INSERT's parameters, row after row. */
-const COLUMNS = ['at', 'action', 'outcome', 'username', 'address', 'api_key', 'via', 'host'] as const;
 const PLACEHOLDER: NewAuditRow = {
   at: '',
   action: '',
@@ -34,8 +32,20 @@ export function auditInsert(db: Kysely<AuditSchema>, maxBatch: number) {
         .compile();
       compiled.set(rows.length, query);
     }
+    // In the INSERT's column order (PLACEHOLDER's), row after row; named loads stay monomorphic.
     const parameters: unknown[] = [];
-    for (const row of rows) for (const column of COLUMNS) parameters.push(row[column]);
+    for (const row of rows) {
+      parameters.push(
+        row.at,
+        row.action,
+        row.outcome,
+        row.username,
+        row.address,
+        row.api_key,
+        row.via,
+        row.host,
+      );
+    }
     await db.executeQuery({ ...query, parameters });
   };
 }

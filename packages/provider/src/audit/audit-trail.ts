@@ -11,6 +11,7 @@ import {
   type AuditSchema,
   auditMigrations,
 } from './audit-schema.ts';
+import { isoTimestamps } from './iso-timestamp.ts';
 
 /** One security-relevant action, as `ssokit provider audit` lists it. */
 export interface AuditEvent {
@@ -104,12 +105,12 @@ function cut(value: string | null | undefined, width: number): string | null {
   return value.length > width ? value.slice(0, width) : value;
 }
 
-function toRow(event: ProviderEvent, at: Date): NewRow {
+function toRow(event: ProviderEvent, at: string): NewRow {
   const fields = event as Partial<
     Record<'outcome' | 'username' | 'address' | 'apiKey' | 'via' | 'host', string | null>
   >;
   return {
-    at: at.toISOString(),
+    at,
     action: event.type,
     outcome: cut(fields.outcome, AUDIT_WIDTHS.outcome),
     username: cut(fields.username, AUDIT_WIDTHS.username),
@@ -157,6 +158,7 @@ export function sqlAuditTrail(
   let writing: Promise<void> | undefined;
   let failing = false;
   const insert = auditInsert(db, BATCH);
+  const stamp = isoTimestamps();
 
   const write = async (): Promise<void> => {
     while (waiting.length > 0) {
@@ -205,7 +207,7 @@ export function sqlAuditTrail(
     observer: {
       event(event) {
         if (NOT_AUDITED.has(event.type)) return;
-        const row = toRow(event, new Date(now()));
+        const row = toRow(event, stamp(now()));
         if (!LOGGED_AT_DEBUG.has(event.type)) {
           logger.info({ event: 'audit', ...withoutNulls(row) }, event.type.replaceAll('_', ' '));
         } else if (debugEnabled(logger)) {
