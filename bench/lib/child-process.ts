@@ -57,6 +57,10 @@ export function spawnUnderCallgrind(entry: string, args: string[], directory: st
       `--callgrind-out-file=${directory}/callgrind.out`,
       `--log-file=${directory}/valgrind.log`,
       process.execPath,
+      // V8's compiler and GC on the main thread: valgrind runs threads one at a time at its own
+      // pace, which made the same count move by up to 20 % between runs; this way it repeats.
+      '--single-threaded',
+      ...(process.env.BENCH_CALLGRIND_NODE_FLAGS?.split(' ') ?? []),
       '--import',
       'tsx',
       entry,

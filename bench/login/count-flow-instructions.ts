@@ -48,8 +48,12 @@ function collected(directory: string, side: string): { all: number; mainThread: 
 /**
  * Instructions a login system's provider and client app execute per sequential "continue as"
  * login, both processes under valgrind's callgrind (counting switched on after the warm-up):
- * unlike logins per second, the count repeats within about 1 % whatever else the machine
- * does. Kernel work (sockets) is not counted. `start` gets the wrapper to run its processes
+ * unlike logins per second, the count repeats whatever else the machine does. V8 runs
+ * `--single-threaded`: with its compiler and GC on background threads, which valgrind runs
+ * one at a time at its own pace, the count of the same system moved by up to 40 % between
+ * runs (warm code or not yet); single-threaded it repeats within about 1 %. The warm-up must
+ * be long enough for the code to be optimized (a few hundred logins were not: 40 % more).
+ * Kernel work (sockets) is not counted. `start` gets the wrapper to run its processes
  * under; it must allow for valgrind's start-up (minutes) and its ~50x slowdown.
  */
 export async function countFlowInstructions(
@@ -58,15 +62,18 @@ export async function countFlowInstructions(
 ): Promise<FlowInstructionCount> {
   const directory = mkdtempSync(join(tmpdir(), 'ssokit-bench-login-callgrind-'));
   const outFile = (side: string) => join(directory, `${side}.out`);
-  const wrap: ProcessWrapper = (side) => [
-    '/usr/bin/valgrind',
-    '--tool=callgrind',
-    // V8 writes and rewrites machine code at run time.
-    '--smc-check=all-non-file',
-    '--instr-atstart=no',
-    '--separate-threads=yes',
-    `--callgrind-out-file=${outFile(side)}`,
-  ];
+  const wrap: ProcessWrapper = (side) => ({
+    command: [
+      '/usr/bin/valgrind',
+      '--tool=callgrind',
+      // V8 writes and rewrites machine code at run time.
+      '--smc-check=all-non-file',
+      '--instr-atstart=no',
+      '--separate-threads=yes',
+      `--callgrind-out-file=${outFile(side)}`,
+    ],
+    nodeOptions: ['--single-threaded'],
+  });
   try {
     const system = await start(wrap);
     const { provider, client } = system.processes;

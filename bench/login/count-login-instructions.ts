@@ -19,6 +19,14 @@ export interface LoginInstructionOptions {
   concurrency: number;
 }
 
+/**
+ * The audit trail writes a batch when 100 rows wait or 250 ms after the first. At real speed
+ * a provider busy with logins fills its batches (three rows a login); under callgrind, about
+ * 50x slower, 250 ms hold one login's rows, and every login would pay a whole INSERT
+ * statement. With the interval scaled by that slowdown the batches are as full as at real speed.
+ */
+const AUDIT_FLUSH_INTERVAL_UNDER_CALLGRIND_MS = 250 * 50;
+
 /** Instructions the provider executes per login of each mode, counted by callgrind. */
 export type LoginInstructions = Record<LoginMode, { all: number; mainThread: number }>;
 
@@ -56,7 +64,11 @@ export async function countLoginInstructions(
 ): Promise<LoginInstructions> {
   const directory = mkdtempSync(join(tmpdir(), 'ssokit-bench-login-callgrind-'));
   const system = await startSsokitLoginSystem({
-    provider: { ...provider, accounts: options.concurrency },
+    provider: {
+      ...provider,
+      accounts: options.concurrency,
+      auditFlushIntervalMs: AUDIT_FLUSH_INTERVAL_UNDER_CALLGRIND_MS,
+    },
     providerUnderCallgrind: directory,
   });
   try {

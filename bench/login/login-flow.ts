@@ -29,5 +29,11 @@ export interface RunningLoginSystem {
   stop(): Promise<void>;
 }
 
-/** The command (e.g. valgrind and its options) each process of a login system runs under. */
-export type ProcessWrapper = (side: 'provider' | 'client') => string[];
+/**
+ * What each process of a login system runs under: a command (e.g. valgrind and its options)
+ * and options for its Node.js (e.g. `--single-threaded`).
+ */
+export type ProcessWrapper = (side: 'provider' | 'client') => { command: string[]; nodeOptions: string[] };
+
+/** Runs a process as it is. */
+export const unwrapped: ProcessWrapper = () => ({ command: [], nodeOptions: [] });

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { nextMessage, spawnPinned, stopChild } from '../lib/child-process.ts';
 import { type BrowserResponse, expectStatus, type HttpBrowser } from '../lib/http-browser.ts';
 import type { BenchAccount } from './bench-account.ts';
-import type { ProcessWrapper, RunningLoginSystem } from './login-flow.ts';
+import { type ProcessWrapper, type RunningLoginSystem, unwrapped } from './login-flow.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
@@ -23,13 +23,26 @@ function expectSignedInRedirect(step: string, response: BrowserResponse): void {
 export async function startOidcLoginSystem(
   options: { wrap?: ProcessWrapper } = {},
 ): Promise<RunningLoginSystem> {
-  const wrap = options.wrap ?? (() => []);
+  const wrap = options.wrap ?? unwrapped;
   // Under valgrind start-up takes minutes.
   const startTimeoutMs = options.wrap === undefined ? undefined : 600_000;
   // Both start at once and listen; then the OP learns the RP's callback URL, the RP the issuer.
   const args = [CLIENT_ID, CLIENT_SECRET];
-  const client = spawnPinned(here('./oidc-relying-party-server.ts'), args, 0, [], wrap('client'));
-  const provider = spawnPinned(here('./oidc-provider-server.ts'), args, 1, [], wrap('provider'));
+  const [clientWrap, providerWrap] = [wrap('client'), wrap('provider')];
+  const client = spawnPinned(
+    here('./oidc-relying-party-server.ts'),
+    args,
+    0,
+    clientWrap.nodeOptions,
+    clientWrap.command,
+  );
+  const provider = spawnPinned(
+    here('./oidc-provider-server.ts'),
+    args,
+    1,
+    providerWrap.nodeOptions,
+    providerWrap.command,
+  );
   let clientUrl: URL;
   try {
     const [listening] = await Promise.all([

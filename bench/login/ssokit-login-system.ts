@@ -5,7 +5,7 @@ import { dropClientStores } from '../ssokit/drop-client-stores.ts';
 import { assertSignedInAtClient, loginAtClient, signInAtProvider } from '../ssokit/ssokit-browser-flows.ts';
 import type { BenchFramework } from '../ssokit/ssokit-framework-apps.ts';
 import { uniqueStoreNames } from '../ssokit/unique-names.ts';
-import type { ProcessWrapper, RunningLoginSystem } from './login-flow.ts';
+import { type ProcessWrapper, type RunningLoginSystem, unwrapped } from './login-flow.ts';
 import type { SsokitClientServerConfig } from './ssokit-client-server.ts';
 import type { SsokitProviderServerConfig } from './ssokit-provider-server.ts';
 
@@ -49,7 +49,7 @@ export async function startSsokitLoginSystem(
       ? {}
       : { timeoutMs: 60_000 }),
   };
-  const wrap = options.wrap ?? (() => []);
+  const wrap = options.wrap ?? unwrapped;
   // Under valgrind start-up (tsx compiling the sources) takes minutes on a busy machine.
   const startTimeoutMs =
     options.wrap === undefined && options.providerUnderCallgrind === undefined ? 60_000 : 600_000;
@@ -59,8 +59,8 @@ export async function startSsokitLoginSystem(
     here('./ssokit-client-server.ts'),
     [JSON.stringify(clientConfig)],
     cores.client,
-    [],
-    wrap('client'),
+    wrap('client').nodeOptions,
+    wrap('client').command,
   );
   const providerConfig: SsokitProviderServerConfig = options.provider ?? {};
   const provider =
@@ -69,8 +69,8 @@ export async function startSsokitLoginSystem(
           here('./ssokit-provider-server.ts'),
           [JSON.stringify(providerConfig)],
           cores.provider,
-          [],
-          wrap('provider'),
+          wrap('provider').nodeOptions,
+          wrap('provider').command,
         )
       : spawnUnderCallgrind(
           here('./ssokit-provider-server.ts'),

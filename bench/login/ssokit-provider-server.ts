@@ -16,6 +16,8 @@ export interface SsokitProviderServerConfig {
   observability?: boolean | { metrics: boolean; audit: boolean };
   /** How many bench accounts to add (an argon2id hash each). @default all of them */
   accounts?: number;
+  /** The audit trail's batch interval (`flushIntervalMs`). @default the provider's (250 ms) */
+  auditFlushIntervalMs?: number;
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as SsokitProviderServerConfig;
@@ -27,6 +29,7 @@ const provider = await createBenchProvider({
   ...(config.keyPrefix === undefined ? {} : { keyPrefix: config.keyPrefix }),
   ...(config.observability === undefined ? {} : { observability: config.observability }),
   ...(config.accounts === undefined ? {} : { accounts: config.accounts }),
+  ...(config.auditFlushIntervalMs === undefined ? {} : { auditFlushIntervalMs: config.auditFlushIntervalMs }),
 });
 const server = createServer(provider.app);
 const url = await listenOnLoopback(server);

@@ -27,6 +27,8 @@ export interface BenchProviderOptions {
    * `false` both off; left out, the provider's defaults (audit on, metrics off).
    */
   observability?: boolean | { metrics: boolean; audit: boolean };
+  /** The audit trail's batch interval. @default the provider's (250 ms) */
+  auditFlushIntervalMs?: number;
 }
 
 export interface BenchProvider {
@@ -38,11 +40,15 @@ export interface BenchProvider {
 }
 
 /** `true` / `false`: metrics and audit both on / off; or each on its own (to tell their costs apart). */
-function observabilityOptions(observability: BenchProviderOptions['observability']) {
-  if (observability === undefined) return {};
+function observabilityOptions(
+  observability: BenchProviderOptions['observability'],
+  auditFlushIntervalMs: number | undefined,
+) {
+  const auditOptions = auditFlushIntervalMs === undefined ? {} : { flushIntervalMs: auditFlushIntervalMs };
+  if (observability === undefined) return auditFlushIntervalMs === undefined ? {} : { audit: auditOptions };
   const { metrics, audit } =
     typeof observability === 'boolean' ? { metrics: observability, audit: observability } : observability;
-  return { metrics, audit: audit ? {} : (false as const) };
+  return { metrics, audit: audit ? auditOptions : (false as const) };
 }
 
 /**
@@ -56,7 +62,7 @@ export async function createBenchProvider(options: BenchProviderOptions = {}): P
     ...(options.keyValueStore === undefined ? {} : { keyValueStore: options.keyValueStore }),
     ...(options.keyPrefix === undefined ? {} : { keyPrefix: options.keyPrefix }),
     logger: benchLogger('ssokit-provider'),
-    ...observabilityOptions(options.observability),
+    ...observabilityOptions(options.observability, options.auditFlushIntervalMs),
   });
   await app.provider.migrate();
   for (const account of benchAccounts.slice(0, options.accounts)) {
