@@ -36,7 +36,8 @@ export function httpRequestMetrics(metrics: ProviderMetrics, prefix: string) {
     const route = routes.get(path) ?? 'other';
     const method = METHODS.has(req.method ?? '') ? (req.method as string) : 'other';
     httpRequestsInFlight.inc();
-    res.once('close', () => {
+    // `on`, not `once`: a response closes once, and `once` wraps every listener in a closure.
+    res.on('close', () => {
       httpRequestsInFlight.dec();
       seriesOf(route, method, res.statusCode).observe((performance.now() - started) / 1000);
     });
