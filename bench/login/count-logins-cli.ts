@@ -12,7 +12,8 @@ const frameworks = (process.argv[2] ?? 'express,fastify,hono,fetch').split(',') 
 const bundle = await bundleChildren(new URL(`../results/children-${process.pid}`, import.meta.url).pathname);
 process.on('exit', bundle.remove);
 startChildrenFromBundle(bundle.entries);
-const options = { warmupLogins: 40, logins: 60 };
+// Long enough a warm-up for the code to be optimized (bench/login/count-flow-instructions.ts).
+const options = { warmupLogins: 1000, logins: 100 };
 const oidc = await countFlowInstructions((wrap) => startOidcLoginSystem({ wrap }), options);
 console.log(JSON.stringify(oidc));
 for (const framework of frameworks) {

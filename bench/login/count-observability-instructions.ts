@@ -4,7 +4,7 @@
 // the dumps (for callgrind_annotate) in the system's temporary directory.
 import { countLoginInstructions } from './count-login-instructions.ts';
 
-const warmupLogins = Number(process.argv[2] ?? 300);
+const warmupLogins = Number(process.argv[2] ?? 1000);
 const counted = Number(process.argv[3] ?? 100);
 const options = {
   warmupLogins: { 'continue-as': warmupLogins, password: 5 },

@@ -29,8 +29,11 @@ export interface LoginSectionOptions {
   frameworks: BenchFramework[];
   /** Profile both systems when a goal is missed. */
   profile: boolean;
-  /** Also count instructions per "continue as" login under callgrind (minutes). */
-  instructions?: CountFlowInstructionsOptions;
+  /**
+   * Also count instructions per "continue as" login under callgrind (several minutes a system),
+   * OIDC's and ssokit's through `frameworks` (the adapters to count).
+   */
+  instructions?: CountFlowInstructionsOptions & { frameworks: BenchFramework[] };
 }
 
 const MODES: LoginMode[] = ['continue-as', 'password'];
@@ -204,7 +207,7 @@ export async function loginSection(options: LoginSectionOptions): Promise<Sectio
       const counting = options.instructions;
       const oidc = await countFlowInstructions((wrap) => startOidcLoginSystem({ wrap }), counting);
       const counts: FlowInstructionCount[] = [oidc];
-      for (const framework of frameworks) {
+      for (const framework of counting.frameworks.filter((name) => frameworks.includes(name))) {
         const ssokit = await countFlowInstructions((wrap) => startAdapter(framework, wrap), counting);
         counts.push(ssokit);
         const r = ratio(oidc.total, ssokit.total);
@@ -213,11 +216,12 @@ export async function loginSection(options: LoginSectionOptions): Promise<Sectio
       }
       const kilo = (n: number) => `${fmt(n / 1000, 0)}k`;
       notes.push(
-        `Instructions per sequential continue-as login (provider + client app, both under callgrind, ${counting.logins} logins after ${counting.warmupLogins} of warm-up): ` +
+        `Instructions per sequential continue-as login (provider + client app, both under callgrind, V8 single-threaded, ${counting.logins} logins after ${counting.warmupLogins} of warm-up): ` +
           counts
             .map(
               (c) =>
-                `${c.system} ${kilo(c.provider)} + ${kilo(c.client)} = ${kilo(c.total)} (ratio ${fmt(oidc.total / c.total, 2)})`,
+                `${c.system} ${kilo(c.provider)} + ${kilo(c.client)} = ${kilo(c.total)} (ratio ${fmt(oidc.total / c.total, 2)}; ` +
+                `main threads ${kilo(c.mainThread.total)}, ratio ${fmt(oidc.mainThread.total / c.mainThread.total, 2)})`,
             )
             .join('; ') +
           '.',

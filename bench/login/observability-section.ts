@@ -127,7 +127,9 @@ export async function observabilitySection(options: ObservabilitySectionOptions)
           `${options.instructions.warmupLogins.password} password warm-up logins per browser, then ` +
           `${options.instructions.logins['continue-as']} and ${options.instructions.logins.password} counted, ` +
           `${options.instructions.concurrency} browsers at once; the ratio is off / on (1 = no cost); ` +
-          'the main thread leaves out V8 compiler threads and argon2 (see bench/README.md).'),
+          'V8 single-threaded (its compiler and GC on the main thread, so the count repeats), the audit ' +
+          "batch interval scaled by valgrind's slowdown; the main thread leaves out libuv's pool " +
+          '(argon2) (see bench/README.md).'),
     columns: ['mode', 'on logins/s', 'off logins/s', 'ratio', 'provider CPU ms/login on / off', 'CPU ratio'],
     rows,
     ratios,
@@ -136,7 +138,7 @@ export async function observabilitySection(options: ObservabilitySectionOptions)
         ? []
         : [
             {
-              // The main thread's count: all threads add V8's compiler, whose share varies by run.
+              // The main thread's count: all threads add libuv's pool (argon2 in password logins).
               ratio: 'observability.continue-as.instructions.main-thread',
               description: 'continue-as, provider main-thread instructions per login: off / on >= 0.95',
               atLeast: 0.95,
