@@ -20,14 +20,24 @@ export function httpRequestMetrics(metrics: ProviderMetrics, prefix: string) {
     ['/logout/', 'logout'],
   ]);
   const { httpRequestDuration, httpRequestsInFlight } = metrics;
-  // Each label set's series is looked up once (bounded: routes x methods x status codes).
-  const series = new Map<string, HistogramSeries>();
+  // Each label set's series is looked up once (bounded: routes x methods x status codes), then
+  // found by route, method and status number in turn: no key string is built per request.
+  const series = new Map<string, Map<string, Map<number, HistogramSeries>>>();
   const seriesOf = (route: string, method: string, status: number): HistogramSeries => {
-    const key = `${route} ${method} ${status}`;
-    let found = series.get(key);
+    let byMethod = series.get(route);
+    if (byMethod === undefined) {
+      byMethod = new Map();
+      series.set(route, byMethod);
+    }
+    let byStatus = byMethod.get(method);
+    if (byStatus === undefined) {
+      byStatus = new Map();
+      byMethod.set(method, byStatus);
+    }
+    let found = byStatus.get(status);
     if (found === undefined) {
       found = httpRequestDuration.labels(route, method, String(status));
-      series.set(key, found);
+      byStatus.set(status, found);
     }
     return found;
   };
