@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+// Imported: the global `performance` is a lazy getter that runs on every access.
+import { performance } from 'node:perf_hooks';
 import type { HistogramSeries } from './bucket-histogram.ts';
 import type { ProviderMetrics } from './provider-metrics.ts';
 
