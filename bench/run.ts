@@ -1,11 +1,12 @@
 // `npm run bench [-- --quick] [-- --json] [-- --only=route,login,observability,signing,growth,memory]`:
 // runs the benchmarks, writes bench/RESULTS.md, prints a summary (or one JSON object).
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { growthSection } from './growth/growth-section.ts';
 import { startChildrenFromBundle } from './lib/child-process.ts';
 import { closeBrowserConnections } from './lib/http-browser.ts';
+import { type KeptSection, keptSections } from './lib/kept-sections.ts';
 import { machineInfo } from './lib/machine-info.ts';
 import { progress as log } from './lib/progress.ts';
 import { checkGoals, goalLine, type SectionResult, sectionMarkdown } from './lib/report.ts';
@@ -138,51 +139,53 @@ const machine = machineInfo();
 const ratios = Object.assign({}, ...sections.map((s) => s.ratios)) as Record<string, number>;
 const goals = sections.flatMap(checkGoals);
 
-// A run of some sections (`--only`) keeps the other sections of the last run in RESULTS.md,
-// each marked with when it ran; the data of every run is kept in bench/results/ (git-ignored).
+// A run of some sections (`--only`) keeps the other sections of RESULTS.md as they are written
+// (hand-added notes too), each marked with when it ran; the data of every run is kept in
+// bench/results/ (git-ignored), so a fresh clone has only RESULTS.md to keep them from.
 type SavedSection = SectionResult & { ranAt: string; quick: boolean };
 const stamped: SavedSection[] = sections.map((section) => ({
   ...section,
   ranAt: started.toISOString(),
   quick,
 }));
-let shown: SavedSection[] = stamped;
-const previousFile = readdirSync(resultsDir)
-  .filter((file) => /^run-.*\.json$/.test(file))
-  .sort()
-  .at(-1);
-if (only !== undefined && previousFile !== undefined) {
-  const previous = JSON.parse(readFileSync(`${resultsDir}${previousFile}`, 'utf8')) as {
-    date: string;
-    quick: boolean;
-    sections: Array<SectionResult & Partial<SavedSection>>;
-  };
+type Shown = { fresh: SavedSection } | { kept: KeptSection };
+const resultsPath = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+let shown: Shown[] = stamped.map((fresh) => ({ fresh }));
+if (only !== undefined && existsSync(resultsPath)) {
   const fresh = new Map(stamped.map((section) => [section.title, section]));
-  shown = previous.sections.map(
-    (section) => fresh.get(section.title) ?? { ranAt: previous.date, quick: previous.quick, ...section },
-  );
-  for (const section of stamped) if (!shown.includes(section)) shown.push(section);
+  shown = keptSections(readFileSync(resultsPath, 'utf8')).map((kept) => {
+    const again = fresh.get(kept.title);
+    return again === undefined ? { kept } : { fresh: again };
+  });
+  for (const section of stamped) {
+    if (!shown.some((entry) => 'fresh' in entry && entry.fresh === section)) shown.push({ fresh: section });
+  }
 }
-const dates = [...new Set(shown.map((section) => section.ranAt))];
-const describeRun = (section: SavedSection) =>
-  `${section.ranAt}${section.quick ? ' with `--quick` (short loads, small sizes: indicative only)' : ''}`;
+const describeRun = (entry: Shown) =>
+  'kept' in entry
+    ? (entry.kept.ranAt ?? 'an earlier run')
+    : `${entry.fresh.ranAt}${entry.fresh.quick ? ' with `--quick` (short loads, small sizes: indicative only)' : ''}`;
+const dates = [...new Set(shown.map(describeRun))];
+const titleOf = (entry: Shown) => ('kept' in entry ? entry.kept.title : entry.fresh.title);
 const markdown = [
   '# Benchmark results',
   (dates.length === 1
-    ? `Run ${describeRun(shown[0] as SavedSection)}, finished in ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s.`
-    : `Sections from several runs: ${shown.map((section) => `${section.title}: ${describeRun(section)}`).join('; ')}.`) +
+    ? `Run ${dates[0]}, finished in ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s.`
+    : `Sections from several runs: ${shown.map((entry) => `${titleOf(entry)}: ${describeRun(entry)}`).join('; ')}.`) +
     ' Written by `npm run bench`; see bench/README.md.',
   `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB; Node ${machine.node}. ` +
     `Packages: ${Object.entries(machine.packages)
       .map(([name, version]) => `${name} ${version}`)
       .join(', ')}.`,
-  `## Goals\n\n${shown.flatMap(checkGoals).map(goalLine).join('\n')}`,
-  ...shown.map(sectionMarkdown),
+  `## Goals\n\n${shown
+    .flatMap((entry) => ('kept' in entry ? entry.kept.goalLines : checkGoals(entry.fresh).map(goalLine)))
+    .join('\n')}`,
+  ...shown.map((entry) => ('kept' in entry ? entry.kept.markdown : sectionMarkdown(entry.fresh))),
 ].join('\n\n');
-writeFileSync(fileURLToPath(new URL('./RESULTS.md', import.meta.url)), `${markdown}\n`);
+writeFileSync(resultsPath, `${markdown}\n`);
 writeFileSync(
   `${resultsDir}run-${started.toISOString().replaceAll(':', '-')}.json`,
-  JSON.stringify({ date: started.toISOString(), quick, machine, sections: shown }, null, 2),
+  JSON.stringify({ date: started.toISOString(), quick, machine, sections: stamped }, null, 2),
 );
 log(
   `wrote bench/RESULTS.md; the run took ${(performance.now() / 1000).toFixed(0)} s, ` +
