@@ -46,6 +46,7 @@ export {
   timestampSource,
 } from './request-signer.ts';
 export { SignedApiClient, type SignedApiClientOptions } from './signed-api-client.ts';
+export { readWebBody } from './signed-call/read-web-body.ts';
 export {
   DEFAULT_SIGNED_BODY_LIMIT,
   isRefusal,

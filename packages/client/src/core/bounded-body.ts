@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { readWebBody as readBoundedWebBody } from '@ssokit/protocol';
 
 /** A logout notice has no body; anything larger than this is refused (413) unread. */
 export const MAX_NOTICE_BODY_BYTES = 16 * 1024;
@@ -12,17 +13,6 @@ export class BodyReadError extends Error {
   }
 }
 
-function joined(chunks: Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
-}
-
 /** A Node request stream's body (Express `req`, Fastify `request.raw`), at most `limit` bytes. */
 export function readNodeBody(stream: Readable, limit: number): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
@@ -30,11 +20,11 @@ export function readNodeBody(stream: Readable, limit: number): Promise<Uint8Arra
       resolve(new Uint8Array(0));
       return;
     }
-    const chunks: Uint8Array[] = [];
+    const chunks: Buffer[] = [];
     let total = 0;
     const done = (error?: Error) => {
       stream.off('data', onData).off('end', onEnd).off('error', done);
-      if (error === undefined) resolve(joined(chunks, total));
+      if (error === undefined) resolve(Buffer.concat(chunks, total));
       else reject(error);
     };
     const onData = (chunk: Buffer) => {
@@ -52,22 +42,11 @@ export function readNodeBody(stream: Readable, limit: number): Promise<Uint8Arra
   });
 }
 
-/** A web `Request`'s body, at most `limit` bytes. */
+/** A web `Request`'s body, at most `limit` bytes (a larger `Content-Length` is refused unread). */
 export async function readWebBody(request: Request, limit: number): Promise<Uint8Array> {
-  if (request.body === null) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return joined(chunks, total);
-    total += value.length;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw new BodyReadError(413);
-    }
-    chunks.push(value);
-  }
+  const body = await readBoundedWebBody(request, limit);
+  if (body === 'too-large') throw new BodyReadError(413);
+  return body ?? new Uint8Array(0);
 }
 
 /** `read`'s body, or a 408 `BodyReadError` when it takes longer than `ms`. */
