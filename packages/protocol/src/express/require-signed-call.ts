@@ -1,6 +1,5 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { hasBodyWithoutLength } from '../body-framing.ts';
-import { identicalCallsWarning } from '../identical-calls.ts';
 import { isRefusal, SignedCallGate, type SignedCallRefusal } from '../signed-call/signed-call-gate.ts';
 import type { SignedRequestVerifierOptions, VerifiedCall } from '../signed-request-verifier.ts';
 import type { SsoLogger } from '../sso-logger.ts';
@@ -47,12 +46,6 @@ export interface RequireSignedCallOptions extends SignedRequestVerifierOptions {
 export function requireSignedCall(options: RequireSignedCallOptions): RequestHandler {
   const gate = new SignedCallGate(options);
   const { logger } = options;
-  // A weakened default is said once at start, also without a logger.
-  const warning = identicalCallsWarning(options.identicalCalls, 'requireSignedCall()');
-  if (warning !== undefined) {
-    if (logger === undefined) process.emitWarning(warning);
-    else logger.warn({ identicalCalls: options.identicalCalls }, warning);
-  }
   // Every body is read, whatever its content type: an unread body would just fail the signature.
   const readBody = express.raw({ type: () => true, limit: options.bodyLimit ?? '100kb' });
 

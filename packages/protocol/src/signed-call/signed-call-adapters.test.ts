@@ -8,6 +8,7 @@ import { serve } from '@hono/node-server';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
 import { type ApiKeyRecord, staticApiKeySource } from '../api-key-source.ts';
+import { requireSignedCall as signedExpress } from '../express/index.ts';
 import { requireSignedCall as signedFastify } from '../fastify/index.ts';
 import { requireSignedCall as signedFetch } from '../fetch/index.ts';
 import { type SignedCallEnv, requireSignedCall as signedHono } from '../hono/index.ts';
@@ -154,3 +155,33 @@ for (const [name, start] of adapters) {
     });
   });
 }
+
+describe('a weakened identicalCalls default', () => {
+  /** Builds each of the four adapters with these options, as an app would at start. */
+  async function buildAll(extra: object): Promise<void> {
+    const app = Fastify();
+    await app.register(signedFastify, { ...options(), ...extra });
+    await app.ready();
+    await app.close();
+    signedHono({ ...options(), ...extra });
+    signedFetch({ ...options(), ...extra });
+    signedExpress({ ...options(), ...extra });
+  }
+
+  it('is said once at start by every adapter, to its logger; the default says nothing', async () => {
+    const warnings: string[] = [];
+    const logger = { warn: (_details: object, message: string) => warnings.push(message), error: () => {} };
+    await buildAll({ logger });
+    assert.deepEqual(warnings, []);
+    await buildAll({ logger, identicalCalls: 'accept' });
+    assert.equal(warnings.length, 4);
+    for (const warning of warnings)
+      assert.match(warning, /^requireSignedCall\(\): identical signed calls are accepted/);
+  });
+
+  it('is a process warning without a logger', async () => {
+    const warned = new Promise<Error>((resolve) => process.once('warning', resolve));
+    signedHono({ ...options(), identicalCalls: { acceptWithinMs: 500 } });
+    assert.match((await warned).message, /accepted within 500 ms of the first/);
+  });
+});

@@ -1,5 +1,6 @@
 import { isEndpointAllowed } from '../api-key-source.ts';
 import { isSsoError } from '../errors.ts';
+import { identicalCallsWarning } from '../identical-calls.ts';
 import { SignedRequestVerifier, type SignedRequestVerifierOptions } from '../signed-request-verifier.ts';
 import type { VerifiedCall } from '../verified-call.ts';
 import { wireErrorJson } from '../wire-error-body.ts';
@@ -43,6 +44,11 @@ export class SignedCallGate {
     this.#verifier = new SignedRequestVerifier(options);
     this.#logger = options.logger;
     this.#except = options.except ?? [];
+    // A weakened default is said once at start, by every adapter alike, also without a logger.
+    const warning = identicalCallsWarning(options.identicalCalls, 'requireSignedCall()');
+    if (warning === undefined) return;
+    if (this.#logger === undefined) process.emitWarning(warning);
+    else this.#logger.warn({ identicalCalls: options.identicalCalls }, warning);
   }
 
   /** True when the path (without query) passes without a signature. */
