@@ -15,7 +15,7 @@ export interface FlowInstructionCount {
   provider: number;
   client: number;
   total: number;
-  /** The same for the main threads alone (no V8 compiler or GC helper threads). */
+  /** The same for the main threads alone (V8 runs single-threaded: this leaves out libuv's pool). */
   mainThread: { provider: number; client: number; total: number };
   logins: number;
 }

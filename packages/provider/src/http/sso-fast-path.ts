@@ -40,6 +40,7 @@ export function ssoFastPath(routes: FastPathRoutes): FastPath {
     if ((method !== 'GET' && method !== 'HEAD' && !post) || 'originalUrl' in req) return false;
     const { path } = splitUrl(req.url ?? '/');
     const endpoint = routes.api.get(path);
+    // The signed endpoints take GET and HEAD (Express answers their POST); the SSO page takes all three.
     if (endpoint === undefined ? path !== routes.loginPath : post) return false;
     const context = directRequestContext(req, routes.trustProxy);
     routes.onRequest(context);
