@@ -34,6 +34,11 @@ export interface AuditSchema {
 }
 
 export function auditMigrations(dialect: SqlDialectName): Record<string, Migration> {
+  // Only MySQL names the table of an index it drops (and requires it).
+  const dropIndex = async (db: Kysely<unknown>, name: string) => {
+    const drop = db.schema.dropIndex(name);
+    await (dialect === 'mysql' ? drop.on(AUDIT_TABLE) : drop).execute();
+  };
   return {
     '0001-audit': {
       async up(db: Kysely<unknown>) {
@@ -50,7 +55,7 @@ export function auditMigrations(dialect: SqlDialectName): Record<string, Migrati
           );
         }
         await table.execute();
-        // Pruning and `--since` read by time; `--user` by name and time. (No IF NOT EXISTS: MySQL
+        // Pruning and `--since` read by time; `--user` by name (see 0002). (No IF NOT EXISTS: MySQL
         // has none for indexes; the migration table keeps this from running twice.)
         await db.schema.createIndex(`${AUDIT_TABLE}_at`).on(AUDIT_TABLE).column('at').execute();
         await db.schema
@@ -61,6 +66,27 @@ export function auditMigrations(dialect: SqlDialectName): Record<string, Migrati
       },
       async down(db: Kysely<unknown>) {
         await db.schema.dropTable(AUDIT_TABLE).ifExists().execute();
+      },
+    },
+    // `--user` lists a user's newest events: by name, then id, the order it reads them in. Each
+    // audited event inserts into this index; an id compares as one integer where `at` compared
+    // 24 characters (bench/, section observability).
+    '0002-audit-username-id': {
+      async up(db: Kysely<unknown>) {
+        await dropIndex(db, `${AUDIT_TABLE}_username_at`);
+        await db.schema
+          .createIndex(`${AUDIT_TABLE}_username_id`)
+          .on(AUDIT_TABLE)
+          .columns(['username', 'id'])
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await dropIndex(db, `${AUDIT_TABLE}_username_id`);
+        await db.schema
+          .createIndex(`${AUDIT_TABLE}_username_at`)
+          .on(AUDIT_TABLE)
+          .columns(['username', 'at'])
+          .execute();
       },
     },
   };

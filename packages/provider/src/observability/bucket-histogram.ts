@@ -1,4 +1,5 @@
 import type { Registry } from 'prom-client';
+import { SeriesByLabels } from './series-by-labels.ts';
 
 /** One labelled series of a `BucketHistogram`, made once and kept by its caller. */
 export interface HistogramSeries {
@@ -37,32 +38,25 @@ export class BucketHistogram<Label extends string> {
   readonly aggregator = 'sum';
   readonly labelNames: readonly Label[];
   readonly #bounds: readonly number[];
-  readonly #series = new Map<string, Series>();
+  readonly #series: SeriesByLabels<Series>;
 
   constructor(options: BucketHistogramOptions<Label>) {
     this.name = options.name;
     this.help = options.help;
     this.labelNames = options.labelNames;
     this.#bounds = options.buckets;
+    this.#series = new SeriesByLabels(options.name, options.labelNames, (labels) => ({
+      labels,
+      counts: new Array(options.buckets.length + 1).fill(0),
+      sum: 0,
+      count: 0,
+    }));
     for (const registry of options.registers) registry.registerMetric(this as never);
   }
 
   /** The series of these label values (in `labelNames` order), made on first use. */
   labels(...values: string[]): HistogramSeries {
-    if (values.length !== this.labelNames.length) {
-      throw new TypeError(`${this.name}: ${this.labelNames.length} label values expected`);
-    }
-    const key = values.join('\u0000');
-    let series = this.#series.get(key);
-    if (series === undefined) {
-      const labels: Record<string, string> = {};
-      this.labelNames.forEach((name, i) => {
-        labels[name] = values[i] as string;
-      });
-      series = { labels, counts: new Array(this.#bounds.length + 1).fill(0), sum: 0, count: 0 };
-      this.#series.set(key, series);
-    }
-    const found = series;
+    const found = this.#series.of(values);
     const bounds = this.#bounds;
     return {
       observe(value) {
@@ -78,7 +72,7 @@ export class BucketHistogram<Label extends string> {
   /** What prom-client's registry reads to export (the shape of `Histogram.get()`). */
   async get() {
     const values: { labels: Record<string, string | number>; value: number; metricName: string }[] = [];
-    for (const series of this.#series.values()) {
+    for (const series of this.#series.all()) {
       let cumulative = 0;
       this.#bounds.forEach((bound, i) => {
         cumulative += series.counts[i] as number;
@@ -101,7 +95,7 @@ export class BucketHistogram<Label extends string> {
 
   /** Zeroes every series (prom-client's `registry.resetMetrics()`); callers keep their handles. */
   reset(): void {
-    for (const series of this.#series.values()) {
+    for (const series of this.#series.all()) {
       series.counts.fill(0);
       series.sum = 0;
       series.count = 0;

@@ -1,6 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { BucketHistogram } from './bucket-histogram.ts';
 import type { ProviderEvent, ProviderObserver } from './provider-events.ts';
+import { SeriesCounter } from './series-counter.ts';
 
 /** Seconds: from a cached SQLite read (~50 µs) to a stalled store hitting its 2 s deadline. */
 const STORE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -47,44 +48,45 @@ export function providerMetrics(options: ProviderMetricsOptions = {}): ProviderM
   const registers = [registry];
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
 
-  const signIns = new Counter({
+  // The counters of every login are SeriesCounters (see there); the rarer ones prom-client's.
+  const signIns = new SeriesCounter({
     name: 'ssokit_provider_sign_ins_total',
     help: 'Sign-in attempts by outcome and form (provider: its own /login/, sso: the SSO page)',
     labelNames: ['outcome', 'via'] as const,
     registers,
   });
-  const rateLimited = new Counter({
+  const rateLimited = new SeriesCounter({
     name: 'ssokit_provider_rate_limit_refusals_total',
     help: 'Sign-ins refused by the rate limiter',
     labelNames: ['via'] as const,
     registers,
   });
-  const signedCalls = new Counter({
+  const signedCalls = new SeriesCounter({
     name: 'ssokit_provider_signed_calls_total',
     help: 'Signed back-channel calls by endpoint and outcome (ok or the refusal code)',
     labelNames: ['endpoint', 'outcome'] as const,
     registers,
   });
-  const tokensIssued = new Counter({
+  const tokensIssued = new SeriesCounter({
     name: 'ssokit_provider_tokens_issued_total',
     help: 'Request tokens handed out (reqeusttoken/)',
     registers,
-  });
-  const tokensRedeemed = new Counter({
+  }).labels();
+  const tokensRedeemed = new SeriesCounter({
     name: 'ssokit_provider_tokens_redeemed_total',
     help: 'Bound request tokens traded for a user (authtoken/)',
     registers,
-  });
-  const continued = new Counter({
+  }).labels();
+  const continued = new SeriesCounter({
     name: 'ssokit_provider_continue_as_total',
     help: 'SSO logins that continued with the provider session ("Continue as")',
     registers,
-  });
-  const signOuts = new Counter({
+  }).labels();
+  const signOuts = new SeriesCounter({
     name: 'ssokit_provider_sign_outs_total',
     help: 'Provider sessions ended at /logout/',
     registers,
-  });
+  }).labels();
   const adminChanges = new Counter({
     name: 'ssokit_provider_admin_changes_total',
     help: 'Accounts and client registrations added, removed or changed',
@@ -171,11 +173,11 @@ export function providerMetrics(options: ProviderMetricsOptions = {}): ProviderM
     event(event: ProviderEvent) {
       switch (event.type) {
         case 'sign_in':
-          signIns.inc({ outcome: event.outcome, via: event.via });
-          if (event.outcome === 'rate_limited') rateLimited.inc({ via: event.via });
+          signIns.labels(event.outcome, event.via).inc();
+          if (event.outcome === 'rate_limited') rateLimited.labels(event.via).inc();
           return;
         case 'signed_call':
-          signedCalls.inc({ endpoint: event.endpoint, outcome: event.outcome });
+          signedCalls.labels(event.endpoint, event.outcome).inc();
           return;
         case 'token_issued':
           tokensIssued.inc();

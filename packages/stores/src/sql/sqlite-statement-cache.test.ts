@@ -65,6 +65,25 @@ describe('the SQLite statement cache', () => {
     cached.close();
   });
 
+  it('binds short and long parameter lists alike (arguments up to 1000, one array beyond)', () => {
+    const { counting } = countingDatabase();
+    const cached = withStatementCache(counting);
+    cached.prepare('create table t (n integer, s text, b blob)').run([]);
+    cached.prepare('insert into t (n, s, b) values (?, ?, ?)').run([1, 'one', Buffer.from('x')]);
+    cached.prepare('insert into t (n, s, b) values (?, ?, ?)').run([2, null, null]);
+    assert.deepEqual(cached.prepare('select n, s from t order by n').all([]), [
+      { n: 1, s: 'one' },
+      { n: 2, s: null },
+    ]);
+    for (const count of [1000, 1001, 5000]) {
+      const wanted = Array.from({ length: count }, (_, i) => i + 1);
+      const inList = `select n from t where n in (${wanted.map(() => '?').join(', ')}) order by n`;
+      assert.deepEqual(cached.prepare(inList).all(wanted), [{ n: 1 }, { n: 2 }], `${count} parameters`);
+      assert.deepEqual([...cached.prepare(inList).iterate(wanted)], [{ n: 1 }, { n: 2 }]);
+    }
+    cached.close();
+  });
+
   it('keeps a cached statement working after the table it reads is altered', () => {
     const { counting } = countingDatabase();
     const cached = withStatementCache(counting);

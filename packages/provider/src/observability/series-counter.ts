@@ -1,0 +1,69 @@
+import type { Registry } from 'prom-client';
+import { SeriesByLabels } from './series-by-labels.ts';
+
+/** One labelled series of a `SeriesCounter`, made once and kept by its caller. */
+export interface CounterSeries {
+  inc(): void;
+}
+
+export interface SeriesCounterOptions<Label extends string> {
+  name: string;
+  help: string;
+  labelNames?: readonly Label[];
+  registers: readonly Registry[];
+}
+
+interface Series {
+  labels: Record<string, string>;
+  value: number;
+}
+
+/**
+ * A Prometheus counter that prom-client's registry exports like its own `Counter` (`get()`
+ * answers the same values), counting into the series its caller keeps. prom-client's
+ * `inc({ ... })` validates the labels and builds their hash string on every call, and its
+ * `labels()` child does the same: five counts per "continue as" login on the provider's hot
+ * path (bench/, section observability). As `BucketHistogram` does for histograms.
+ */
+export class SeriesCounter<Label extends string = never> {
+  readonly name: string;
+  readonly help: string;
+  readonly type = 'counter';
+  readonly aggregator = 'sum';
+  readonly labelNames: readonly Label[];
+  readonly #series: SeriesByLabels<Series>;
+
+  constructor(options: SeriesCounterOptions<Label>) {
+    this.name = options.name;
+    this.help = options.help;
+    this.labelNames = options.labelNames ?? [];
+    this.#series = new SeriesByLabels(options.name, this.labelNames, (labels) => ({ labels, value: 0 }));
+    // As prom-client: a counter without labels exports 0 before its first count.
+    if (this.labelNames.length === 0) this.labels();
+    for (const registry of options.registers) registry.registerMetric(this as never);
+  }
+
+  /** The series of these label values (in `labelNames` order), made on first use. */
+  labels(...values: string[]): CounterSeries {
+    const found = this.#series.of(values);
+    return {
+      inc() {
+        found.value += 1;
+      },
+    };
+  }
+
+  /** What prom-client's registry reads to export (the shape of `Counter.get()`). */
+  async get() {
+    const values = [...this.#series.all()].map((series) => ({
+      labels: { ...series.labels },
+      value: series.value,
+    }));
+    return { name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator };
+  }
+
+  /** Zeroes every series (prom-client's `registry.resetMetrics()`); callers keep their handles. */
+  reset(): void {
+    for (const series of this.#series.all()) series.value = 0;
+  }
+}
