@@ -38,8 +38,6 @@ export class SeriesCounter<Label extends string = never> {
     this.help = options.help;
     this.labelNames = options.labelNames ?? [];
     this.#series = new SeriesByLabels(options.name, this.labelNames, (labels) => ({ labels, value: 0 }));
-    // As prom-client: a counter without labels exports 0 before its first count.
-    if (this.labelNames.length === 0) this.labels();
     for (const registry of options.registers) registry.registerMetric(this as never);
   }
 
