@@ -123,8 +123,8 @@ await run('observability', () =>
       ? {}
       : {
           instructions: {
-            warmupLogins: { 'continue-as': 1000, password: 10 },
-            logins: { 'continue-as': 100, password: 10 },
+            warmupLogins: { 'continue-as': 1000, password: 100 },
+            logins: { 'continue-as': 200, password: 40 },
             concurrency: 2,
           },
         }),

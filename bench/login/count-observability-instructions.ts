@@ -7,8 +7,8 @@ import { countLoginInstructions } from './count-login-instructions.ts';
 const warmupLogins = Number(process.argv[2] ?? 1000);
 const counted = Number(process.argv[3] ?? 100);
 const options = {
-  warmupLogins: { 'continue-as': warmupLogins, password: 5 },
-  logins: { 'continue-as': counted, password: 10 },
+  warmupLogins: { 'continue-as': warmupLogins, password: 100 },
+  logins: { 'continue-as': counted, password: 40 },
   concurrency: 2,
 };
 // A third argument `metrics` or `audit` counts that one alone as "on".
