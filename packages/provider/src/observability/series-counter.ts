@@ -13,9 +13,18 @@ export interface SeriesCounterOptions<Label extends string> {
   registers: readonly Registry[];
 }
 
-interface Series {
-  labels: Record<string, string>;
-  value: number;
+/** A series is its own handle: `labels(...)` answers it without making an object per count. */
+class Series implements CounterSeries {
+  value = 0;
+  readonly labels: Record<string, string>;
+
+  constructor(labels: Record<string, string>) {
+    this.labels = labels;
+  }
+
+  inc(): void {
+    this.value += 1;
+  }
 }
 
 /**
@@ -37,23 +46,18 @@ export class SeriesCounter<Label extends string = never> {
     this.name = options.name;
     this.help = options.help;
     this.labelNames = options.labelNames ?? [];
-    this.#series = new SeriesByLabels(options.name, this.labelNames, (labels) => ({ labels, value: 0 }));
+    this.#series = new SeriesByLabels(options.name, this.labelNames, (labels) => new Series(labels));
     for (const registry of options.registers) registry.registerMetric(this as never);
   }
 
   /** The series of these label values (in `labelNames` order), made on first use. */
   labels(...values: string[]): CounterSeries {
-    const found = this.#series.of(values);
-    return {
-      inc() {
-        found.value += 1;
-      },
-    };
+    return this.#series.of(values);
   }
 
   /** What prom-client's registry reads to export (the shape of `Counter.get()`). */
   async get() {
-    const values = [...this.#series.all()].map((series) => ({
+    const values = this.#series.all().map((series) => ({
       labels: { ...series.labels },
       value: series.value,
     }));

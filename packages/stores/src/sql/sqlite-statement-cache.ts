@@ -25,8 +25,8 @@ export const DEFAULT_STATEMENT_CACHE_SIZE = 256;
 
 /**
  * Up to this many parameters are passed as separate arguments. better-sqlite3 reads an array
- * argument element by element through V8's generic property lookup, about a thousand
- * instructions a parameter more than a plain argument (a 100-row audit INSERT binds 800);
+ * argument element by element through V8's generic property lookup, about 400 instructions
+ * a parameter more than a plain argument (callgrind; a 100-row audit INSERT binds 800);
  * a long IN-list still goes as one array, so a spread never comes near the stack's limit.
  */
 const MAX_SPREAD_PARAMETERS = 1000;
