@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { type CallgrindTotals, callgrindTotals } from '../lib/callgrind-totals.ts';
 import { HttpBrowser } from '../lib/http-browser.ts';
 import { benchAccount } from './bench-account.ts';
 import type { ProcessWrapper, RunningLoginSystem } from './login-flow.ts';
@@ -17,6 +18,8 @@ export interface FlowInstructionCount {
   total: number;
   /** The same for the main threads alone (V8 runs single-threaded: this leaves out libuv's pool). */
   mainThread: { provider: number; client: number; total: number };
+  /** The main threads without V8's optimizing compiler (see `CallgrindTotals.compiler`). */
+  steady: { provider: number; client: number; total: number };
   logins: number;
 }
 
@@ -30,19 +33,12 @@ export interface CountFlowInstructionsOptions {
  * The instructions callgrind counted for one process: the sum over its dumps (the one asked
  * for once counting is off, and the one at exit, if it got that far, which adds nothing).
  */
-function collected(directory: string, side: string): { all: number; mainThread: number } {
+function collected(directory: string, side: string): CallgrindTotals {
   const files = readdirSync(directory).filter((name) => name.startsWith(`${side}.out`));
-  let all = 0;
-  let mainThread = 0;
-  for (const name of files) {
-    const total = /^totals: (\d+)/m.exec(readFileSync(join(directory, name), 'utf8'))?.[1];
-    if (total === undefined) continue;
-    all += Number(total);
-    // `--separate-threads=yes`: one file per thread, the main thread's ending in -01.
-    if (name.endsWith('-01')) mainThread += Number(total);
-  }
-  if (all === 0) throw new Error(`${side}: callgrind wrote no count (${files.join(', ') || 'no file'})`);
-  return { all, mainThread };
+  const totals = callgrindTotals(files.map((name) => join(directory, name)));
+  if (totals.all === 0)
+    throw new Error(`${side}: callgrind wrote no count (${files.join(', ') || 'no file'})`);
+  return totals;
 }
 
 /**
@@ -120,6 +116,13 @@ export async function countFlowInstructions(
         provider: per(providerCount.mainThread),
         client: per(clientCount.mainThread),
         total: per(providerCount.mainThread + clientCount.mainThread),
+      },
+      steady: {
+        provider: per(providerCount.mainThread - providerCount.compiler),
+        client: per(clientCount.mainThread - clientCount.compiler),
+        total: per(
+          providerCount.mainThread - providerCount.compiler + clientCount.mainThread - clientCount.compiler,
+        ),
       },
       logins: options.logins,
     };

@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { type CallgrindTotals, callgrindTotals } from '../lib/callgrind-totals.ts';
 import { HttpBrowser } from '../lib/http-browser.ts';
 import { benchAccount } from './bench-account.ts';
 import type { LoginMode } from './measure-logins.ts';
@@ -28,25 +29,17 @@ export interface LoginInstructionOptions {
 const AUDIT_FLUSH_INTERVAL_UNDER_CALLGRIND_MS = 250 * 50;
 
 /** Instructions the provider executes per login of each mode, counted by callgrind. */
-export type LoginInstructions = Record<LoginMode, { all: number; mainThread: number }>;
+export type LoginInstructions = Record<LoginMode, { all: number; mainThread: number; steady: number }>;
 
 /**
  * The instructions of callgrind's dump number `dump` (`--separate-threads=yes`: a file per
- * thread, `callgrind.out.N-TT`): all threads, and the main thread (01) alone, which leaves out
- * V8's compiler and GC helper threads and libuv's pool (argon2's hash).
+ * thread, `callgrind.out.N-TT`), the main thread (01) apart: it leaves out libuv's pool
+ * (argon2's hash); and the main thread without V8's optimizing compiler.
  */
-function dumpTotals(directory: string, dump: number): { all: number; mainThread: number } {
+function dumpTotals(directory: string, dump: number): CallgrindTotals {
   const files = readdirSync(directory).filter((file) => file.startsWith(`callgrind.out.${dump}-`));
   if (files.length === 0) throw new Error(`callgrind wrote no dump ${dump}`);
-  let all = 0;
-  let mainThread = 0;
-  for (const file of files) {
-    const total = /^totals: (\d+)/m.exec(readFileSync(join(directory, file), 'utf8'))?.[1];
-    if (total === undefined) throw new Error(`${file}: no totals line`);
-    all += Number(total);
-    if (file.endsWith('-01')) mainThread = Number(total);
-  }
-  return { all, mainThread };
+  return callgrindTotals(files.map((file) => join(directory, file)));
 }
 
 /**
@@ -111,7 +104,11 @@ export async function countLoginInstructions(
       await run('/usr/bin/callgrind_control', [`--dump=${mode}`, pid]);
       const totals = dumpTotals(directory, ++dump);
       const counted = options.logins[mode] * options.concurrency;
-      counts[mode] = { all: totals.all / counted, mainThread: totals.mainThread / counted };
+      counts[mode] = {
+        all: totals.all / counted,
+        mainThread: totals.mainThread / counted,
+        steady: (totals.mainThread - totals.compiler) / counted,
+      };
     }
     return counts as LoginInstructions;
   } finally {

@@ -20,7 +20,7 @@ const [on, off] = await Promise.all(
 );
 if (on === undefined || off === undefined) throw new Error('no count');
 for (const mode of ['continue-as', 'password'] as const) {
-  for (const threads of ['all', 'mainThread'] as const) {
+  for (const threads of ['all', 'mainThread', 'steady'] as const) {
     const [a, b] = [on[mode][threads], off[mode][threads]];
     console.log(
       `${mode} (${threads}): on ${Math.round(a)} off ${Math.round(b)} instructions/login, off / on ${(b / a).toFixed(3)}`,

@@ -221,7 +221,9 @@ export async function loginSection(options: LoginSectionOptions): Promise<Sectio
             .map(
               (c) =>
                 `${c.system} ${kilo(c.provider)} + ${kilo(c.client)} = ${kilo(c.total)} (ratio ${fmt(oidc.total / c.total, 2)}; ` +
-                `main threads ${kilo(c.mainThread.total)}, ratio ${fmt(oidc.mainThread.total / c.mainThread.total, 2)})`,
+                `main threads ${kilo(c.mainThread.total)}, ratio ${fmt(oidc.mainThread.total / c.mainThread.total, 2)}; ` +
+                `without V8's optimizing compiler ${kilo(c.steady.provider)} + ${kilo(c.steady.client)} = ${kilo(c.steady.total)}, ` +
+                `ratio ${fmt(oidc.steady.total / c.steady.total, 2)})`,
             )
             .join('; ') +
           '.',

@@ -98,10 +98,12 @@ export async function observabilitySection(options: ObservabilitySectionOptions)
       for (const [threads, label] of [
         ['all', 'all threads'],
         ['mainThread', 'main thread'],
+        ['steady', "main thread without V8's optimizing compiler"],
       ] as const) {
         // Off / on: like the throughput, 1 is no cost and lower is worse.
         const instructions = ratio(off[mode][threads], on[mode][threads]);
-        ratios[`observability.${mode}.instructions${threads === 'all' ? '' : '.main-thread'}`] = instructions;
+        const suffix = { all: '', mainThread: '.main-thread', steady: '.steady' }[threads];
+        ratios[`observability.${mode}.instructions${suffix}`] = instructions;
         rows.push([
           `${mode}, instructions/login (callgrind, ${label})`,
           `${fmt(on[mode][threads] / 1e6, 2)}M`,
