@@ -40,13 +40,20 @@ export class WebRequestView implements SsoHttpRequest {
   readonly headers: SsoHeaders;
   readonly secure: boolean;
 
-  /** The request itself, for the logout notice's body. */
-  constructor(readonly request: Request) {
+  /**
+   * `request`: the request itself, also for the logout notice's body. `nodeHeaders`: the
+   * headers as Node parsed them, where the runtime hands them over (@hono/node-server): its
+   * `request.headers` builds a web `Headers` of every header on first read.
+   */
+  constructor(
+    readonly request: Request,
+    nodeHeaders?: SsoHeaders,
+  ) {
     const absolute = request.url;
     const pathStart = absolute.indexOf('/', absolute.indexOf('//') + 2);
     this.method = request.method;
     this.url = pathStart === -1 ? '/' : absolute.slice(pathStart);
-    this.headers = new WebHeaderView(request.headers, absolute) as unknown as SsoHeaders;
+    this.headers = nodeHeaders ?? (new WebHeaderView(request.headers, absolute) as unknown as SsoHeaders);
     this.secure = absolute.startsWith('https:');
   }
 }
