@@ -6,7 +6,7 @@ import { progress, secondsSince } from '../lib/progress.ts';
 import type { Goal, SectionResult } from '../lib/report.ts';
 import { fmt, ratio } from '../lib/stats.ts';
 import { benchAccount } from '../login/bench-account.ts';
-import type { RunningLoginSystem } from '../login/login-flow.ts';
+import type { TwoProcessLoginSystem } from '../login/login-flow.ts';
 import { measureLogins } from '../login/measure-logins.ts';
 import { startSsokitLoginSystem } from '../login/ssokit-login-system.ts';
 import {
@@ -48,7 +48,7 @@ interface StoreBench {
   kind: GrowthStoreKind;
   stores: GrowthStores;
   route: RouteBench;
-  system: RunningLoginSystem;
+  system: TwoProcessLoginSystem;
   close(): Promise<void>;
 }
 
@@ -63,7 +63,7 @@ async function openStoreBench(
   loader: LoadGenerator,
 ): Promise<StoreBench> {
   const stores = await createGrowthStores(kind);
-  let system: RunningLoginSystem | undefined;
+  let system: TwoProcessLoginSystem | undefined;
   const close = async () => {
     await system?.stop();
     await stores.drop();

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { type CallgrindTotals, callgrindTotals } from '../lib/callgrind-totals.ts';
 import { HttpBrowser } from '../lib/http-browser.ts';
 import { benchAccount } from './bench-account.ts';
-import type { ProcessWrapper, RunningLoginSystem } from './login-flow.ts';
+import type { ProcessWrapper, TwoProcessLoginSystem } from './login-flow.ts';
 
 const run = promisify(execFile);
 
@@ -53,7 +53,7 @@ function collected(directory: string, side: string): CallgrindTotals {
  * under; it must allow for valgrind's start-up (minutes) and its ~50x slowdown.
  */
 export async function countFlowInstructions(
-  start: (wrap: ProcessWrapper) => Promise<RunningLoginSystem>,
+  start: (wrap: ProcessWrapper) => Promise<TwoProcessLoginSystem>,
   options: CountFlowInstructionsOptions,
 ): Promise<FlowInstructionCount> {
   const directory = mkdtempSync(join(tmpdir(), 'ssokit-bench-login-callgrind-'));

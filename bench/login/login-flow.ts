@@ -4,12 +4,12 @@ import type { BenchAccount } from './bench-account.ts';
 
 /**
  * One login system under test, running in its own processes (provider and client app), driven
- * by the bench process playing the browser.
+ * by the bench process playing the browser (and, for the provider alone, the client app).
  */
 export interface RunningLoginSystem {
   name: string;
-  /** The provider's and the client app's processes, to read their CPU time. */
-  processes: { provider: ChildProcess; client: ChildProcess };
+  /** The provider's and the client app's processes, to read their CPU time (no client: the bench plays it). */
+  processes: { provider: ChildProcess; client?: ChildProcess };
   /**
    * Signs the browser in at the provider with the password (and once at the client app),
    * the state of a browser that will "continue as" the signed-in account.
@@ -37,3 +37,8 @@ export type ProcessWrapper = (side: 'provider' | 'client') => { command: string[
 
 /** Runs a process as it is. */
 export const unwrapped: ProcessWrapper = () => ({ command: [], nodeOptions: [] });
+
+/** A login system with both processes of its own: provider and client app. */
+export type TwoProcessLoginSystem = RunningLoginSystem & {
+  processes: { provider: ChildProcess; client: ChildProcess };
+};

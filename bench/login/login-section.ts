@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { nextMessage, spawnPinned, stopChild } from '../lib/child-process.ts';
+import { canPin, withAffinity } from '../lib/cpu-affinity.ts';
 import { checkGoals, type SectionResult } from '../lib/report.ts';
 import { fmt, median, ratio } from '../lib/stats.ts';
 import { canCountInstructions } from '../route/count-instructions.ts';
@@ -9,7 +10,7 @@ import {
   countFlowInstructions,
   type FlowInstructionCount,
 } from './count-flow-instructions.ts';
-import type { ProcessWrapper, RunningLoginSystem } from './login-flow.ts';
+import type { ProcessWrapper, TwoProcessLoginSystem } from './login-flow.ts';
 import { type LoginMeasurement, type LoginMode, measureLogins } from './measure-logins.ts';
 import { startOidcLoginSystem } from './oidc-login-system.ts';
 import { profileLogins } from './profile-logins.ts';
@@ -23,7 +24,7 @@ export interface LoginSectionOptions {
   concurrency: number;
   /** Starts ssokit's provider and client app through an adapter; undefined while not available. */
   startSsokit:
-    | ((framework: BenchFramework, wrap?: ProcessWrapper) => Promise<RunningLoginSystem>)
+    | ((framework: BenchFramework, wrap?: ProcessWrapper) => Promise<TwoProcessLoginSystem>)
     | undefined;
   /** The client adapters measured, each against the same OIDC baseline. */
   frameworks: BenchFramework[];
@@ -66,7 +67,48 @@ function startArgon2Timing(quick: boolean): {
   };
 }
 
-type Key = `${string}/${LoginMode}/${number}`;
+type Key = `${string}/${LoginMode}/${number}` | `${string}/${LoginMode}/${number}/one-core`;
+
+/** A system's figures for one row: medians over the rounds, failures summed. */
+interface Figures {
+  loginsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  providerCpuMicros: number;
+  clientCpuMicros: number;
+  browserCpuMicros: number;
+  failures: number;
+  logins: number;
+  firstFailure: string | undefined;
+}
+
+function tableRow(label: string, framework: string, ssokit: Figures, oidc: Figures, r: number): string[] {
+  const ms = (micros: number) => fmt(micros / 1000, 2);
+  const cpu = (m: Figures) => `${ms(m.providerCpuMicros)} + ${ms(m.clientCpuMicros)}`;
+  return [
+    label,
+    framework,
+    fmt(ssokit.loginsPerSecond, 1),
+    fmt(oidc.loginsPerSecond, 1),
+    fmt(r, 2),
+    `${fmt(ssokit.p50Ms, 1)} / ${fmt(ssokit.p99Ms, 1)}`,
+    `${fmt(oidc.p50Ms, 1)} / ${fmt(oidc.p99Ms, 1)}`,
+    cpu(ssokit),
+    cpu(oidc),
+    `${ms(ssokit.browserCpuMicros)} / ${ms(oidc.browserCpuMicros)}`,
+  ];
+}
+
+/**
+ * Runs `work` with both of the system's processes on core 1 and the bench process (the
+ * browsers) alone on core 0: the system under test has one core, the load its own, as in the
+ * route section. In the usual layout (a core per process) the browsers take their CPU time from
+ * the two servers' cores, and they cost more per login the more requests a login makes.
+ */
+function onOneCore<T>(system: TwoProcessLoginSystem, work: () => Promise<T>): Promise<T> {
+  const pids = [system.processes.provider.pid, system.processes.client.pid] as number[];
+  return withAffinity([[process.pid, '0'], ...pids.map((pid) => [pid, '1'] as const)], work);
+}
 
 /**
  * Logins per second, ssokit against oidc-provider + openid-client, one system at a time (its
@@ -78,10 +120,10 @@ export async function loginSection(options: LoginSectionOptions): Promise<Sectio
   // Called for the frameworks only, which are none without startSsokit.
   const startAdapter = (framework: BenchFramework, wrap?: ProcessWrapper) =>
     (startSsokit as NonNullable<typeof startSsokit>)(framework, wrap);
-  const starters: Array<[string, () => Promise<RunningLoginSystem>]> = [
+  const starters: Array<[string, () => Promise<TwoProcessLoginSystem>]> = [
     ...frameworks.map(
       (framework) =>
-        [framework, () => startAdapter(framework)] as [string, () => Promise<RunningLoginSystem>],
+        [framework, () => startAdapter(framework)] as [string, () => Promise<TwoProcessLoginSystem>],
     ),
     ['oidc', () => startOidcLoginSystem()],
   ];
@@ -109,6 +151,18 @@ export async function loginSection(options: LoginSectionOptions): Promise<Sectio
               samples.set(key, [...(samples.get(key) ?? []), result]);
             }
           }
+          if (canPin()) {
+            const result = await onOneCore(system, () =>
+              measureLogins(system, {
+                mode: 'continue-as',
+                concurrency: options.concurrency,
+                durationSeconds: options.durationSeconds,
+                warmupLogins: options.warmupLogins,
+              }),
+            );
+            const key: Key = `${id}/continue-as/${options.concurrency}/one-core`;
+            samples.set(key, [...(samples.get(key) ?? []), result]);
+          }
         } finally {
           stopping = system.stop();
         }
@@ -120,7 +174,7 @@ export async function loginSection(options: LoginSectionOptions): Promise<Sectio
     await Promise.all([stopping, argon2Timing.stop()]);
   }
 
-  const pick = (key: Key) => {
+  const pick = (key: Key): Figures | undefined => {
     const runs = samples.get(key);
     if (runs === undefined) return undefined;
     return {
@@ -129,6 +183,7 @@ export async function loginSection(options: LoginSectionOptions): Promise<Sectio
       p99Ms: median(runs.map((r) => r.p99Ms)),
       providerCpuMicros: median(runs.map((r) => r.providerCpuMicros)),
       clientCpuMicros: median(runs.map((r) => r.clientCpuMicros)),
+      browserCpuMicros: median(runs.map((r) => r.browserCpuMicros)),
       failures: runs.reduce((sum, r) => sum + r.failures, 0),
       logins: runs.reduce((sum, r) => sum + r.logins, 0),
       firstFailure: runs.find((r) => r.firstFailure !== undefined)?.firstFailure,
@@ -142,8 +197,6 @@ export async function loginSection(options: LoginSectionOptions): Promise<Sectio
       const oidc = pick(`oidc/${mode}/${concurrency}`);
       if (oidc === undefined) continue;
       const label = `${mode}, ${concurrency === 1 ? 'sequential' : `${concurrency} at once`}`;
-      const cpu = (m: typeof oidc) =>
-        `${fmt(m.providerCpuMicros / 1000, 2)} + ${fmt(m.clientCpuMicros / 1000, 2)}`;
       const ratioName = `${mode}.${concurrency === 1 ? 'sequential' : 'concurrent'}`;
       if (oidc.failures > 0) {
         notes.push(
@@ -162,19 +215,29 @@ export async function loginSection(options: LoginSectionOptions): Promise<Sectio
         ratios[`login.${framework}.${ratioName}`] = r;
         // The goal is for the fastest adapter.
         ratios[`login.${ratioName}`] = Math.max(ratios[`login.${ratioName}`] ?? 0, r);
-        rows.push([
-          label,
-          framework,
-          fmt(ssokit.loginsPerSecond, 1),
-          fmt(oidc.loginsPerSecond, 1),
-          fmt(r, 2),
-          `${fmt(ssokit.p50Ms, 1)} / ${fmt(ssokit.p99Ms, 1)}`,
-          `${fmt(oidc.p50Ms, 1)} / ${fmt(oidc.p99Ms, 1)}`,
-          cpu(ssokit),
-          cpu(oidc),
-        ]);
+        rows.push(tableRow(label, framework, ssokit, oidc, r));
       }
     }
+  }
+  const oidcOneCore = pick(`oidc/continue-as/${options.concurrency}/one-core`);
+  for (const framework of oidcOneCore === undefined ? [] : frameworks) {
+    const ssokit = pick(`${framework}/continue-as/${options.concurrency}/one-core`);
+    if (ssokit === undefined || oidcOneCore === undefined) continue;
+    const r = ratio(ssokit.loginsPerSecond, oidcOneCore.loginsPerSecond);
+    ratios[`login.${framework}.continue-as.concurrent.one-core`] = r;
+    ratios['login.continue-as.concurrent.one-core'] = Math.max(
+      ratios['login.continue-as.concurrent.one-core'] ?? 0,
+      r,
+    );
+    rows.push(
+      tableRow(
+        `continue-as, ${options.concurrency} at once, both on one core`,
+        framework,
+        ssokit,
+        oidcOneCore,
+        r,
+      ),
+    );
   }
   const primary = frameworks[0] ?? 'express';
   const ssokitPasswordSeq = pick(`${primary}/password/1`);
@@ -242,10 +305,11 @@ export async function loginSection(options: LoginSectionOptions): Promise<Sectio
       'to core 1 and client app to core 0. *continue-as*: the browser is already signed in at the provider ' +
       '(ssokit: "Continue as" page + its `cwca=yes` POST; OIDC: an OP session and grant, `/auth` answers with a code at ' +
       'once). *password*: a browser without cookies signs in with username and password each time (argon2id ' +
-      'on both sides). ssokit: login -> provider page -> callback -> signed `authtoken/` call -> session. ' +
+      'on both sides). ssokit: login (signed `reqeusttoken/` call) -> provider page -> callback -> signed `authtoken/` call -> session. ' +
       'Baseline: oidc-provider + openid-client, code flow + PKCE, claims in the ID token (RS256), no userinfo. ' +
       `${options.durationSeconds} s per figure, median of ${options.rounds} round(s). ` +
-      'CPU ms per login: provider + client app.',
+      'CPU ms per login: provider + client app; browser: the bench process, which shares the two cores with ' +
+      'both (its own socket work included).',
     columns: [
       'mode',
       'ssokit adapter',
@@ -256,6 +320,7 @@ export async function loginSection(options: LoginSectionOptions): Promise<Sectio
       'OIDC p50 / p99 ms',
       'ssokit CPU ms/login',
       'OIDC CPU ms/login',
+      'browser CPU ms/login, ssokit / OIDC',
     ],
     rows,
     ratios,

@@ -15,9 +15,11 @@ export interface LoginMeasurement {
   loginsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
-  /** CPU time of the provider and the client app per login, in microseconds. */
+  /** CPU time of the provider and the client app per login, in microseconds (NaN: no client app). */
   providerCpuMicros: number;
   clientCpuMicros: number;
+  /** CPU time of the bench process (the browsers; for the provider alone, the client app too) per login. */
+  browserCpuMicros: number;
   /** Logins that failed (counted, not in the throughput), and the first failure's message. */
   failures: number;
   firstFailure: string | undefined;
@@ -31,7 +33,8 @@ export interface MeasureLoginsOptions {
   warmupLogins: number;
 }
 
-async function cpuOf(child: ChildProcess): Promise<number> {
+async function cpuOf(child: ChildProcess | undefined): Promise<number> {
+  if (child === undefined) return Number.NaN;
   child.send({ type: 'cpu' });
   const { usage } = await nextMessage<{ type: 'cpu'; usage: NodeJS.CpuUsage }>(child, 'cpu');
   return usage.user + usage.system;
@@ -101,6 +104,7 @@ export async function measureLogins(
   );
 
   const cpuBefore = await Promise.all([cpuOf(system.processes.provider), cpuOf(system.processes.client)]);
+  const browserCpuBefore = process.cpuUsage();
   const latencies: number[] = [];
   let failures = 0;
   let firstFailure: string | undefined;
@@ -121,6 +125,7 @@ export async function measureLogins(
     }),
   );
   const elapsedSeconds = (performance.now() - started) / 1000;
+  const browserCpu = process.cpuUsage(browserCpuBefore);
   const cpuAfter = await Promise.all([cpuOf(system.processes.provider), cpuOf(system.processes.client)]);
   latencies.sort((a, b) => a - b);
   const logins = latencies.length;
@@ -134,6 +139,7 @@ export async function measureLogins(
     p99Ms: percentile(latencies, 99),
     providerCpuMicros: ((cpuAfter[0] as number) - (cpuBefore[0] as number)) / logins,
     clientCpuMicros: ((cpuAfter[1] as number) - (cpuBefore[1] as number)) / logins,
+    browserCpuMicros: (browserCpu.user + browserCpu.system) / logins,
     failures,
     firstFailure,
   };

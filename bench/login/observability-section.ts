@@ -1,3 +1,4 @@
+import { canPin, withAffinity } from '../lib/cpu-affinity.ts';
 import type { SectionResult } from '../lib/report.ts';
 import { fmt, median, ratio } from '../lib/stats.ts';
 import {
@@ -6,6 +7,7 @@ import {
   type LoginInstructions,
 } from './count-login-instructions.ts';
 import { type LoginMeasurement, type LoginMode, measureLogins } from './measure-logins.ts';
+import { startProviderAloneSystem } from './provider-alone-system.ts';
 import { startSsokitLoginSystem } from './ssokit-login-system.ts';
 
 export interface ObservabilitySectionOptions {
@@ -49,6 +51,24 @@ export async function observabilitySection(options: ObservabilitySectionOptions)
       } finally {
         await system.stop();
       }
+      // The provider alone on core 1, the bench process (browsers and client app) on core 0.
+      if (canPin()) {
+        const alone = await startProviderAloneSystem({ provider: { observability } });
+        try {
+          const result = await withAffinity([[process.pid, '0']], () =>
+            measureLogins(alone, {
+              mode: 'continue-as',
+              concurrency: options.concurrency,
+              durationSeconds: options.durationSeconds,
+              warmupLogins: options.warmupLogins,
+            }),
+          );
+          const key = `${variant}/alone/${options.concurrency}`;
+          samples.set(key, [...(samples.get(key) ?? []), result]);
+        } finally {
+          await alone.stop();
+        }
+      }
     }
   }
   // Both counts in the same run, side by side (valgrind runs a process on one core).
@@ -91,6 +111,29 @@ export async function observabilitySection(options: ObservabilitySectionOptions)
         fmt(cpu, 2),
       ]);
     }
+  }
+  const aloneOn = pick(`on/alone/${options.concurrency}`);
+  const aloneOff = pick(`off/alone/${options.concurrency}`);
+  if (aloneOn.loginsPerSecond > 0 && aloneOff.loginsPerSecond > 0) {
+    const throughput = ratio(aloneOn.loginsPerSecond, aloneOff.loginsPerSecond);
+    const cpu = ratio(aloneOn.providerCpuMicros, aloneOff.providerCpuMicros);
+    ratios['observability.provider-alone.continue-as.concurrent'] = throughput;
+    ratios['observability.provider-alone.continue-as.concurrent.provider-cpu'] = cpu;
+    if (aloneOn.failures + aloneOff.failures > 0)
+      notes.push(`provider alone: ${aloneOn.failures} + ${aloneOff.failures} failed logins`);
+    // How much of its core the provider used: near 1, the provider bounds the logins per second.
+    const coreShare = (m: typeof aloneOn) => fmt((m.providerCpuMicros * m.loginsPerSecond) / 1e6, 2);
+    notes.push(
+      `Provider alone: its core busy ${coreShare(aloneOn)} (on) and ${coreShare(aloneOff)} (off) of the time.`,
+    );
+    rows.push([
+      `continue-as, ${options.concurrency} at once, provider alone`,
+      fmt(aloneOn.loginsPerSecond, 1),
+      fmt(aloneOff.loginsPerSecond, 1),
+      fmt(throughput, 2),
+      `${fmt(aloneOn.providerCpuMicros / 1000, 2)} / ${fmt(aloneOff.providerCpuMicros / 1000, 2)}`,
+      fmt(cpu, 2),
+    ]);
   }
   if (counted !== undefined) {
     const [on, off] = counted as [LoginInstructions, LoginInstructions];

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { nextMessage, spawnPinned, stopChild } from '../lib/child-process.ts';
 import { type BrowserResponse, expectStatus, type HttpBrowser } from '../lib/http-browser.ts';
 import type { BenchAccount } from './bench-account.ts';
-import { type ProcessWrapper, type RunningLoginSystem, unwrapped } from './login-flow.ts';
+import { type ProcessWrapper, type TwoProcessLoginSystem, unwrapped } from './login-flow.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
@@ -22,7 +22,7 @@ function expectSignedInRedirect(step: string, response: BrowserResponse): void {
  */
 export async function startOidcLoginSystem(
   options: { wrap?: ProcessWrapper } = {},
-): Promise<RunningLoginSystem> {
+): Promise<TwoProcessLoginSystem> {
   const wrap = options.wrap ?? unwrapped;
   // Under valgrind start-up takes minutes.
   const startTimeoutMs = options.wrap === undefined ? undefined : 600_000;

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { formatProfile, topSelfTime } from '../lib/cpu-profile.ts';
 import { startProfiling, stopProfiling } from '../lib/profile-window.ts';
 import { fmt } from '../lib/stats.ts';
-import type { RunningLoginSystem } from './login-flow.ts';
+import type { TwoProcessLoginSystem } from './login-flow.ts';
 import { measureLogins } from './measure-logins.ts';
 
 const PROFILE_ROOT = fileURLToPath(new URL('../results/profiles/', import.meta.url));
@@ -13,7 +13,7 @@ const PROFILE_ROOT = fileURLToPath(new URL('../results/profiles/', import.meta.u
  */
 export async function profileLogins(
   id: string,
-  start: () => Promise<RunningLoginSystem>,
+  start: () => Promise<TwoProcessLoginSystem>,
   durationSeconds: number,
 ): Promise<string> {
   const system = await start();

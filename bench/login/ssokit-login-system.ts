@@ -5,7 +5,7 @@ import { dropClientStores } from '../ssokit/drop-client-stores.ts';
 import { assertSignedInAtClient, loginAtClient, signInAtProvider } from '../ssokit/ssokit-browser-flows.ts';
 import type { BenchFramework } from '../ssokit/ssokit-framework-apps.ts';
 import { uniqueStoreNames } from '../ssokit/unique-names.ts';
-import { type ProcessWrapper, type RunningLoginSystem, unwrapped } from './login-flow.ts';
+import { type ProcessWrapper, type TwoProcessLoginSystem, unwrapped } from './login-flow.ts';
 import type { SsokitClientServerConfig } from './ssokit-client-server.ts';
 import type { SsokitProviderServerConfig } from './ssokit-provider-server.ts';
 
@@ -36,7 +36,7 @@ export interface SsokitLoginSystemOptions {
 /** ssokit: the provider and a client app, each in its own process pinned to a core of its own. */
 export async function startSsokitLoginSystem(
   options: SsokitLoginSystemOptions = {},
-): Promise<RunningLoginSystem> {
+): Promise<TwoProcessLoginSystem> {
   const kind = options.clientStores ?? 'memory';
   const names = options.names ?? uniqueStoreNames(`login_${kind}`);
   const framework = options.framework ?? 'express';

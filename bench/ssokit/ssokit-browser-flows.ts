@@ -21,6 +21,28 @@ async function submitLoginForm(
   return browser.postForm(new URL(form.action, page.url), form.fields);
 }
 
+/**
+ * What the user does on the provider's SSO page: presses "Continue as" (a browser signed in at
+ * the provider) or fills in the login form (a fresh browser). Answers the provider's response,
+ * a redirect to the client's callback when all went well.
+ */
+export async function answerSsoPage(
+  browser: HttpBrowser,
+  page: BrowserResponse,
+  mode: 'continue-as' | 'password',
+  account: BenchAccount,
+): Promise<BrowserResponse> {
+  if (mode === 'continue-as') {
+    if (!page.body.includes('name="cwca" value="yes"'))
+      throw new Error('provider sso page: no "continue" button (no provider session?)');
+    // The "continue" button posts the page's form back to its own URL.
+    return browser.postForm(page.url, { csrf_token: requiredField(page, 'csrf_token'), cwca: 'yes' });
+  }
+  if (page.body.includes('name="cwca"'))
+    throw new Error('provider sso page: a fresh browser was offered "continue"');
+  return submitLoginForm(browser, page, account);
+}
+
 /** Signs the browser in at the provider itself (its own `/login/`): a provider session. */
 export async function signInAtProvider(
   browser: HttpBrowser,
@@ -48,21 +70,11 @@ export async function loginAtClient(
     302,
   );
   const page = expectStatus('provider sso page', await browser.get(start.location as URL), 200);
-  let toCallback: BrowserResponse;
-  if (mode === 'continue-as') {
-    if (!page.body.includes('name="cwca" value="yes"'))
-      throw new Error('provider sso page: no "continue" button (no provider session?)');
-    // The "continue" button posts the page's form back to its own URL.
-    toCallback = await browser.postForm(page.url, {
-      csrf_token: requiredField(page, 'csrf_token'),
-      cwca: 'yes',
-    });
-  } else {
-    if (page.body.includes('name="cwca"'))
-      throw new Error('provider sso page: a fresh browser was offered "continue"');
-    toCallback = await submitLoginForm(browser, page, account);
-  }
-  expectStatus('provider sso answer', toCallback, 302);
+  const toCallback = expectStatus(
+    'provider sso answer',
+    await answerSsoPage(browser, page, mode, account),
+    302,
+  );
   const done = expectStatus('client callback', await browser.get(toCallback.location as URL), 302);
   if (done.location?.pathname !== '/me')
     throw new Error(`client callback redirected to ${done.location?.href}`);
