@@ -309,7 +309,8 @@ export async function loginSection(options: LoginSectionOptions): Promise<Sectio
       'Baseline: oidc-provider + openid-client, code flow + PKCE, claims in the ID token (RS256), no userinfo. ' +
       `${options.durationSeconds} s per figure, median of ${options.rounds} round(s). ` +
       'CPU ms per login: provider + client app; browser: the bench process, which shares the two cores with ' +
-      'both (its own socket work included).',
+      'both (its own socket work included). *both on one core*: provider and client app on core 1, the bench ' +
+      "process alone on core 0, as the route section keeps its load generator off the server's core.",
     columns: [
       'mode',
       'ssokit adapter',
@@ -331,8 +332,10 @@ export async function loginSection(options: LoginSectionOptions): Promise<Sectio
         atLeast: 3,
       },
       {
-        ratio: 'login.continue-as.concurrent',
-        description: 'continue-as, concurrent: ssokit >= 3x OIDC',
+        // On one core with the browsers on the other: in the two-core layout the browsers take
+        // their CPU from the servers' cores (see onOneCore), so that ratio is reported, not judged.
+        ratio: 'login.continue-as.concurrent.one-core',
+        description: `continue-as, ${options.concurrency} at once, both servers on one core and the browsers on the other: ssokit >= 3x OIDC`,
         atLeast: 3,
       },
       {

@@ -164,7 +164,9 @@ export async function observabilitySection(options: ObservabilitySectionOptions)
       "ssokit logins per second with the provider's Prometheus metrics and audit trail on (per-provider " +
       'registry, store and HTTP timings, one batched SQL row per audited event: three per ' +
       'login) as a ratio to the same system with both off; otherwise as the login section. ' +
-      `${options.durationSeconds} s per figure, median of ${options.rounds} round(s).` +
+      `${options.durationSeconds} s per figure, median of ${options.rounds} round(s). ` +
+      '*provider alone*: the provider on core 1 and the bench process alone on core 0, playing the ' +
+      "browsers and the client app (its two signed calls): the provider's own logins per second." +
       (options.instructions === undefined
         ? ''
         : ` Instructions/login: the provider under valgrind callgrind, on and off side by side, ` +
