@@ -73,18 +73,8 @@ function startArgon2Timing(quick: boolean): {
 
 type Key = `${string}/${LoginMode}/${number}` | `${string}/${LoginMode}/${number}/one-core`;
 
-/** A system's figures for one row: medians over the rounds, failures summed. */
-interface Figures {
-  loginsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  providerCpuMicros: number;
-  clientCpuMicros: number;
-  browserCpuMicros: number;
-  failures: number;
-  logins: number;
-  firstFailure: string | undefined;
-}
+/** A system's figures for one row: medians over the rounds, logins and failures summed. */
+type Figures = Omit<LoginMeasurement, 'system' | 'mode' | 'concurrency'>;
 
 function tableRow(label: string, framework: string, ssokit: Figures, oidc: Figures, r: number): string[] {
   const ms = (micros: number) => fmt(micros / 1000, 2);
