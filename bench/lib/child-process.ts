@@ -1,5 +1,5 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { canPin, setAffinity, TASKSET } from './cpu-affinity.ts';
 
 let bundledEntries: ReadonlyMap<string, string> = new Map();
 
@@ -29,9 +29,9 @@ export function spawnPinned(
     bundled === undefined
       ? [...nodeOptions, '--import', 'tsx', entry, ...args]
       : [...nodeOptions, '--enable-source-maps', bundled, ...args];
-  const pin = core !== undefined && existsSync('/usr/bin/taskset');
+  const pin = core !== undefined && canPin();
   const program = [...wrapper, process.execPath, ...nodeArgs];
-  const command = pin ? '/usr/bin/taskset' : (program[0] as string);
+  const command = pin ? TASKSET : (program[0] as string);
   const commandArgs = pin ? ['-c', String(core), ...program] : program.slice(1);
   // The child's stdout goes to our stderr: `--json` keeps stdout for the one JSON object.
   return spawn(command, commandArgs, { stdio: ['ignore', 2, 2, 'ipc'] });
@@ -78,8 +78,8 @@ export function spawnUnderCallgrind(entry: string, args: string[], directory: st
  * unpinned and in parallel, which is faster, and are pinned before they are measured.
  */
 export function pinProcess(child: ChildProcess, core: number): void {
-  if (child.pid === undefined || !existsSync('/usr/bin/taskset')) return;
-  execFileSync('/usr/bin/taskset', ['-a', '-p', '-c', String(core), String(child.pid)], { stdio: 'ignore' });
+  if (child.pid === undefined || !canPin()) return;
+  setAffinity(child.pid, String(core));
 }
 
 /** Waits for the first IPC message of a given type from a child. */

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const TASKSET = '/usr/bin/taskset';
+/** util-linux's taskset, which also starts a program on given cores (`taskset -c 1 node …`). */
+export const TASKSET = '/usr/bin/taskset';
 
 /** Whether processes can be pinned here (util-linux's taskset). */
 export function canPin(): boolean {
@@ -17,7 +18,7 @@ export function affinityOf(pid: number): string {
 }
 
 /** Moves a running process, every thread of it, onto these cores (`1`, `0,1`). */
-export function pinProcess(pid: number, cores: string): void {
+export function setAffinity(pid: number, cores: string): void {
   execFileSync(TASKSET, ['-a', '-p', '-c', cores, String(pid)], { stdio: 'ignore' });
 }
 
@@ -31,9 +32,9 @@ export async function withAffinity<T>(
 ): Promise<T> {
   const before = placements.map(([pid]) => [pid, affinityOf(pid)] as const);
   try {
-    for (const [pid, cores] of placements) pinProcess(pid, cores);
+    for (const [pid, cores] of placements) setAffinity(pid, cores);
     return await work();
   } finally {
-    for (const [pid, cores] of before) pinProcess(pid, cores);
+    for (const [pid, cores] of before) setAffinity(pid, cores);
   }
 }

@@ -20,8 +20,6 @@ const PLAYED_CLIENT = new URL('http://127.0.0.1:9');
 
 export interface ProviderAloneSystemOptions {
   provider?: SsokitProviderServerConfig;
-  /** The core the provider is pinned to; the bench process has the other one. @default 1 */
-  core?: number;
 }
 
 /**
@@ -36,7 +34,8 @@ export async function startProviderAloneSystem(
   const provider = spawnPinned(
     here('./ssokit-provider-server.ts'),
     [JSON.stringify(options.provider ?? {})],
-    options.core ?? 1,
+    // Core 1: the caller runs the bench process on core 0.
+    1,
   );
   try {
     const { url } = await nextMessage<{ type: 'ready'; url: string }>(provider, 'ready', 60_000);
