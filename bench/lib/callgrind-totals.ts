@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** What callgrind counted in one process's dump, over its thread files. */
 export interface CallgrindTotals {
@@ -58,4 +59,15 @@ function optimizingCompilerInstructions(file: string): number {
     if (cost !== undefined) sum += Number(cost.replaceAll(',', ''));
   }
   return sum;
+}
+
+/**
+ * The instructions of callgrind's dump number `dump` (`--separate-threads=yes`: a file per
+ * thread, `callgrind.out.N-TT`), the main thread (01) apart: it leaves out libuv's pool
+ * (argon2's hash); and the main thread without V8's optimizing compiler.
+ */
+export function dumpTotals(directory: string, dump: number): CallgrindTotals {
+  const files = readdirSync(directory).filter((file) => file.startsWith(`callgrind.out.${dump}-`));
+  if (files.length === 0) throw new Error(`callgrind wrote no dump ${dump}`);
+  return callgrindTotals(files.map((file) => join(directory, file)));
 }

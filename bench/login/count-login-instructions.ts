@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type CallgrindTotals, callgrindTotals } from '../lib/callgrind-totals.ts';
+import { dumpTotals } from '../lib/callgrind-totals.ts';
 import { HttpBrowser } from '../lib/http-browser.ts';
 import { benchAccount } from './bench-account.ts';
 import type { LoginMode } from './measure-logins.ts';
@@ -30,17 +30,6 @@ const AUDIT_FLUSH_INTERVAL_UNDER_CALLGRIND_MS = 250 * 50;
 
 /** Instructions the provider executes per login of each mode, counted by callgrind. */
 export type LoginInstructions = Record<LoginMode, { all: number; mainThread: number; steady: number }>;
-
-/**
- * The instructions of callgrind's dump number `dump` (`--separate-threads=yes`: a file per
- * thread, `callgrind.out.N-TT`), the main thread (01) apart: it leaves out libuv's pool
- * (argon2's hash); and the main thread without V8's optimizing compiler.
- */
-function dumpTotals(directory: string, dump: number): CallgrindTotals {
-  const files = readdirSync(directory).filter((file) => file.startsWith(`callgrind.out.${dump}-`));
-  if (files.length === 0) throw new Error(`callgrind wrote no dump ${dump}`);
-  return callgrindTotals(files.map((file) => join(directory, file)));
-}
 
 /**
  * The provider's instructions per login (valgrind callgrind; two providers counted side by

@@ -1,17 +1,22 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
+import { dumpTotals } from '../lib/callgrind-totals.ts';
+import { nextMessage, spawnUnderCallgrind, stopChild } from '../lib/child-process.ts';
 
 const run = promisify(execFile);
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
 export interface InstructionCount {
   scenario: string;
+  /** The main thread's, without V8's optimizing compiler (see `countInstructions`). */
   instructionsPerRequest: number;
+  /** All threads, the compiler included: what the count was before; it moves from run to run. */
+  allThreadsPerRequest: number;
   requests: number;
   failures: number;
 }
@@ -40,78 +45,44 @@ async function load(url: string, cookie: string, amount: number, connections: nu
 
 /**
  * Instructions the server executes per request of `GET /me`, counted by valgrind's callgrind
- * over `requests` requests after a warm-up: unlike time, the count repeats within about 1 %
- * whatever else the machine is doing (kernel time, e.g. socket writes, is not counted; it is
- * the same in every scenario). The server runs under valgrind, about 50x slower than usual.
+ * over `requests` requests after a warm-up: unlike time, the count repeats whatever else the
+ * machine is doing (kernel time, e.g. socket writes, is not counted; it is the same in every
+ * scenario). As in the login counts, V8 runs `--single-threaded` and the count is the main
+ * thread's without V8's optimizing compiler (`CallgrindTotals`): counted over all threads, with
+ * the compiler and GC on helper threads that valgrind runs at its own pace, the same server
+ * came out anywhere between 100k and 620k instructions a request from one run to the next.
+ * The server runs about 50x slower than usual.
  */
 export async function countInstructions(
   scenario: string,
   options: CountInstructionsOptions,
 ): Promise<InstructionCount> {
   const directory = mkdtempSync(join(tmpdir(), 'ssokit-bench-callgrind-'));
-  const child = spawn(
-    '/usr/bin/valgrind',
-    [
-      '--tool=callgrind',
-      // V8 writes and rewrites machine code at run time.
-      '--smc-check=all-non-file',
-      '--instr-atstart=no',
-      `--callgrind-out-file=${join(directory, 'callgrind.out')}`,
-      process.execPath,
-      '--import',
-      'tsx',
-      here('./instruction-server.ts'),
-      scenario,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const child = spawnUnderCallgrind(here('./instruction-server.ts'), [scenario], directory);
   try {
-    const ready = await new Promise<string>((resolve, reject) => {
-      let stdout = '';
-      const timer = setTimeout(
-        () => reject(new Error(`${scenario} under valgrind did not start in 10 minutes`)),
-        600_000,
-      );
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        const line = stdout.split('\n').find((l) => l.startsWith('READY '));
-        if (line !== undefined) {
-          clearTimeout(timer);
-          resolve(line);
-        }
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`${scenario} under valgrind exited with ${code}: ${stderr.slice(-500)}`));
-      });
-    });
-    const [, url = '', cookie = ''] = ready.split(' ');
+    const { url, cookie } = await nextMessage<{ type: string; url: string; cookie: string }>(
+      child,
+      'ready',
+      600_000,
+    );
     await load(url, cookie, options.warmupRequests, options.connections);
     const pid = String(child.pid);
     await run('/usr/bin/callgrind_control', ['--instr=on', pid]);
     const measured = await load(url, cookie, options.requests, options.connections);
     await run('/usr/bin/callgrind_control', ['--instr=off', pid]);
-    child.kill('SIGTERM');
-    await exited;
-    const collected = /Collected : (\d+)/.exec(stderr)?.[1];
-    if (collected === undefined) throw new Error(`${scenario}: callgrind reported no count`);
+    await run('/usr/bin/callgrind_control', ['--dump=counted', pid]);
+    const totals = dumpTotals(directory, 1);
     return {
       scenario,
-      instructionsPerRequest: Number(collected) / measured.requests,
+      instructionsPerRequest: (totals.mainThread - totals.compiler) / measured.requests,
+      allThreadsPerRequest: totals.all / measured.requests,
       requests: measured.requests,
       failures: measured.failures,
     };
   } finally {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await exited;
-    }
-    rmSync(directory, { recursive: true, force: true });
+    await stopChild(child);
+    if (process.env.BENCH_KEEP_CALLGRIND === '1') console.error(`callgrind dumps kept in ${directory}`);
+    else rmSync(directory, { recursive: true, force: true });
   }
 }
 

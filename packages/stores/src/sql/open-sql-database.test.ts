@@ -11,7 +11,12 @@ describe('openSqlDatabase on an SQLite file', () => {
     const database = openSqlDatabase({ url: `sqlite:${join(directory, 'pragmas.db')}` });
     try {
       const pragma = (name: string) =>
-        database.readNow?.({ sql: `PRAGMA ${name}`, parameters: [], query: undefined as never, queryId: undefined as never });
+        database.readNow?.({
+          sql: `PRAGMA ${name}`,
+          parameters: [],
+          query: undefined as never,
+          queryId: undefined as never,
+        });
       assert.deepEqual(pragma('journal_mode'), [{ journal_mode: 'wal' }]);
       // 1 = NORMAL (FULL, SQLite's default, is 2).
       assert.deepEqual(pragma('synchronous'), [{ synchronous: 1 }]);
