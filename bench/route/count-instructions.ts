@@ -45,12 +45,12 @@ async function load(url: string, cookie: string, amount: number, connections: nu
 
 /**
  * Instructions the server executes per request of `GET /me`, counted by valgrind's callgrind
- * over `requests` requests after a warm-up: unlike time, the count repeats whatever else the
- * machine is doing (kernel time, e.g. socket writes, is not counted; it is the same in every
+ * over `requests` requests after a warm-up: unlike time, the count barely moves with other work
+ * on the machine (kernel time, e.g. socket writes, is not counted; it is the same in every
  * scenario). As in the login counts, V8 runs `--single-threaded` and the count is the main
  * thread's without V8's optimizing compiler (`CallgrindTotals`): counted over all threads, with
- * the compiler and GC on helper threads that valgrind runs at its own pace, the same server
- * came out anywhere between 100k and 620k instructions a request from one run to the next.
+ * the compiler and GC on helper threads that valgrind runs at its own pace, one Fastify server
+ * came out at 101k to 120k instructions a request from run to run, and Express's once at 622k.
  * The server runs about 50x slower than usual.
  */
 export async function countInstructions(
