@@ -7,8 +7,7 @@ import {
   toSsoUser,
   toUserRecord,
 } from '../user/sso-user.ts';
-import { SessionKeyCache } from './session-key-cache.ts';
-import { generateToken } from './session-token.ts';
+import { generateToken, hashToken, isWellFormedToken } from './session-token.ts';
 
 export interface SessionManagerOptions {
   store: KeyValueStore;
@@ -18,8 +17,7 @@ export interface SessionManagerOptions {
   keyPrefix?: string;
   /**
    * How many parsed sessions are kept in this process, to skip JSON parsing and building the
-   * user object when a session's stored value has not changed; as many cookie tokens keep their
-   * digest, to skip hashing them again (`SessionKeyCache`). 0 turns both off.
+   * user object when a session's stored value has not changed. 0 turns it off.
    * @default 10000
    */
   parsedCacheSize?: number;
@@ -143,7 +141,6 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
   private readonly now: () => number;
   private readonly parsed = new Map<string, ParsedEntry<Extras>>();
   private readonly epochs = new Map<string, CachedEpoch>();
-  private readonly keys: SessionKeyCache;
 
   constructor(options: SessionManagerOptions) {
     this.store = options.store;
@@ -158,7 +155,6 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
       throw new TypeError(`epochCacheMs must be a number >= 0, got ${options.epochCacheMs}`);
     }
     this.now = options.now ?? Date.now;
-    this.keys = new SessionKeyCache(this.parsedCacheSize, (id) => this.sessionKey(id));
   }
 
   /**
@@ -171,7 +167,7 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
     options: { signInId?: string | undefined } = {},
   ): Promise<{ token: string; expiresAt: number }> {
     const token = generateToken();
-    const { id, key } = this.keys.remember(token);
+    const id = hashToken(token);
     // Read, not cached (past a read cache too): a session begun in an epoch this process has
     // not seen yet would be dead.
     const epoch = (await this.readThrough(this.epochKey(user.id))) ?? '';
@@ -183,7 +179,7 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
     const raw = JSON.stringify(stored);
     // The index first: a session that exists is always findable by its sign-in.
     if (signInId !== undefined) await this.store.set(this.signInKey(signInId), id, this.ttlSeconds);
-    await this.store.set(key, raw, this.ttlSeconds);
+    await this.store.set(this.sessionKey(id), raw, this.ttlSeconds);
     this.remember(id, parsedEntry(raw, toSsoUser<Extras>(user), user.id, expiresAt, epoch, signInId));
     return { token, expiresAt };
   }
@@ -211,10 +207,9 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
   readNowOrLater(
     token: string | undefined,
   ): ActiveSession<Extras> | undefined | Promise<ActiveSession<Extras> | undefined> {
-    const keys = this.keys.of(token);
-    if (keys === undefined) return undefined;
-    const { id } = keys;
-    const raw = this.readKey(keys.key);
+    if (!isWellFormedToken(token)) return undefined;
+    const id = hashToken(token);
+    const raw = this.readKey(this.sessionKey(id));
     if (raw instanceof Promise) return raw.then((value) => this.fromStored(id, value));
     return this.fromStored(id, raw);
   }
@@ -273,11 +268,10 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
 
   /** Ends the session of a token; tells whose it was, or undefined when there was none. */
   async invalidate(token: string | undefined): Promise<{ userId: SsoUserId } | undefined> {
-    const keys = this.keys.of(token);
-    if (keys === undefined || token === undefined) return undefined;
-    this.keys.forget(token);
-    this.parsed.delete(keys.id);
-    const raw = await this.store.take(keys.key);
+    if (!isWellFormedToken(token)) return undefined;
+    const id = hashToken(token);
+    this.parsed.delete(id);
+    const raw = await this.store.take(this.sessionKey(id));
     const stored = raw === undefined ? undefined : parseStored(raw);
     if (stored === undefined) return undefined;
     return { userId: stored.u.id };
