@@ -6,6 +6,7 @@ import {
   type LoginInstructionOptions,
   type LoginInstructions,
 } from './count-login-instructions.ts';
+import type { RunningLoginSystem } from './login-flow.ts';
 import { type LoginMeasurement, type LoginMode, measureLogins } from './measure-logins.ts';
 import { startProviderAloneSystem } from './provider-alone-system.ts';
 import { startSsokitLoginSystem } from './ssokit-login-system.ts';
@@ -24,52 +25,97 @@ const VARIANTS = [
   ['on', true],
   ['off', false],
 ] as const;
+type Variant = (typeof VARIANTS)[number][0];
+
+/** One figure's windows: each variant's measurements, and each round's on / off. */
+interface PairedSamples {
+  runs: Record<Variant, LoginMeasurement[]>;
+  pairRatios: number[];
+}
+
+/**
+ * Measures `figure` on both systems back to back, `rounds` times, the first of each pair
+ * alternating (on-off, off-on, …): this VM's speed drifts by ±20 % within minutes, so a ratio of
+ * two windows minutes apart (the whole "on" run, then the whole "off" run) measured the drift as
+ * much as the cost. The figure is the median of the rounds' paired ratios.
+ */
+async function measurePaired(
+  rounds: number,
+  figure: (variant: Variant) => Promise<LoginMeasurement>,
+): Promise<PairedSamples> {
+  const runs: Record<Variant, LoginMeasurement[]> = { on: [], off: [] };
+  const pairRatios: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const order: Variant[] = round % 2 === 0 ? ['on', 'off'] : ['off', 'on'];
+    const pair: Partial<Record<Variant, LoginMeasurement>> = {};
+    for (const variant of order) {
+      const measured = await figure(variant);
+      pair[variant] = measured;
+      runs[variant].push(measured);
+    }
+    pairRatios.push(ratio(pair.on?.loginsPerSecond ?? 0, pair.off?.loginsPerSecond ?? 0));
+  }
+  return { runs, pairRatios };
+}
+
+/** Both variants' systems up at once, for the paired windows; stopped whatever happens. */
+async function withBothSystems<System extends { stop(): Promise<void> }>(
+  start: (observability: boolean) => Promise<System>,
+  use: (systems: Record<Variant, System>) => Promise<void>,
+): Promise<void> {
+  const on = await start(true);
+  try {
+    const off = await start(false);
+    try {
+      await use({ on, off });
+    } finally {
+      await off.stop();
+    }
+  } finally {
+    await on.stop();
+  }
+}
 
 /**
  * ssokit logins per second with the provider's metrics and audit trail on (prom-client
  * counters and timings, one audit log line and SQL row per event) against the same system
- * with both off, rounds alternating between the two.
+ * with both off: both systems up at once, each figure measured in on / off pairs.
  */
 export async function observabilitySection(options: ObservabilitySectionOptions): Promise<SectionResult> {
-  const samples = new Map<string, LoginMeasurement[]>();
-  for (let round = 0; round < options.rounds; round++) {
-    for (const [variant, observability] of VARIANTS) {
-      const system = await startSsokitLoginSystem({ provider: { observability } });
-      try {
-        for (const mode of MODES) {
-          for (const concurrency of [1, options.concurrency]) {
-            const result = await measureLogins(system, {
-              mode,
-              concurrency,
-              durationSeconds: options.durationSeconds,
-              warmupLogins: options.warmupLogins,
-            });
-            const key = `${variant}/${mode}/${concurrency}`;
-            samples.set(key, [...(samples.get(key) ?? []), result]);
-          }
-        }
-      } finally {
-        await system.stop();
-      }
-      // The provider alone on core 1, the bench process (browsers and client app) on core 0.
-      if (canPin()) {
-        const alone = await startProviderAloneSystem({ provider: { observability } });
-        try {
-          const result = await withAffinity([[process.pid, '0']], () =>
-            measureLogins(alone, {
-              mode: 'continue-as',
-              concurrency: options.concurrency,
-              durationSeconds: options.durationSeconds,
-              warmupLogins: options.warmupLogins,
-            }),
+  const samples = new Map<string, PairedSamples>();
+  const measure = (system: RunningLoginSystem, mode: LoginMode, concurrency: number) =>
+    measureLogins(system, {
+      mode,
+      concurrency,
+      durationSeconds: options.durationSeconds,
+      warmupLogins: options.warmupLogins,
+    });
+  await withBothSystems(
+    (observability) => startSsokitLoginSystem({ provider: { observability } }),
+    async (systems) => {
+      for (const mode of MODES) {
+        for (const concurrency of [1, options.concurrency]) {
+          const paired = await measurePaired(options.rounds, (variant) =>
+            measure(systems[variant], mode, concurrency),
           );
-          const key = `${variant}/alone/${options.concurrency}`;
-          samples.set(key, [...(samples.get(key) ?? []), result]);
-        } finally {
-          await alone.stop();
+          samples.set(`${mode}/${concurrency}`, paired);
         }
       }
-    }
+    },
+  );
+  // The provider alone on core 1, the bench process (browsers and client app) on core 0.
+  if (canPin()) {
+    await withBothSystems(
+      (observability) => startProviderAloneSystem({ provider: { observability } }),
+      async (systems) => {
+        const paired = await withAffinity([[process.pid, '0']], () =>
+          measurePaired(options.rounds, (variant) =>
+            measure(systems[variant], 'continue-as', options.concurrency),
+          ),
+        );
+        samples.set(`alone/${options.concurrency}`, paired);
+      },
+    );
   }
   // Both counts in the same run, side by side (valgrind runs a process on one core).
   const counted =
@@ -80,23 +126,23 @@ export async function observabilitySection(options: ObservabilitySectionOptions)
             countLoginInstructions({ observability }, options.instructions as LoginInstructionOptions),
           ),
         );
+  /** Each variant's median window, and the median of the paired ratios. */
   const pick = (key: string) => {
-    const runs = samples.get(key) ?? [];
-    return {
+    const paired = samples.get(key) ?? { runs: { on: [], off: [] }, pairRatios: [] };
+    const side = (runs: LoginMeasurement[]) => ({
       loginsPerSecond: median(runs.map((r) => r.loginsPerSecond)),
       providerCpuMicros: median(runs.map((r) => r.providerCpuMicros)),
       failures: runs.reduce((sum, r) => sum + r.failures, 0),
-    };
+    });
+    return { on: side(paired.runs.on), off: side(paired.runs.off), throughput: median(paired.pairRatios) };
   };
   const rows: string[][] = [];
   const ratios: Record<string, number> = {};
   const notes: string[] = [];
   for (const mode of MODES) {
     for (const concurrency of [1, options.concurrency]) {
-      const on = pick(`on/${mode}/${concurrency}`);
-      const off = pick(`off/${mode}/${concurrency}`);
+      const { on, off, throughput } = pick(`${mode}/${concurrency}`);
       const name = `${mode}.${concurrency === 1 ? 'sequential' : 'concurrent'}`;
-      const throughput = ratio(on.loginsPerSecond, off.loginsPerSecond);
       const cpu = ratio(on.providerCpuMicros, off.providerCpuMicros);
       ratios[`observability.${name}`] = throughput;
       ratios[`observability.${name}.provider-cpu`] = cpu;
@@ -112,10 +158,9 @@ export async function observabilitySection(options: ObservabilitySectionOptions)
       ]);
     }
   }
-  const aloneOn = pick(`on/alone/${options.concurrency}`);
-  const aloneOff = pick(`off/alone/${options.concurrency}`);
+  const { on: aloneOn, off: aloneOff, throughput: aloneThroughput } = pick(`alone/${options.concurrency}`);
   if (aloneOn.loginsPerSecond > 0 && aloneOff.loginsPerSecond > 0) {
-    const throughput = ratio(aloneOn.loginsPerSecond, aloneOff.loginsPerSecond);
+    const throughput = aloneThroughput;
     const cpu = ratio(aloneOn.providerCpuMicros, aloneOff.providerCpuMicros);
     ratios['observability.provider-alone.continue-as.concurrent'] = throughput;
     ratios['observability.provider-alone.continue-as.concurrent.provider-cpu'] = cpu;
@@ -164,7 +209,9 @@ export async function observabilitySection(options: ObservabilitySectionOptions)
       "ssokit logins per second with the provider's Prometheus metrics and audit trail on (per-provider " +
       'registry, store and HTTP timings, one batched SQL row per audited event: three per ' +
       'login) as a ratio to the same system with both off; otherwise as the login section. ' +
-      `${options.durationSeconds} s per figure, median of ${options.rounds} round(s). ` +
+      `Both systems up at once; each figure ${options.rounds} round(s) of an on and an off window of ` +
+      `${options.durationSeconds} s back to back, the first of each pair alternating; logins/s are ` +
+      "each side's median window, the ratio the median of the rounds' paired ratios. " +
       '*provider alone*: the provider on core 1 and the bench process alone on core 0, playing the ' +
       "browsers and the client app (its two signed calls): the provider's own logins per second." +
       (options.instructions === undefined

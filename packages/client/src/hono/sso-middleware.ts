@@ -1,9 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import type { SsoClientConfig } from '../config/client-config.ts';
 import { adapterSetup } from '../core/adapter-setup.ts';
 import { readWebBody } from '../core/bounded-body.ts';
-import { isAnswer, type SsoHandlerOptions } from '../core/sso-handler.ts';
+import { isAnswer, type SsoHandlerOptions, type SsoOutcome } from '../core/sso-handler.ts';
 import type { SsoRequestContext } from '../core/sso-request-context.ts';
 import type { SsoClient } from '../create-sso-client.ts';
 import type { RegisteredExtras, SsoUser } from '../user/sso-user.ts';
@@ -57,14 +57,27 @@ export function ssoClient(options: SsoHonoOptions = {}): SsoHonoMiddleware {
     readWebBody((view as WebRequestView).request, limit),
   );
 
-  const middleware: MiddlewareHandler<SsoEnv> = async (c, next) => {
-    const found = handler.handle(requestView(c));
-    const outcome = found instanceof Promise ? await found : found;
-    if (isAnswer(outcome)) return toWebResponse(outcome);
+  const proceed = (
+    c: Context<SsoEnv>,
+    next: Next,
+    outcome: SsoOutcome<RegisteredExtras>,
+  ): Promise<Response | void> => {
+    if (isAnswer(outcome)) return Promise.resolve(toWebResponse(outcome));
     c.set('user', outcome.user);
     c.set('sso', outcome.error === undefined ? contexts.available : contexts.unavailable(outcome.error));
-    await next();
-    if (outcome.setCookie !== undefined) c.header('Set-Cookie', outcome.setCookie, { append: true });
+    const setCookie = outcome.setCookie;
+    if (setCookie === undefined) return next();
+    return next().then(() => {
+      c.header('Set-Cookie', setCookie, { append: true });
+    });
+  };
+  // Not an async function: Hono's compose awaits what it returns anyway, and the signed-in
+  // request with a store in this process then passes on to `next()` without a promise of its own.
+  const middleware: MiddlewareHandler<SsoEnv> = (c, next) => {
+    const found = handler.handle(requestView(c));
+    if (found instanceof Promise)
+      return found.then((outcome): Promise<Response | void> => proceed(c, next, outcome));
+    return proceed(c, next, found);
   };
   Object.defineProperty(middleware, 'client', { value: client, enumerable: true });
   return middleware as SsoHonoMiddleware;
@@ -76,11 +89,12 @@ export function ssoClient(options: SsoHonoOptions = {}): SsoHonoMiddleware {
  * `app.get('/private', requireLogin(), handler)`.
  */
 export function requireLogin(): MiddlewareHandler<SsoEnv> {
-  return async (c, next) => {
+  // Not async, as the middleware above.
+  return (c, next) => {
     const sso = c.get('sso');
     if (sso === undefined) throw new Error('requireLogin() needs app.use(ssoClient(...)) before it');
     const { answer } = sso.handler.requireLogin({ user: c.get('user'), error: sso.error }, requestView(c));
-    if (answer !== undefined) return toWebResponse(answer);
-    await next();
+    if (answer !== undefined) return Promise.resolve(toWebResponse(answer));
+    return next();
   };
 }

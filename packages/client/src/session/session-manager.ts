@@ -139,6 +139,11 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
   private readonly parsedCacheSize: number;
   private readonly epochCacheMs: number;
   private readonly now: () => number;
+  /**
+   * Keyed by the session's store key, the very string the store is asked with: V8 keeps a
+   * string's hash in the string, so the second Map lookup of a request hashes nothing (a fresh
+   * 80-character key cost about 1k instructions to hash; bench/, route section).
+   */
   private readonly parsed = new Map<string, ParsedEntry<Extras>>();
   private readonly epochs = new Map<string, CachedEpoch>();
 
@@ -179,8 +184,9 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
     const raw = JSON.stringify(stored);
     // The index first: a session that exists is always findable by its sign-in.
     if (signInId !== undefined) await this.store.set(this.signInKey(signInId), id, this.ttlSeconds);
-    await this.store.set(this.sessionKey(id), raw, this.ttlSeconds);
-    this.remember(id, parsedEntry(raw, toSsoUser<Extras>(user), user.id, expiresAt, epoch, signInId));
+    const key = this.sessionKey(id);
+    await this.store.set(key, raw, this.ttlSeconds);
+    this.remember(key, parsedEntry(raw, toSsoUser<Extras>(user), user.id, expiresAt, epoch, signInId));
     return { token, expiresAt };
   }
 
@@ -191,8 +197,9 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
   async endSignIn(signInId: string): Promise<boolean> {
     const id = await this.store.take(this.signInKey(signInId));
     if (id === undefined) return false;
-    this.parsed.delete(id);
-    return (await this.store.take(this.sessionKey(id))) !== undefined;
+    const key = this.sessionKey(id);
+    this.parsed.delete(key);
+    return (await this.store.take(key)) !== undefined;
   }
 
   /** The session of a cookie token, renewed when past half its life; undefined when none. */
@@ -209,9 +216,10 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
   ): ActiveSession<Extras> | undefined | Promise<ActiveSession<Extras> | undefined> {
     if (!isWellFormedToken(token)) return undefined;
     const id = hashToken(token);
-    const raw = this.readKey(this.sessionKey(id));
-    if (raw instanceof Promise) return raw.then((value) => this.fromStored(id, value));
-    return this.fromStored(id, raw);
+    const key = this.sessionKey(id);
+    const raw = this.readKey(key);
+    if (raw instanceof Promise) return raw.then((value) => this.fromStored(id, key, value));
+    return this.fromStored(id, key, raw);
   }
 
   private readKey(key: string): GetNowResult {
@@ -220,58 +228,60 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
 
   private fromStored(
     id: string,
+    key: string,
     raw: string | undefined,
   ): ActiveSession<Extras> | undefined | Promise<ActiveSession<Extras> | undefined> {
     if (raw === undefined) {
-      this.parsed.delete(id);
+      this.parsed.delete(key);
       return undefined;
     }
-    let entry = this.parsed.get(id);
+    let entry = this.parsed.get(key);
     // Same stored text as last time: reuse the user built then (string compare beats a parse).
     if (entry === undefined || entry.raw !== raw) {
       const stored = parseStored(raw);
       if (stored === undefined) return undefined;
       entry = parsedEntry(raw, toSsoUser<Extras>(stored.u), stored.u.id, stored.e, stored.g ?? '', stored.s);
-      this.remember(id, entry);
+      this.remember(key, entry);
     }
     const now = this.now();
     if (entry.expiresAt <= now) return undefined;
     const cached = this.epochs.get(entry.userKey);
     if (cached !== undefined && now - cached.readAt < this.epochCacheMs) {
-      return this.inEpoch(id, entry, cached.value, now);
+      return this.inEpoch(id, key, entry, cached.value, now);
     }
     const current = this.readKey(this.epochKey(entry.userId));
     const found = entry;
     if (current instanceof Promise) {
       return current.then((value) => {
         this.rememberEpoch(found.userId, value ?? '');
-        return this.inEpoch(id, found, value ?? '', this.now());
+        return this.inEpoch(id, key, found, value ?? '', this.now());
       });
     }
     this.rememberEpoch(entry.userId, current ?? '');
-    return this.inEpoch(id, entry, current ?? '', now);
+    return this.inEpoch(id, key, entry, current ?? '', now);
   }
 
   private inEpoch(
     id: string,
+    key: string,
     entry: ParsedEntry<Extras>,
     epoch: string,
     now: number,
   ): ActiveSession<Extras> | undefined | Promise<ActiveSession<Extras>> {
     if (entry.epoch !== epoch) {
-      this.parsed.delete(id);
+      this.parsed.delete(key);
       return undefined;
     }
     if (entry.expiresAt - now >= this.ttlMs / 2) return entry.unrenewed;
-    return this.renew(id, entry, now);
+    return this.renew(id, key, entry, now);
   }
 
   /** Ends the session of a token; tells whose it was, or undefined when there was none. */
   async invalidate(token: string | undefined): Promise<{ userId: SsoUserId } | undefined> {
     if (!isWellFormedToken(token)) return undefined;
-    const id = hashToken(token);
-    this.parsed.delete(id);
-    const raw = await this.store.take(this.sessionKey(id));
+    const key = this.sessionKey(hashToken(token));
+    this.parsed.delete(key);
+    const raw = await this.store.take(key);
     const stored = raw === undefined ? undefined : parseStored(raw);
     if (stored === undefined) return undefined;
     return { userId: stored.u.id };
@@ -288,7 +298,12 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
     this.rememberEpoch(userId, epoch);
   }
 
-  private async renew(id: string, entry: ParsedEntry<Extras>, now: number): Promise<ActiveSession<Extras>> {
+  private async renew(
+    id: string,
+    key: string,
+    entry: ParsedEntry<Extras>,
+    now: number,
+  ): Promise<ActiveSession<Extras>> {
     const expiresAt = now + this.ttlMs;
     const stored: StoredSession = { u: toUserRecord(entry.user), e: expiresAt, g: entry.epoch };
     if (entry.signInId !== undefined) {
@@ -296,8 +311,8 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
       await this.store.set(this.signInKey(entry.signInId), id, this.ttlSeconds);
     }
     const raw = JSON.stringify(stored);
-    await this.store.set(this.sessionKey(id), raw, this.ttlSeconds);
-    this.remember(id, parsedEntry(raw, entry.user, entry.userId, expiresAt, entry.epoch, entry.signInId));
+    await this.store.set(key, raw, this.ttlSeconds);
+    this.remember(key, parsedEntry(raw, entry.user, entry.userId, expiresAt, entry.epoch, entry.signInId));
     return { user: entry.user, expiresAt, renewed: true };
   }
 
@@ -311,10 +326,10 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
     }
   }
 
-  private remember(id: string, entry: ParsedEntry<Extras>): void {
+  private remember(key: string, entry: ParsedEntry<Extras>): void {
     if (this.parsedCacheSize === 0) return;
-    this.parsed.delete(id);
-    this.parsed.set(id, entry);
+    this.parsed.delete(key);
+    this.parsed.set(key, entry);
     // Oldest first out: a Map iterates in insertion order.
     if (this.parsed.size > this.parsedCacheSize) {
       const oldest = this.parsed.keys().next().value;
