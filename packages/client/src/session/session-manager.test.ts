@@ -175,6 +175,42 @@ describe('SessionManager', () => {
     assert.equal(await sessions.read(token), undefined);
   });
 
+  it('trusts no cached session over the store: one ended by another process is gone at its next read', async () => {
+    const { sessions, memory } = setup();
+    const signInId = 'C'.repeat(43);
+    const { token } = await sessions.create(user1, { signInId });
+    assert.equal((await sessions.read(token))?.user.id, 1);
+    // Another process ends it through the sign-in index (single logout): it knows no token.
+    const elsewhere = new SessionManager({ store: memory, ttlSeconds: DAY });
+    assert.equal(await elsewhere.endSignIn(signInId), true);
+    assert.equal(await sessions.read(token), undefined);
+    assert.equal(await sessions.read(token), undefined);
+  });
+
+  it('reads every session however few it keeps parsed, and renews a cached one under its digest', async () => {
+    let now = 1_800_000_000_000;
+    const memory = memoryKeyValueStore({ now: () => now });
+    const sessions = new SessionManager({
+      store: memory,
+      ttlSeconds: DAY,
+      parsedCacheSize: 2,
+      now: () => now,
+    });
+    const tokens = [];
+    for (let i = 0; i < 5; i++) tokens.push((await sessions.create({ ...user1, id: i })).token);
+    for (let round = 0; round < 2; round++) {
+      for (const [i, token] of tokens.entries()) assert.equal((await sessions.read(token))?.user.id, i);
+    }
+    // A renewal of a cached session writes its sign-in index entry under the same digest.
+    const signInId = 'D'.repeat(43);
+    const indexed = (await sessions.create(user1, { signInId })).token;
+    assert.equal((await sessions.read(indexed))?.renewed, false);
+    now += (DAY / 2 + 1) * 1000;
+    assert.equal((await sessions.read(indexed))?.renewed, true);
+    assert.equal(await new SessionManager({ store: memory, ttlSeconds: DAY }).endSignIn(signInId), true);
+    assert.equal(await sessions.read(indexed), undefined);
+  });
+
   it('reads a corrupted stored session as no session', async () => {
     const { sessions, memory } = setup();
     const { token } = await sessions.create(user1);

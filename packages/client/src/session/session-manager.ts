@@ -52,6 +52,10 @@ interface StoredSession {
 }
 
 interface ParsedEntry<Extras extends object> {
+  /** The token's SHA-256 (what the store and the sign-in index know the session by). */
+  id: string;
+  /** The store key of the session, `keyPrefix` + `id`. */
+  key: string;
   raw: string;
   user: SsoUser<Extras>;
   userId: SsoUserId;
@@ -65,6 +69,7 @@ interface ParsedEntry<Extras extends object> {
 }
 
 function parsedEntry<Extras extends object>(
+  keys: SessionKeys,
   raw: string,
   user: SsoUser<Extras>,
   userId: SsoUserId,
@@ -73,6 +78,8 @@ function parsedEntry<Extras extends object>(
   signInId?: string,
 ): ParsedEntry<Extras> {
   return {
+    id: keys.id,
+    key: keys.key,
     raw,
     user,
     userId,
@@ -82,6 +89,12 @@ function parsedEntry<Extras extends object>(
     signInId,
     unrenewed: Object.freeze({ user, expiresAt, renewed: false }),
   };
+}
+
+/** What the store knows a session by. */
+interface SessionKeys {
+  readonly id: string;
+  readonly key: string;
 }
 
 interface CachedEpoch {
@@ -140,9 +153,13 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
   private readonly epochCacheMs: number;
   private readonly now: () => number;
   /**
-   * Keyed by the session's store key, the very string the store is asked with: V8 keeps a
-   * string's hash in the string, so the second Map lookup of a request hashes nothing (a fresh
-   * 80-character key cost about 1k instructions to hash; bench/, route section).
+   * Parsed sessions by cookie token, each with its digest and store key: a session's cookie
+   * comes back with every request, and hashing it again (SHA-256 through node:crypto, the hex
+   * string, the store key and its own string hash) was about 5k instructions of a signed-in
+   * `GET /me` (bench/, route section). The raw tokens stay in this process's memory, as each
+   * request's cookie header does; the store still sees digests only. Every read still asks the
+   * store and compares its text, so an entry is never trusted over the store: a session ended
+   * elsewhere (another process, single logout) is gone at its next read, and its entry then.
    */
   private readonly parsed = new Map<string, ParsedEntry<Extras>>();
   private readonly epochs = new Map<string, CachedEpoch>();
@@ -184,9 +201,12 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
     const raw = JSON.stringify(stored);
     // The index first: a session that exists is always findable by its sign-in.
     if (signInId !== undefined) await this.store.set(this.signInKey(signInId), id, this.ttlSeconds);
-    const key = this.sessionKey(id);
-    await this.store.set(key, raw, this.ttlSeconds);
-    this.remember(key, parsedEntry(raw, toSsoUser<Extras>(user), user.id, expiresAt, epoch, signInId));
+    const keys = { id, key: this.sessionKey(id) };
+    await this.store.set(keys.key, raw, this.ttlSeconds);
+    this.remember(
+      token,
+      parsedEntry(keys, raw, toSsoUser<Extras>(user), user.id, expiresAt, epoch, signInId),
+    );
     return { token, expiresAt };
   }
 
@@ -197,9 +217,8 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
   async endSignIn(signInId: string): Promise<boolean> {
     const id = await this.store.take(this.signInKey(signInId));
     if (id === undefined) return false;
-    const key = this.sessionKey(id);
-    this.parsed.delete(key);
-    return (await this.store.take(key)) !== undefined;
+    // Its parsed entry (by token, unknown here) goes at the session's next read: the store has none.
+    return (await this.store.take(this.sessionKey(id))) !== undefined;
   }
 
   /** The session of a cookie token, renewed when past half its life; undefined when none. */
@@ -214,12 +233,21 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
   readNowOrLater(
     token: string | undefined,
   ): ActiveSession<Extras> | undefined | Promise<ActiveSession<Extras> | undefined> {
-    if (!isWellFormedToken(token)) return undefined;
+    if (token === undefined) return undefined;
+    // A token seen before was well-formed, and its keys are known.
+    const known = this.parsed.get(token);
+    let keys: SessionKeys;
+    if (known !== undefined) keys = known;
+    else if (isWellFormedToken(token)) keys = this.keysOf(token);
+    else return undefined;
+    const raw = this.readKey(keys.key);
+    if (raw instanceof Promise) return raw.then((value) => this.fromStored(token, keys, known, value));
+    return this.fromStored(token, keys, known, raw);
+  }
+
+  private keysOf(token: string): SessionKeys {
     const id = hashToken(token);
-    const key = this.sessionKey(id);
-    const raw = this.readKey(key);
-    if (raw instanceof Promise) return raw.then((value) => this.fromStored(id, key, value));
-    return this.fromStored(id, key, raw);
+    return { id, key: this.sessionKey(id) };
   }
 
   private readKey(key: string): GetNowResult {
@@ -227,61 +255,69 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
   }
 
   private fromStored(
-    id: string,
-    key: string,
+    token: string,
+    keys: SessionKeys,
+    known: ParsedEntry<Extras> | undefined,
     raw: string | undefined,
   ): ActiveSession<Extras> | undefined | Promise<ActiveSession<Extras> | undefined> {
     if (raw === undefined) {
-      this.parsed.delete(key);
+      if (known !== undefined) this.parsed.delete(token);
       return undefined;
     }
-    let entry = this.parsed.get(key);
+    let entry = known;
     // Same stored text as last time: reuse the user built then (string compare beats a parse).
     if (entry === undefined || entry.raw !== raw) {
       const stored = parseStored(raw);
       if (stored === undefined) return undefined;
-      entry = parsedEntry(raw, toSsoUser<Extras>(stored.u), stored.u.id, stored.e, stored.g ?? '', stored.s);
-      this.remember(key, entry);
+      entry = parsedEntry(
+        keys,
+        raw,
+        toSsoUser<Extras>(stored.u),
+        stored.u.id,
+        stored.e,
+        stored.g ?? '',
+        stored.s,
+      );
+      this.remember(token, entry);
     }
     const now = this.now();
     if (entry.expiresAt <= now) return undefined;
     const cached = this.epochs.get(entry.userKey);
     if (cached !== undefined && now - cached.readAt < this.epochCacheMs) {
-      return this.inEpoch(id, key, entry, cached.value, now);
+      return this.inEpoch(token, entry, cached.value, now);
     }
     const current = this.readKey(this.epochKey(entry.userId));
     const found = entry;
     if (current instanceof Promise) {
       return current.then((value) => {
         this.rememberEpoch(found.userId, value ?? '');
-        return this.inEpoch(id, key, found, value ?? '', this.now());
+        return this.inEpoch(token, found, value ?? '', this.now());
       });
     }
     this.rememberEpoch(entry.userId, current ?? '');
-    return this.inEpoch(id, key, entry, current ?? '', now);
+    return this.inEpoch(token, entry, current ?? '', now);
   }
 
   private inEpoch(
-    id: string,
-    key: string,
+    token: string,
     entry: ParsedEntry<Extras>,
     epoch: string,
     now: number,
   ): ActiveSession<Extras> | undefined | Promise<ActiveSession<Extras>> {
     if (entry.epoch !== epoch) {
-      this.parsed.delete(key);
+      this.parsed.delete(token);
       return undefined;
     }
     if (entry.expiresAt - now >= this.ttlMs / 2) return entry.unrenewed;
-    return this.renew(id, key, entry, now);
+    return this.renew(token, entry, now);
   }
 
   /** Ends the session of a token; tells whose it was, or undefined when there was none. */
   async invalidate(token: string | undefined): Promise<{ userId: SsoUserId } | undefined> {
     if (!isWellFormedToken(token)) return undefined;
-    const key = this.sessionKey(hashToken(token));
-    this.parsed.delete(key);
-    const raw = await this.store.take(key);
+    const keys = this.parsed.get(token) ?? this.keysOf(token);
+    this.parsed.delete(token);
+    const raw = await this.store.take(keys.key);
     const stored = raw === undefined ? undefined : parseStored(raw);
     if (stored === undefined) return undefined;
     return { userId: stored.u.id };
@@ -299,8 +335,7 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
   }
 
   private async renew(
-    id: string,
-    key: string,
+    token: string,
     entry: ParsedEntry<Extras>,
     now: number,
   ): Promise<ActiveSession<Extras>> {
@@ -308,11 +343,14 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
     const stored: StoredSession = { u: toUserRecord(entry.user), e: expiresAt, g: entry.epoch };
     if (entry.signInId !== undefined) {
       stored.s = entry.signInId;
-      await this.store.set(this.signInKey(entry.signInId), id, this.ttlSeconds);
+      await this.store.set(this.signInKey(entry.signInId), entry.id, this.ttlSeconds);
     }
     const raw = JSON.stringify(stored);
-    await this.store.set(key, raw, this.ttlSeconds);
-    this.remember(key, parsedEntry(raw, entry.user, entry.userId, expiresAt, entry.epoch, entry.signInId));
+    await this.store.set(entry.key, raw, this.ttlSeconds);
+    this.remember(
+      token,
+      parsedEntry(entry, raw, entry.user, entry.userId, expiresAt, entry.epoch, entry.signInId),
+    );
     return { user: entry.user, expiresAt, renewed: true };
   }
 
@@ -326,10 +364,10 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
     }
   }
 
-  private remember(key: string, entry: ParsedEntry<Extras>): void {
+  private remember(token: string, entry: ParsedEntry<Extras>): void {
     if (this.parsedCacheSize === 0) return;
-    this.parsed.delete(key);
-    this.parsed.set(key, entry);
+    this.parsed.delete(token);
+    this.parsed.set(token, entry);
     // Oldest first out: a Map iterates in insertion order.
     if (this.parsed.size > this.parsedCacheSize) {
       const oldest = this.parsed.keys().next().value;
