@@ -45,6 +45,25 @@ export const noAuthHonoScenario: RouteScenario = {
   },
 };
 
+/**
+ * The same with the two middlewares an authenticated Hono route has (one app-wide, one on the
+ * route) passing every request on: what Hono's compose costs whatever the middlewares do, for
+ * reading ssokit/hono's figure (not a goal's baseline).
+ */
+export const passThroughHonoScenario: RouteScenario = {
+  name: 'pass-through-hono',
+  async setup() {
+    const app = new Hono();
+    app.use((_c, next) => next());
+    app.get(
+      '/me',
+      (_c, next) => next(),
+      (c) => c.json(me()),
+    );
+    return { app: getRequestListener(app.fetch), login: async () => '', close: async () => {} };
+  },
+};
+
 /** A bare fetch handler on @hono/node-server without authentication: the baseline of ssokit/fetch. */
 export const noAuthFetchScenario: RouteScenario = {
   name: 'no-auth-fetch',

@@ -10,6 +10,7 @@ export const routeScenarios: Record<string, () => Promise<RouteScenario>> = {
   'no-auth-async': async () => (await import('./no-auth-scenarios.ts')).noAuthAsyncScenario,
   'no-auth-fastify': async () => (await import('./framework-no-auth-scenarios.ts')).noAuthFastifyScenario,
   'no-auth-hono': async () => (await import('./framework-no-auth-scenarios.ts')).noAuthHonoScenario,
+  'pass-through-hono': async () => (await import('./framework-no-auth-scenarios.ts')).passThroughHonoScenario,
   'no-auth-fetch': async () => (await import('./framework-no-auth-scenarios.ts')).noAuthFetchScenario,
   ...Object.fromEntries(
     (['fastify', 'hono', 'fetch'] as const).map((framework) => [

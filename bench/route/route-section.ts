@@ -38,6 +38,8 @@ export const ROUTE_SCENARIOS = [
   'no-auth-fastify',
   'ssokit-fastify-memory',
   'no-auth-hono',
+  // Diagnostic: Hono with two middlewares that pass every request on (an auth route's shape).
+  'pass-through-hono',
   'ssokit-hono-memory',
   'no-auth-fetch',
   'ssokit-fetch-memory',
@@ -49,9 +51,16 @@ const FRAMEWORK_SCENARIOS = ['fastify', 'hono', 'fetch'].map((framework) => ({
   framework,
 }));
 
+/** Diagnostics of an adapter's framework, each shown against that framework without auth. */
+const FRAMEWORK_DIAGNOSTICS: Record<string, string> = { 'pass-through-hono': 'no-auth-hono' };
+
 /** The scenario a ratio is taken against: the same framework without auth. */
 function baselineOf(scenario: string): string {
-  return FRAMEWORK_SCENARIOS.find((entry) => entry.scenario === scenario)?.baseline ?? BASELINE;
+  return (
+    FRAMEWORK_SCENARIOS.find((entry) => entry.scenario === scenario)?.baseline ??
+    FRAMEWORK_DIAGNOSTICS[scenario] ??
+    BASELINE
+  );
 }
 
 const isBaseline = (scenario: string) =>
@@ -68,6 +77,7 @@ const COUNTED_SCENARIOS = [
   'ssokit-postgres',
   'ssokit-postgres-nocache',
   ...FRAMEWORK_SCENARIOS.flatMap((entry) => [entry.baseline, entry.scenario]),
+  ...Object.keys(FRAMEWORK_DIAGNOSTICS),
 ];
 
 const PROFILE_ROOT = fileURLToPath(new URL('../results/profiles/', import.meta.url));
@@ -102,7 +112,11 @@ export async function routeSection(
     (name) =>
       name === BASELINE ||
       asked(name) ||
-      FRAMEWORK_SCENARIOS.some((entry) => entry.baseline === name && asked(entry.scenario)),
+      FRAMEWORK_SCENARIOS.some(
+        (entry) =>
+          (entry.baseline === name || FRAMEWORK_DIAGNOSTICS[name] === entry.baseline) &&
+          asked(entry.scenario),
+      ),
   );
   const available = wanted.filter((name) => routeScenarios[name] !== undefined);
   const missing = wanted.filter((name) => routeScenarios[name] === undefined);

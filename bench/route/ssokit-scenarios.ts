@@ -1,21 +1,27 @@
-import { createServer } from 'node:http';
-import { listenOnLoopback } from '../lib/child-server.ts';
+import { fileURLToPath } from 'node:url';
+import { nextMessage, spawnPinned, stopChild } from '../lib/child-process.ts';
 import { HttpBrowser } from '../lib/http-browser.ts';
 import { benchAccount } from '../login/bench-account.ts';
+import type { SsokitProviderServerConfig } from '../login/ssokit-provider-server.ts';
 import { type ClientStoreKind, openClientStores } from '../ssokit/client-stores.ts';
 import { dropClientStores } from '../ssokit/drop-client-stores.ts';
 import { loginAtClient, sessionCookieAtClient } from '../ssokit/ssokit-browser-flows.ts';
 import { type BenchFramework, createBenchClientListener } from '../ssokit/ssokit-framework-apps.ts';
-import { createBenchProvider } from '../ssokit/ssokit-provider.ts';
 import { uniqueStoreNames } from '../ssokit/unique-names.ts';
 import type { RouteScenario } from './route-scenario.ts';
+
+const PROVIDER_SERVER = fileURLToPath(new URL('../login/ssokit-provider-server.ts', import.meta.url));
 
 /**
  * ssokit's client on one adapter (Express by default) with one store; `readCache: false`
  * turns off the read cache the client puts in front of a shared session store (Redis,
  * Memcached, PostgreSQL), for the `-nocache` scenarios. The user signs in the real way: an
- * ssokit provider runs in the same process (idle once the login is done) and the bench browser
- * goes through the client's login route, the provider's login form and the callback.
+ * ssokit provider runs in a process of its own (idle once the login is done) and the bench
+ * browser goes through the client's login route, the provider's login form and the callback.
+ * Not in the server's process, as it was: its Express requests and answers went through the
+ * same call sites of Node's HTTP code as the app's own, and turned them megamorphic (about 2k
+ * instructions a request of the app's, counted in Node's code); in production the provider is
+ * never in the app's process.
  */
 export function ssokitRouteScenario(
   kind: ClientStoreKind,
@@ -28,9 +34,9 @@ export function ssokitRouteScenario(
     async setup(options = {}) {
       const names = options.names ?? uniqueStoreNames(`route_${kind}`);
       // The route's user is bench account 0, the only one the provider needs.
-      const provider = await createBenchProvider({ accounts: 1 });
-      const providerServer = createServer(provider.app);
-      const providerUrl = await listenOnLoopback(providerServer);
+      const providerConfig: SsokitProviderServerConfig = { accounts: 1 };
+      const provider = spawnPinned(PROVIDER_SERVER, [JSON.stringify(providerConfig)], undefined);
+      const { url: providerUrl } = await nextMessage<{ type: 'ready'; url: string }>(provider, 'ready');
       const stores = { ...openClientStores(kind, names), ...cache };
       const { listener: app, close: closeApp } = await createBenchClientListener(
         framework,
@@ -43,7 +49,8 @@ export function ssokitRouteScenario(
         app,
         async login(baseUrl) {
           clientUrl = new URL(baseUrl);
-          await provider.registerClient(clientUrl.host);
+          provider.send({ type: 'register-client', host: clientUrl.host });
+          await nextMessage(provider, 'client-registered');
           await loginAtClient(browser, clientUrl, 'password', benchAccount(0));
           return sessionCookieAtClient(browser, clientUrl);
         },
@@ -51,9 +58,7 @@ export function ssokitRouteScenario(
           // Logging out deletes the session and the user, the only way to clean Memcached.
           if (clientUrl !== undefined)
             await browser.get(new URL('/accounts/logout/', clientUrl)).catch(() => undefined);
-          providerServer.close();
-          providerServer.closeAllConnections();
-          await provider.close();
+          await stopChild(provider);
           await closeApp();
           await stores.close();
           // Seeded stores belong to the growth run, which drops them when it is done.
