@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { memoryUsage } from 'node:process';
 import { describe, it } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { type KeyValueStore, memoryKeyValueStore } from '@ssokit/stores';
 import { asyncOnlyStore } from '@ssokit/stores/testing';
 import { SessionManager } from './session-manager.ts';
@@ -209,6 +212,27 @@ describe('SessionManager', () => {
     assert.equal((await sessions.read(indexed))?.renewed, true);
     assert.equal(await new SessionManager({ store: memory, ttlSeconds: DAY }).endSignIn(signInId), true);
     assert.equal(await sessions.read(indexed), undefined);
+  });
+
+  it("keeps no request's Cookie header alive through the token it caches", async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const { sessions, memory } = setup();
+    const { token } = await sessions.create(user1);
+    // Another process of the app reads it first from a request: the token is a slice of a header.
+    const reader = new SessionManager({ store: memory, ttlSeconds: 14 * DAY, now: () => 1_800_000_000_000 });
+    let header: string | undefined = `ssokit_session=${token}; pad=${'x'.repeat(8_000_000)}`;
+    let slice: string | undefined = header.slice(15, 15 + token.length);
+    gc();
+    const withHeader = memoryUsage().heapUsed;
+    assert.equal((await reader.read(slice))?.user.id, 1);
+    header = undefined;
+    slice = undefined;
+    // V8 keeps the last string a RegExp ran on (for `RegExp.lastMatch`): the token check's.
+    /x/.test('x');
+    gc();
+    assert.ok(memoryUsage().heapUsed < withHeader - 4_000_000, 'the 8 MB header was freed');
+    assert.equal((await reader.read(token))?.user.id, 1);
   });
 
   it('reads a corrupted stored session as no session', async () => {

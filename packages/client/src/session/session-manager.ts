@@ -367,7 +367,10 @@ export class SessionManager<Extras extends object = Record<string, unknown>> {
   private remember(token: string, entry: ParsedEntry<Extras>): void {
     if (this.parsedCacheSize === 0) return;
     this.parsed.delete(token);
-    this.parsed.set(token, entry);
+    // A copy of its own: the token read from a request is a slice of that request's whole
+    // Cookie header (V8 keeps the header for a slice), and a browser's can be kilobytes. Only a
+    // new or renewed entry pays the copy, never a read of a known session.
+    this.parsed.set(Buffer.from(token, 'latin1').toString('latin1'), entry);
     // Oldest first out: a Map iterates in insertion order.
     if (this.parsed.size > this.parsedCacheSize) {
       const oldest = this.parsed.keys().next().value;
