@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { nextMessage, spawnPinned, stopChild } from '../lib/child-process.ts';
 import { HttpBrowser } from '../lib/http-browser.ts';
@@ -10,7 +11,18 @@ import { type BenchFramework, createBenchClientListener } from '../ssokit/ssokit
 import { uniqueStoreNames } from '../ssokit/unique-names.ts';
 import type { RouteScenario } from './route-scenario.ts';
 
-const PROVIDER_SERVER = fileURLToPath(new URL('../login/ssokit-provider-server.ts', import.meta.url));
+/**
+ * The provider's server: its source beside this file, or in a bundle of the bench's children
+ * (`bench/lib/child-bundle.ts`, where this module is a chunk at the bundle's root or inside
+ * `route/`) the bundled one.
+ */
+const PROVIDER_SERVER = [
+  '../login/ssokit-provider-server.ts',
+  './login/ssokit-provider-server.js',
+  '../login/ssokit-provider-server.js',
+]
+  .map((candidate) => fileURLToPath(new URL(candidate, import.meta.url)))
+  .find((path) => existsSync(path));
 
 /**
  * ssokit's client on one adapter (Express by default) with one store; `readCache: false`
@@ -35,6 +47,7 @@ export function ssokitRouteScenario(
       const names = options.names ?? uniqueStoreNames(`route_${kind}`);
       // The route's user is bench account 0, the only one the provider needs.
       const providerConfig: SsokitProviderServerConfig = { accounts: 1 };
+      if (PROVIDER_SERVER === undefined) throw new Error('ssokit-provider-server not found beside the bench');
       const provider = spawnPinned(PROVIDER_SERVER, [JSON.stringify(providerConfig)], undefined);
       const { url: providerUrl } = await nextMessage<{ type: 'ready'; url: string }>(provider, 'ready');
       const stores = { ...openClientStores(kind, names), ...cache };
