@@ -158,9 +158,8 @@ export async function observabilitySection(options: ObservabilitySectionOptions)
       ]);
     }
   }
-  const { on: aloneOn, off: aloneOff, throughput: aloneThroughput } = pick(`alone/${options.concurrency}`);
+  const { on: aloneOn, off: aloneOff, throughput } = pick(`alone/${options.concurrency}`);
   if (aloneOn.loginsPerSecond > 0 && aloneOff.loginsPerSecond > 0) {
-    const throughput = aloneThroughput;
     const cpu = ratio(aloneOn.providerCpuMicros, aloneOff.providerCpuMicros);
     ratios['observability.provider-alone.continue-as.concurrent'] = throughput;
     ratios['observability.provider-alone.continue-as.concurrent.provider-cpu'] = cpu;

@@ -31,7 +31,7 @@ const PROVIDER_SERVER = [
  * ssokit provider runs in a process of its own (idle once the login is done) and the bench
  * browser goes through the client's login route, the provider's login form and the callback.
  * Not in the server's process, as it was: its Express requests and answers went through the
- * same call sites of Node's HTTP code as the app's own, and turned them megamorphic (about 2k
+ * same call sites of Node's HTTP code as the app's own, and turned them megamorphic (about 1k
  * instructions a request of the app's, counted in Node's code); in production the provider is
  * never in the app's process.
  */

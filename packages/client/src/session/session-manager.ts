@@ -51,11 +51,15 @@ interface StoredSession {
   s?: string;
 }
 
-interface ParsedEntry<Extras extends object> {
+/** What the store knows a session by. */
+interface SessionKeys {
   /** The token's SHA-256 (what the store and the sign-in index know the session by). */
-  id: string;
+  readonly id: string;
   /** The store key of the session, `keyPrefix` + `id`. */
-  key: string;
+  readonly key: string;
+}
+
+interface ParsedEntry<Extras extends object> extends SessionKeys {
   raw: string;
   user: SsoUser<Extras>;
   userId: SsoUserId;
@@ -89,12 +93,6 @@ function parsedEntry<Extras extends object>(
     signInId,
     unrenewed: Object.freeze({ user, expiresAt, renewed: false }),
   };
-}
-
-/** What the store knows a session by. */
-interface SessionKeys {
-  readonly id: string;
-  readonly key: string;
 }
 
 interface CachedEpoch {
