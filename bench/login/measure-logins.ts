@@ -31,6 +31,11 @@ export interface MeasureLoginsOptions {
   durationSeconds: number;
   /** Logins per worker done before the clock starts (JIT, connection pools, caches). */
   warmupLogins: number;
+  /**
+   * Awaited after the warm-up, just before the clock starts: two measurements that await the
+   * same barrier start their windows together (`measureLoginsTogether`).
+   */
+  beforeClock?: () => Promise<void>;
 }
 
 async function cpuOf(child: ChildProcess | undefined): Promise<number> {
@@ -103,6 +108,7 @@ export async function measureLogins(
     }),
   );
 
+  await options.beforeClock?.();
   const cpuBefore = await Promise.all([cpuOf(system.processes.provider), cpuOf(system.processes.client)]);
   const browserCpuBefore = process.cpuUsage();
   const latencies: number[] = [];
