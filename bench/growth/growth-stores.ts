@@ -9,7 +9,7 @@ const SEEDING_TIMEOUT_MS = 600_000;
 
 import { hashBenchPassword } from '../login/bench-account.ts';
 import type { SsokitProviderServerConfig } from '../login/ssokit-provider-server.ts';
-import { type ClientStoreNames, serviceUrls } from '../ssokit/client-stores.ts';
+import { type ClientStoreNames, postgresUrlFor, serviceUrls } from '../ssokit/client-stores.ts';
 import { dropClientStores } from '../ssokit/drop-client-stores.ts';
 import { uniqueStoreNames } from '../ssokit/unique-names.ts';
 import { seedRedisSessions } from './seed-key-value.ts';
@@ -41,12 +41,6 @@ export interface GrowthStores {
 
 function warnIfUnsettled(warning: string | undefined): void {
   if (warning !== undefined) progress(`growth: ${warning}; the figures that follow include it`);
-}
-
-function postgresUrlFor(database: string): string {
-  const url = new URL(serviceUrls.postgres);
-  url.pathname = `/${database}`;
-  return url.href;
 }
 
 export async function createGrowthStores(kind: GrowthStoreKind): Promise<GrowthStores> {

@@ -10,7 +10,12 @@ import type { RunningLoginSystem } from './login-flow.ts';
 import { type LoginMeasurement, type LoginMode, measureLogins } from './measure-logins.ts';
 import { measureLoginsTogether } from './measure-logins-together.ts';
 import { startProviderAloneSystem } from './provider-alone-system.ts';
+import {
+  createProviderProductionStores,
+  type ProviderProductionStores,
+} from './provider-production-stores.ts';
 import { startSsokitLoginSystem } from './ssokit-login-system.ts';
+import type { SsokitProviderServerConfig } from './ssokit-provider-server.ts';
 
 export interface ObservabilitySectionOptions {
   durationSeconds: number;
@@ -83,15 +88,15 @@ async function measureTogether(
 }
 
 /** Both variants' systems up at once, for the paired windows; stopped whatever happens. */
-async function withBothSystems<System extends { stop(): Promise<void> }>(
+async function withBothSystems<System extends { stop(): Promise<void> }, Result>(
   start: (observability: boolean) => Promise<System>,
-  use: (systems: Record<Variant, System>) => Promise<void>,
-): Promise<void> {
+  use: (systems: Record<Variant, System>) => Promise<Result>,
+): Promise<Result> {
   const on = await start(true);
   try {
     const off = await start(false);
     try {
-      await use({ on, off });
+      return await use({ on, off });
     } finally {
       await off.stop();
     }
@@ -107,6 +112,8 @@ async function withBothSystems<System extends { stop(): Promise<void> }>(
  */
 export async function observabilitySection(options: ObservabilitySectionOptions): Promise<SectionResult> {
   const samples = new Map<string, PairedSamples>();
+  const notes: string[] = [];
+  const aloneConcurrency = Math.max(1, Math.floor(options.concurrency / 2));
   const measure = (system: RunningLoginSystem, mode: LoginMode, concurrency: number) =>
     measureLogins(system, {
       mode,
@@ -127,23 +134,38 @@ export async function observabilitySection(options: ObservabilitySectionOptions)
       }
     },
   );
-  // The provider alone on core 1, the bench process (browsers and client app) on core 0.
+  // The provider alone on core 1, the bench process (browsers and client app) on core 0: on its
+  // default stores (SQLite and memory, both inside its process), then on PostgreSQL and Redis.
   if (canPin()) {
-    await withBothSystems(
-      (observability) => startProviderAloneSystem({ provider: { observability } }),
-      async (systems) => {
-        const together = await withAffinity([[process.pid, '0']], () =>
-          measureTogether(options.rounds, systems, {
-            mode: 'continue-as',
-            // Half the browsers a system: the provider's core serves as many as the other figures.
-            concurrency: Math.max(1, Math.floor(options.concurrency / 2)),
-            durationSeconds: options.durationSeconds,
-            warmupLogins: options.warmupLogins,
+    const alone = (providerStores: (variant: Variant) => SsokitProviderServerConfig) =>
+      withBothSystems(
+        (observability) =>
+          startProviderAloneSystem({
+            provider: { ...providerStores(observability ? 'on' : 'off'), observability },
           }),
-        );
-        samples.set(`alone/${options.concurrency}`, together);
-      },
-    );
+        (systems) =>
+          withAffinity([[process.pid, '0']], () =>
+            measureTogether(options.rounds, systems, {
+              mode: 'continue-as',
+              // Half the browsers a system: the provider's core serves as many as the other figures.
+              concurrency: aloneConcurrency,
+              durationSeconds: options.durationSeconds,
+              warmupLogins: options.warmupLogins,
+            }),
+          ),
+      );
+    samples.set('alone', await alone(() => ({})));
+    const production: Partial<Record<Variant, ProviderProductionStores>> = {};
+    try {
+      production.on = await createProviderProductionStores('obs_on');
+      production.off = await createProviderProductionStores('obs_off');
+      samples.set('alone-production', await alone((variant) => production[variant]?.config ?? {}));
+    } catch (error) {
+      notes.push(`Provider alone on PostgreSQL + Redis: not measured (${(error as Error).message}).`);
+    } finally {
+      await production.on?.drop();
+      await production.off?.drop();
+    }
   }
   // Both counts in the same run, side by side (valgrind runs a process on one core).
   const counted =
@@ -166,7 +188,6 @@ export async function observabilitySection(options: ObservabilitySectionOptions)
   };
   const rows: string[][] = [];
   const ratios: Record<string, number> = {};
-  const notes: string[] = [];
   for (const mode of MODES) {
     for (const concurrency of [1, options.concurrency]) {
       const { on, off, throughput } = pick(`${mode}/${concurrency}`);
@@ -186,21 +207,26 @@ export async function observabilitySection(options: ObservabilitySectionOptions)
       ]);
     }
   }
-  const { on: aloneOn, off: aloneOff, throughput } = pick(`alone/${options.concurrency}`);
-  if (aloneOn.loginsPerSecond > 0 && aloneOff.loginsPerSecond > 0) {
+  for (const [key, label, ratioName] of [
+    ['alone', 'provider alone', 'provider-alone'],
+    ['alone-production', 'provider alone on PostgreSQL + Redis', 'provider-alone-postgres-redis'],
+  ] as const) {
+    const { on: aloneOn, off: aloneOff, throughput } = pick(key);
+    if (!(aloneOn.loginsPerSecond > 0 && aloneOff.loginsPerSecond > 0)) continue;
     const cpu = ratio(aloneOn.providerCpuMicros, aloneOff.providerCpuMicros);
-    ratios['observability.provider-alone.continue-as.concurrent'] = throughput;
-    ratios['observability.provider-alone.continue-as.concurrent.provider-cpu'] = cpu;
+    ratios[`observability.${ratioName}.continue-as.concurrent`] = throughput;
+    ratios[`observability.${ratioName}.continue-as.concurrent.provider-cpu`] = cpu;
     if (aloneOn.failures + aloneOff.failures > 0)
-      notes.push(`provider alone: ${aloneOn.failures} + ${aloneOff.failures} failed logins`);
+      notes.push(`${label}: ${aloneOn.failures} + ${aloneOff.failures} failed logins`);
     // How much of their shared core the two providers used: near 1, they bound the logins.
     const coreShare = (m: typeof aloneOn) => (m.providerCpuMicros * m.loginsPerSecond) / 1e6;
     notes.push(
-      `Provider alone: the shared core busy ${fmt(coreShare(aloneOn) + coreShare(aloneOff), 2)} of the time ` +
+      `${label[0]?.toUpperCase()}${label.slice(1)}: the shared core busy ` +
+        `${fmt(coreShare(aloneOn) + coreShare(aloneOff), 2)} of the time ` +
         `(on ${fmt(coreShare(aloneOn), 2)}, off ${fmt(coreShare(aloneOff), 2)}).`,
     );
     rows.push([
-      `continue-as, ${Math.max(1, Math.floor(options.concurrency / 2))} at once a system, provider alone, both at once`,
+      `continue-as, ${aloneConcurrency} at once a system, ${label}, both at once`,
       fmt(aloneOn.loginsPerSecond, 1),
       fmt(aloneOff.loginsPerSecond, 1),
       fmt(throughput, 2),
@@ -243,7 +269,10 @@ export async function observabilitySection(options: ObservabilitySectionOptions)
       '*provider alone*: the two providers (on and off) on core 1 and the bench process alone on core 0, ' +
       'playing the browsers and the client app (its two signed calls); both providers loaded in the same ' +
       `windows (${options.rounds} of ${options.durationSeconds} s), half the browsers each, so the ratio is ` +
-      "what each gets done with the same share of the core at the same moment: the provider's own cost." +
+      "what each gets done with the same share of the core at the same moment: the provider's own cost; " +
+      "on the provider's defaults (SQLite and its in-memory store, both inside its process), then on " +
+      'PostgreSQL and Redis (a database of its own each, created for the run), the production ' +
+      "deployment of docs/deploy.md, where the SQL and key-value work runs in those servers' processes." +
       (options.instructions === undefined
         ? ''
         : ` Instructions/login: the provider under valgrind callgrind, on and off side by side, ` +

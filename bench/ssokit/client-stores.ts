@@ -24,6 +24,13 @@ export const serviceUrls = {
   memcached: process.env.BENCH_MEMCACHED_URL ?? 'memcached://127.0.0.1:11211',
 };
 
+/** The bench's PostgreSQL server, another database on it. */
+export function postgresUrlFor(database: string): string {
+  const url = new URL(serviceUrls.postgres);
+  url.pathname = `/${database}`;
+  return url.href;
+}
+
 export interface ClientStores {
   sessionStore: KeyValueStore;
   userStore: UserStore;
