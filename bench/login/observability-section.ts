@@ -134,8 +134,9 @@ export async function observabilitySection(options: ObservabilitySectionOptions)
       }
     },
   );
-  // The provider alone on core 1, the bench process (browsers and client app) on core 0: on its
-  // default stores (SQLite and memory, both inside its process), then on PostgreSQL and Redis.
+  // The provider alone on core 1, the bench process (browsers and client app) on core 0: on the
+  // bench provider's stores (SQLite in memory, its in-memory key-value store), then on PostgreSQL
+  // and Redis.
   if (canPin()) {
     const alone = (providerStores: (variant: Variant) => SsokitProviderServerConfig) =>
       withBothSystems(
@@ -221,8 +222,7 @@ export async function observabilitySection(options: ObservabilitySectionOptions)
     // How much of their shared core the two providers used: near 1, they bound the logins.
     const coreShare = (m: typeof aloneOn) => (m.providerCpuMicros * m.loginsPerSecond) / 1e6;
     notes.push(
-      `${label[0]?.toUpperCase()}${label.slice(1)}: the shared core busy ` +
-        `${fmt(coreShare(aloneOn) + coreShare(aloneOff), 2)} of the time ` +
+      `Shared core busy, ${label}: ${fmt(coreShare(aloneOn) + coreShare(aloneOff), 2)} of the time ` +
         `(on ${fmt(coreShare(aloneOn), 2)}, off ${fmt(coreShare(aloneOff), 2)}).`,
     );
     rows.push([
@@ -270,7 +270,8 @@ export async function observabilitySection(options: ObservabilitySectionOptions)
       'playing the browsers and the client app (its two signed calls); both providers loaded in the same ' +
       `windows (${options.rounds} of ${options.durationSeconds} s), half the browsers each, so the ratio is ` +
       "what each gets done with the same share of the core at the same moment: the provider's own cost; " +
-      "on the provider's defaults (SQLite and its in-memory store, both inside its process), then on " +
+      "on the bench provider's stores (SQLite in memory and its in-memory key-value store, both inside " +
+      'its process), then on ' +
       'PostgreSQL and Redis (a database of its own each, created for the run), the production ' +
       "deployment of docs/deploy.md, where the SQL and key-value work runs in those servers' processes." +
       (options.instructions === undefined
@@ -308,7 +309,7 @@ export async function observabilitySection(options: ObservabilitySectionOptions)
         atLeast: 0.95,
       },
       {
-        // Where the provider bounds the logins: the issue's "provider's login throughput".
+        // Where the provider bounds the logins: its own login throughput.
         ratio: 'observability.provider-alone.continue-as.concurrent',
         description: 'continue-as, provider alone (both in the same windows): on >= 0.95x off',
         atLeast: 0.95,
