@@ -1,7 +1,6 @@
 import { rmSync } from 'node:fs';
 import { createProvider, silentLogger } from '@ssokit/provider';
 import { openSqlDatabase } from '@ssokit/stores';
-import { sql } from 'kysely';
 import { sqlUserStore } from 'ssokit';
 import { progress } from '../lib/progress.ts';
 
@@ -9,7 +8,13 @@ const SEEDING_TIMEOUT_MS = 600_000;
 
 import { hashBenchPassword } from '../login/bench-account.ts';
 import type { SsokitProviderServerConfig } from '../login/ssokit-provider-server.ts';
-import { type ClientStoreNames, postgresUrlFor, serviceUrls } from '../ssokit/client-stores.ts';
+import {
+  type ClientStoreNames,
+  createPostgresDatabase,
+  dropPostgresDatabase,
+  postgresUrlFor,
+  serviceUrls,
+} from '../ssokit/client-stores.ts';
 import { dropClientStores } from '../ssokit/drop-client-stores.ts';
 import { uniqueStoreNames } from '../ssokit/unique-names.ts';
 import { seedRedisSessions } from './seed-key-value.ts';
@@ -50,10 +55,7 @@ export async function createGrowthStores(kind: GrowthStoreKind): Promise<GrowthS
   const providerDatabaseUrl =
     kind === 'postgres' ? postgresUrlFor(providerDatabaseName) : `sqlite:${providerSqlitePath}`;
 
-  if (kind === 'postgres') {
-    const admin = openSqlDatabase({ url: serviceUrls.postgres });
-    await sql`create database ${sql.id(providerDatabaseName)}`.execute(admin.db).finally(() => admin.close());
-  }
+  if (kind === 'postgres') await createPostgresDatabase(providerDatabaseName);
   // The provider's tables, created the way the provider creates them.
   const provider = createProvider({ database: providerDatabaseUrl, logger: silentLogger });
   await provider.migrate();
@@ -107,10 +109,7 @@ export async function createGrowthStores(kind: GrowthStoreKind): Promise<GrowthS
     async drop() {
       await dropClientStores(kind, names);
       if (kind === 'postgres') {
-        const admin = openSqlDatabase({ url: serviceUrls.postgres });
-        await sql`drop database if exists ${sql.id(providerDatabaseName)} with (force)`
-          .execute(admin.db)
-          .finally(() => admin.close());
+        await dropPostgresDatabase(providerDatabaseName);
       } else {
         for (const suffix of ['', '-wal', '-shm']) rmSync(`${providerSqlitePath}${suffix}`, { force: true });
       }

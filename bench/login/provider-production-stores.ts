@@ -1,6 +1,4 @@
-import { openSqlDatabase } from '@ssokit/stores';
-import { sql } from 'kysely';
-import { postgresUrlFor, serviceUrls } from '../ssokit/client-stores.ts';
+import { createPostgresDatabase, dropPostgresDatabase, serviceUrls } from '../ssokit/client-stores.ts';
 import { uniqueStoreNames } from '../ssokit/unique-names.ts';
 import type { SsokitProviderServerConfig } from './ssokit-provider-server.ts';
 
@@ -17,20 +15,12 @@ export interface ProviderProductionStores {
 export async function createProviderProductionStores(label: string): Promise<ProviderProductionStores> {
   const names = uniqueStoreNames(label);
   const database = `bench_${names.id}`.toLowerCase();
-  const admin = () => openSqlDatabase({ url: serviceUrls.postgres });
-  const creating = admin();
-  await sql`create database ${sql.id(database)}`.execute(creating.db).finally(() => creating.close());
   return {
     config: {
-      databaseUrl: postgresUrlFor(database),
+      databaseUrl: await createPostgresDatabase(database),
       keyValueStoreUrl: serviceUrls.redis,
       keyPrefix: `${names.keyPrefix}provider:`,
     },
-    async drop() {
-      const dropping = admin();
-      await sql`drop database if exists ${sql.id(database)} with (force)`
-        .execute(dropping.db)
-        .finally(() => dropping.close());
-    },
+    drop: () => dropPostgresDatabase(database),
   };
 }

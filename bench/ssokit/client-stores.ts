@@ -5,6 +5,7 @@ import {
   openSqlDatabase,
   sqlKeyValueStore,
 } from '@ssokit/stores';
+import { sql } from 'kysely';
 import { cacheUserStore, sqlUserStore, type UserStore } from 'ssokit';
 
 /** Where ssokit's client app keeps sessions and users in a benchmark scenario. */
@@ -29,6 +30,21 @@ export function postgresUrlFor(database: string): string {
   const url = new URL(serviceUrls.postgres);
   url.pathname = `/${database}`;
   return url.href;
+}
+
+/** Creates a database on the bench's PostgreSQL server (through its default one); returns its URL. */
+export async function createPostgresDatabase(database: string): Promise<string> {
+  const admin = openSqlDatabase({ url: serviceUrls.postgres });
+  await sql`create database ${sql.id(database)}`.execute(admin.db).finally(() => admin.close());
+  return postgresUrlFor(database);
+}
+
+/** Drops it, connections and all. */
+export async function dropPostgresDatabase(database: string): Promise<void> {
+  const admin = openSqlDatabase({ url: serviceUrls.postgres });
+  await sql`drop database if exists ${sql.id(database)} with (force)`
+    .execute(admin.db)
+    .finally(() => admin.close());
 }
 
 export interface ClientStores {
