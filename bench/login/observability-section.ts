@@ -39,29 +39,40 @@ interface PairedSamples {
   pairRatios: number[];
 }
 
+/** Runs `round` `rounds` times and keeps each variant's windows and each round's on / off. */
+async function collectRounds(
+  rounds: number,
+  round: (index: number) => Promise<Record<Variant, LoginMeasurement>>,
+): Promise<PairedSamples> {
+  const runs: Record<Variant, LoginMeasurement[]> = { on: [], off: [] };
+  const pairRatios: number[] = [];
+  for (let index = 0; index < rounds; index++) {
+    const { on, off } = await round(index);
+    runs.on.push(on);
+    runs.off.push(off);
+    pairRatios.push(ratio(on.loginsPerSecond, off.loginsPerSecond));
+  }
+  return { runs, pairRatios };
+}
+
 /**
  * Measures `figure` on both systems back to back, `rounds` times, the first of each pair
  * alternating (on-off, off-on, …): this VM's speed drifts by ±20 % within minutes, so a ratio of
  * two windows minutes apart (the whole "on" run, then the whole "off" run) measured the drift as
  * much as the cost. The figure is the median of the rounds' paired ratios.
  */
-async function measurePaired(
+function measurePaired(
   rounds: number,
   figure: (variant: Variant) => Promise<LoginMeasurement>,
 ): Promise<PairedSamples> {
-  const runs: Record<Variant, LoginMeasurement[]> = { on: [], off: [] };
-  const pairRatios: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    const order: Variant[] = round % 2 === 0 ? ['on', 'off'] : ['off', 'on'];
-    const pair: Partial<Record<Variant, LoginMeasurement>> = {};
-    for (const variant of order) {
-      const measured = await figure(variant);
-      pair[variant] = measured;
-      runs[variant].push(measured);
+  return collectRounds(rounds, async (index) => {
+    if (index % 2 === 0) {
+      const on = await figure('on');
+      return { on, off: await figure('off') };
     }
-    pairRatios.push(ratio(pair.on?.loginsPerSecond ?? 0, pair.off?.loginsPerSecond ?? 0));
-  }
-  return { runs, pairRatios };
+    const off = await figure('off');
+    return { on: await figure('on'), off };
+  });
 }
 
 /**
@@ -71,20 +82,15 @@ async function measurePaired(
  * moving by ±15 % from round to round and, on-off then off-on, favouring whichever system had
  * been idle (bench/README.md); together, rounds agree within a few per cent.
  */
-async function measureTogether(
+function measureTogether(
   rounds: number,
   systems: Record<Variant, RunningLoginSystem>,
   options: Parameters<typeof measureLoginsTogether>[1],
 ): Promise<PairedSamples> {
-  const runs: Record<Variant, LoginMeasurement[]> = { on: [], off: [] };
-  const pairRatios: number[] = [];
-  for (let round = 0; round < rounds; round++) {
+  return collectRounds(rounds, async () => {
     const [on, off] = await measureLoginsTogether([systems.on, systems.off], options);
-    runs.on.push(on);
-    runs.off.push(off);
-    pairRatios.push(ratio(on.loginsPerSecond, off.loginsPerSecond));
-  }
-  return { runs, pairRatios };
+    return { on, off };
+  });
 }
 
 /** Both variants' systems up at once, for the paired windows; stopped whatever happens. */
@@ -271,8 +277,7 @@ export async function observabilitySection(options: ObservabilitySectionOptions)
       `windows (${options.rounds} of ${options.durationSeconds} s), half the browsers each, so the ratio is ` +
       "what each gets done with the same share of the core at the same moment: the provider's own cost; " +
       "on the bench provider's stores (SQLite in memory and its in-memory key-value store, both inside " +
-      'its process), then on ' +
-      'PostgreSQL and Redis (a database of its own each, created for the run), the production ' +
+      'its process), then on PostgreSQL and Redis (a database of its own each, created for the run), the production ' +
       "deployment of docs/deploy.md, where the SQL and key-value work runs in those servers' processes." +
       (options.instructions === undefined
         ? ''
